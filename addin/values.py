@@ -1,0 +1,153 @@
+"""Normalising cell values: the one place that knows how readers and people differ.
+
+calamine gives ``40.0`` for 40, ``date`` for a date and ``''`` for an empty cell; openpyxl gives
+``40``, ``datetime`` and ``None``; the Office.js client sends dates as ISO strings ending in ``Z``;
+people type ``' 2025-03-01 '`` or ``75 %``. Every reader's values pass through these functions and
+come out the same, so the core never sees the difference.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, timedelta
+
+EXCEL_EPOCH = date(1899, 12, 30)
+# Serial numbers Excel would show as dates between 1950 and 2100; anything else in a date column
+# is more likely a typo than a date stored without its format.
+_SERIAL_MIN, _SERIAL_MAX = 18264, 73051
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][0-9:.]*(?:Z|[+-]\d{2}:?\d{2})?)?")
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+
+
+class NotAValue(ValueError):
+    """A cell holds something that is not of its column's kind."""
+
+
+def is_empty(value: object) -> bool:
+    return value is None or (value.__class__ is str and not value.strip())
+
+
+def text(value: object) -> str:
+    """A cell as trimmed text; numbers without their spurious ``.0``; dates as ISO."""
+    cls = value.__class__
+    if cls is str:
+        return value.strip()  # type: ignore[union-attr]
+    if value is None:
+        return ""
+    if cls is float:
+        if math.isfinite(value) and value == int(value):  # type: ignore[arg-type]
+            return str(int(value))  # type: ignore[arg-type]
+        return repr(value)
+    if cls is bool:
+        return "Ja" if value else "Nej"
+    if cls is datetime:
+        return value.date().isoformat() if _is_midnight(value) else value.isoformat(sep=" ")  # type: ignore[union-attr]
+    if cls is date:
+        return value.isoformat()  # type: ignore[union-attr]
+    return str(value).strip()
+
+
+def _is_midnight(value: datetime) -> bool:
+    return value.hour == value.minute == value.second == value.microsecond == 0
+
+
+def to_date(value: object) -> date | None:
+    """A date from a date cell, an ISO text (with or without time and ``Z``) or an Excel serial.
+
+    Returns None for an empty cell; raises NotAValue for anything that is not a date.
+    """
+    cls = value.__class__
+    if cls is date:
+        return value  # type: ignore[return-value]
+    if cls is datetime:
+        return value.date()  # type: ignore[union-attr]
+    if value is None:
+        return None
+    if cls is str:
+        s = value.strip()  # type: ignore[union-attr]
+        if not s:
+            return None
+        m = _ISO_DATE.fullmatch(s)
+        if m and s.isascii():
+            try:
+                return date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                raise NotAValue(s) from None
+        raise NotAValue(s)
+    if cls in (int, float) and not isinstance(value, bool):
+        f = float(value)  # type: ignore[arg-type]
+        if f == int(f) and _SERIAL_MIN <= f <= _SERIAL_MAX:
+            return EXCEL_EPOCH + timedelta(days=int(f))
+    raise NotAValue(text(value))
+
+
+def to_int(value: object) -> int | None:
+    """A whole number from a number or a number stored as text; None when empty."""
+    cls = value.__class__
+    if cls is int:
+        return value  # type: ignore[return-value]
+    if cls is float:
+        if math.isfinite(value) and value == int(value):  # type: ignore[arg-type]
+            return int(value)  # type: ignore[arg-type]
+        raise NotAValue(text(value))
+    if value is None:
+        return None
+    if cls is str:
+        s = value.strip()  # type: ignore[union-attr]
+        if not s:
+            return None
+        if s.isascii() and re.fullmatch(r"[+-]?\d+(?:[.,]0+)?", s):
+            return int(re.split(r"[.,]", s)[0])
+    raise NotAValue(text(value))
+
+
+def to_percent(value: object) -> float | None:
+    """A percentage 0–100 from a percent-formatted cell (0.75), a plain number (75) or ``'75 %'``.
+
+    A number of at most 1 is read as a fraction, since that is what Excel stores for a cell
+    formatted as percent; a larger number is read as percent points.
+    """
+    if value is None:
+        return None
+    cls = value.__class__
+    if cls is str:
+        s = value.strip().replace("\u00a0", "").replace(" ", "")  # type: ignore[union-attr]
+        if not s:
+            return None
+        had_sign = s.endswith("%")
+        s = s.rstrip("%")
+        if not (s.isascii() and _NUMBER.fullmatch(s)):
+            raise NotAValue(value.strip())  # type: ignore[union-attr]
+        number = float(s.replace(",", "."))
+        return number if had_sign else _fraction_or_points(number)
+    if cls in (int, float) and not isinstance(value, bool):
+        number = float(value)  # type: ignore[arg-type]
+        if not math.isfinite(number):
+            raise NotAValue(text(value))
+        return _fraction_or_points(number)
+    raise NotAValue(text(value))
+
+
+def _fraction_or_points(number: float) -> float:
+    return round(number * 100, 6) if 0 < number <= 1 else number
+
+
+def identity_text(value: object) -> str:
+    """A personnummer cell as text, whether typed as text or stored by Excel as a number.
+
+    A number loses its leading zeros (a person born in 2000–2009 writes ``0501011234``), so a
+    9-digit number is given its zero back; 10 and 12 digits are kept as they are.
+    """
+    cls = value.__class__
+    if cls is float and math.isfinite(value) and value == int(value):  # type: ignore[arg-type]
+        value, cls = int(value), int  # type: ignore[arg-type]
+    if cls is int:
+        digits = str(value)
+        return digits.zfill(10) if len(digits) == 9 else digits
+    return text(value)
+
+
+def format_date(value: date | None) -> str:
+    return value.isoformat() if value else ""
