@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-import personnummer
+from personnummer import personnummer
 
 # YYMMDD-NNNC, YYMMDD+NNNC, YYMMDDNNNC, YYYYMMDDNNNC or YYYYMMDD-NNNC, ASCII digits only.
 _SHAPE = re.compile(r"(?:[0-9]{2})?[0-9]{6}[-+]?[0-9]{4}")

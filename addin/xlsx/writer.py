@@ -1,0 +1,215 @@
+"""Writing results into a workbook with openpyxl, without losing anything an administrator made.
+
+The workbook is loaded whole (tables, validations, comments, extra columns and sheets survive);
+only ``Kontroll``, ``Sammanställning`` and the marks of an earlier check are replaced. A save goes to
+a temporary file in the same folder and then replaces the target in one step, so a crash never
+leaves half a workbook; writing over the input first keeps a dated backup beside it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.chart import BarChart, Reference
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .. import presentation, schema
+from ..errors import WorkbookLocked, WorkbookUnreadable
+from ..model import Problem
+from ..tally import Tally
+from .cells import write_value
+from .safety import check_writable, inspect_xlsx
+
+NO_FILL = PatternFill(fill_type=None)
+RESULT_TAB = "C55A11"
+
+
+def load_for_update(path: Path) -> Workbook:
+    inspect_xlsx(path)
+    try:
+        return openpyxl.load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm",
+                                      rich_text=True)
+    except PermissionError:
+        raise WorkbookLocked(f"{path.name} går inte att öppna: åtkomst nekad.") from None
+    except Exception as exc:  # openpyxl raises many kinds for a damaged part
+        raise WorkbookUnreadable(f"Arbetsboken {path.name} är skadad och kunde inte öppnas "
+                                 f"({type(exc).__name__}). Öppna den i Excel och spara den igen.") from None
+
+
+def _replace_sheet(wb: Workbook, name: str) -> Worksheet:
+    index = None
+    if name in wb.sheetnames:
+        index = wb.sheetnames.index(name)
+        del wb[name]
+    ws = wb.create_sheet(name, index)
+    ws.sheet_properties.tabColor = RESULT_TAB
+    return ws
+
+
+def _header(ws: Worksheet, row: int, width: int) -> None:
+    for col in range(1, width + 1):
+        cell = ws.cell(row=row, column=col)
+        cell.font = Font(bold=True, color=presentation.HEADER_FONT)
+        cell.fill = PatternFill("solid", fgColor=presentation.HEADER_FILL)
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+
+
+def write_kontroll(wb: Workbook, problems: Sequence[Problem], checked_at: datetime) -> None:
+    """Replace the Kontroll sheet and the marks on the data sheets."""
+    clear_marks(wb)
+    ws = _replace_sheet(wb, schema.KONTROLL)
+    rows = presentation.kontroll_rows(problems)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            if value is not None and value != "":
+                write_value(ws.cell(row=r, column=c), value)
+    _header(ws, 1, len(schema.KONTROLL_HEADERS))
+    summary_row = len(rows) + 2
+    ws.cell(row=summary_row, column=1, value=presentation.kontroll_summary(problems, checked_at)
+            ).font = Font(italic=True)
+    for col, width in zip("ABCDEF", (16, 6, 22, 28, 90, 12)):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A2"
+    if len(rows) > 1:
+        ws.auto_filter.ref = f"A1:F{len(rows)}"
+    for r, p in enumerate(problems, start=2):
+        ws.cell(row=r, column=5).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(row=r, column=6).fill = PatternFill(
+            "solid", fgColor=presentation.FILL_FEL if p.severity == schema.SEVERITY_FEL
+            else presentation.FILL_VARNING)
+    _mark_cells(wb, problems)
+
+
+def _column_numbers(ws: Worksheet) -> dict[str, int]:
+    numbers = {}
+    for cell in next(ws.iter_rows(min_row=1, max_row=1), ()):
+        if cell.value is not None:
+            numbers.setdefault(str(cell.value).strip().casefold(), cell.column)
+    return numbers
+
+
+def _mark_cells(wb: Workbook, problems: Sequence[Problem]) -> None:
+    columns_by_sheet: dict[str, dict[str, int]] = {}
+    for (sheet, row, column), (fill, note) in presentation.marks(problems).items():
+        if sheet not in wb.sheetnames:
+            continue
+        ws = wb[sheet]
+        columns = columns_by_sheet.setdefault(sheet, _column_numbers(ws))
+        col = columns.get(column.casefold())
+        if col is None:
+            continue
+        cell = ws.cell(row=row, column=col)
+        cell.fill = PatternFill("solid", fgColor=fill)
+        cell.comment = Comment(note, presentation.MARK_AUTHOR, width=320, height=110)
+
+
+def clear_marks(wb: Workbook) -> None:
+    """Remove the fill and note of every cell an earlier check marked (and only those)."""
+    ours = {presentation.FILL_FEL, presentation.FILL_VARNING}
+    for ws in wb.worksheets:
+        if ws.title in (schema.KONTROLL, schema.SAMMANSTALLNING):
+            continue
+        for row in ws.iter_rows():
+            for cell in row:
+                comment = cell.comment
+                if comment is not None and comment.author == presentation.MARK_AUTHOR:
+                    cell.comment = None
+                    rgb = str(cell.fill.fgColor.rgb or "") if cell.fill is not None else ""
+                    if rgb[-6:].upper() in ours:
+                        cell.fill = NO_FILL
+
+
+def write_sammanstallning(wb: Workbook, tally: Tally, generated_at: datetime) -> None:
+    ws = _replace_sheet(wb, schema.SAMMANSTALLNING)
+    grid, layout = presentation.sammanstallning_grid(tally, generated_at)
+    fill_grid(ws, grid, layout)
+    header, first, last = layout["chart"]
+    add_target_chart(ws, header, first, last, anchor=f"M{layout['title_rows'][1]}")
+
+
+def fill_grid(ws: Worksheet, grid: list[list[Any]], layout: dict) -> None:
+    width = max(len(r) for r in grid)
+    for r, row in enumerate(grid, start=1):
+        for c, value in enumerate(row, start=1):
+            if value is not None and value != "":
+                write_value(ws.cell(row=r, column=c), value)
+    for r in layout["header_rows"]:
+        _header(ws, r, len(grid[r - 1]))
+        ws.row_dimensions[r].height = 32
+    for r in layout["title_rows"]:
+        ws.cell(row=r, column=1).font = Font(bold=True, size=13, color=presentation.HEADER_FILL)
+    for r in layout.get("total_rows", []):
+        for c in range(1, len(grid[r - 1]) + 1):
+            ws.cell(row=r, column=c).font = Font(bold=True)
+    for r, c in layout["percent_cells"]:
+        ws.cell(row=r, column=c).number_format = "0%"
+    ws.column_dimensions["A"].width = 44
+    ws.column_dimensions["B"].width = 40
+    for c in range(3, width + 1):
+        ws.column_dimensions[get_column_letter(c)].width = 13
+
+
+def add_target_chart(ws: Worksheet, header: int, first: int, last: int, anchor: str) -> None:
+    """A bar chart of mål against delivered places per förvaltning."""
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = "Mål och platser per förvaltning"
+    chart.y_axis.title = "Antal platser"
+    chart.height, chart.width = 12, 22
+    data = Reference(ws, min_col=2, max_col=3, min_row=header, max_row=last)
+    cats = Reference(ws, min_col=1, min_row=first, max_row=last)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(cats)
+    ws.add_chart(chart, anchor)
+
+
+def backup_path(path: Path, now: datetime) -> Path:
+    return path.with_name(f"{path.stem}.bak-{now:%Y%m%d-%H%M%S}{path.suffix}")
+
+
+def save_atomic(wb: Workbook, target: Path, source: Path | None = None,
+                now: datetime | None = None) -> Path | None:
+    """Save ``wb`` to ``target`` through a temporary file; back up ``target`` if it is the source.
+
+    Returns the backup's path when one was made.
+    """
+    check_writable(target)
+    backup = None
+    if source is not None and target.exists() and target.resolve() == source.resolve():
+        backup = backup_path(target, now or datetime.now())
+        shutil.copy2(target, backup)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp.xlsx",
+                                    dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        # mkstemp makes the file private; give it the mode the target has, or would get anew
+        mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask()
+        os.chmod(tmp, mode)
+        wb.save(tmp)
+        with tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except PermissionError:
+        raise WorkbookLocked(f"{target.name} går inte att skriva: filen är låst eller "
+                             "skrivskyddad. Stäng den i Excel och försök igen.") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+    return backup
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
