@@ -188,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Avbrutet. Inget har skrivits över.", file=sys.stderr)
         return 130
     except Exception:  # noqa: BLE001 - the last line of defence: no traceback reaches a user
-        incident = incidents.record(f"amanst {args.command}")
+        incident = incidents.record(f"amanst {args.command}", to_file=True)
         print(f"Ett oväntat fel inträffade (incident {incident}). Ingen fil har ändrats. Kontakta "
               "supporten och ange incidentnumret.", file=sys.stderr, flush=True)
         return EXIT_UNREADABLE

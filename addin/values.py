@@ -106,8 +106,8 @@ def to_int(value: object) -> int | None:
 def to_percent(value: object) -> float | None:
     """A percentage 0–100 from a percent-formatted cell (0.75), a plain number (75) or ``'75 %'``.
 
-    A number of at most 1 is read as a fraction, since that is what Excel stores for a cell
-    formatted as percent; a larger number is read as percent points.
+    A number below 5 is read as a fraction, since that is what Excel stores for a cell formatted
+    as percent (1.5 is 150 %); nobody is employed at under 5 %, so 5 and up are percent points.
     """
     if value is None:
         return None
@@ -131,7 +131,7 @@ def to_percent(value: object) -> float | None:
 
 
 def _fraction_or_points(number: float) -> float:
-    return round(number * 100, 6) if 0 < number <= 1 else number
+    return round(number * 100, 6) if 0 < number < 5 else number
 
 
 def identity_text(value: object) -> str:
