@@ -19,7 +19,7 @@ from .identity import InvalidIdentity, parse_identity
 from .model import (Anstallningsform, Assessment, Catalog, CertificateEntry, Forvaltning, Kompetens,
                     MervardeEntry, Niva, Participant, Placement, Problem, RawSheet, Register,
                     Settings, Yrkesomrade)
-from .values import NotAValue, identity_text, is_empty, text, to_date, to_int, to_percent
+from .values import NotAValue, identity_text, text, to_date, to_int, to_percent
 
 RawBook = Mapping[str, RawSheet]
 
@@ -70,21 +70,27 @@ class _Rows:
         self.bad = False  # set when a value of the current row could not be read
 
     def __iter__(self):
+        width = len(self.sheet.headers)
         for row_number, values in self.sheet.rows:
-            if all(is_empty(v) for v in values):
+            for v in values:  # the first non-empty cell ends the look; most rows stop at once
+                if v is not None and v != "" and (v.__class__ is not str or v.strip()):
+                    break
+            else:
                 continue
+            if len(values) < width:
+                values = list(values) + [None] * (width - len(values))
             self.row_number, self.values, self.bad = row_number, values, False
             yield row_number
 
     def raw(self, header: str) -> Any:
-        i = self.index.get(header)
-        return self.values[i] if i is not None and i < len(self.values) else None
+        return self.values[self.index[header]]
 
     def text(self, header: str) -> str:
-        return text(self.raw(header))
+        value = self.values[self.index[header]]
+        return value.strip() if value.__class__ is str else text(value)
 
     def _typed(self, header: str, parse: Callable[[Any], Any], message: str) -> Any:
-        value = self.raw(header)
+        value = self.values[self.index[header]]
         try:
             return parse(value)
         except NotAValue:
@@ -94,9 +100,17 @@ class _Rows:
             return None
 
     def date(self, header: str) -> date | None:
+        value = self.values[self.index[header]]
+        if value.__class__ is date:
+            return value
         return self._typed(header, to_date, f"'{header}' är inget datum. Skriv datumet som ÅÅÅÅ-MM-DD.")
 
     def int(self, header: str) -> int | None:
+        value = self.values[self.index[header]]
+        if value.__class__ is int:
+            return value
+        if value.__class__ is float and value.is_integer():
+            return int(value)
         return self._typed(header, to_int, f"'{header}' ska vara ett heltal.")
 
     def percent(self, header: str) -> float | None:
