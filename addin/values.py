@@ -78,7 +78,7 @@ def to_date(value: object) -> date | None:
         raise NotAValue(s)
     if cls in (int, float) and not isinstance(value, bool):
         f = float(value)  # type: ignore[arg-type]
-        if f == int(f) and _SERIAL_MIN <= f <= _SERIAL_MAX:
+        if math.isfinite(f) and f == int(f) and _SERIAL_MIN <= f <= _SERIAL_MAX:
             return EXCEL_EPOCH + timedelta(days=int(f))
     raise NotAValue(text(value))
 

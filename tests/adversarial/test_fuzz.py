@@ -1,0 +1,91 @@
+"""Fuzzing: whatever the cells hold, validate and tally never raise and never change a cell."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from addin import checks, operations, schema
+from addin.reading import load_register
+from addin.tally import tally
+from tests.builders import TODAY, book, participant, placement
+
+ROOT = Path(__file__).resolve().parents[2]
+
+formula_like = st.sampled_from(["=1+1", "+46 40 34 10 00", "-5", "@SUM(A1)", "\t=x", "\r=y",
+                                '=HYPERLINK("http://x","y")'])
+date_text = st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)).map(str)
+cell = st.one_of(
+    st.none(), st.text(max_size=30), formula_like, date_text,
+    st.integers(min_value=-10**13, max_value=10**13),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 1, 1)),
+    st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1)),
+    st.booleans(), st.sampled_from(["", "  ", "Avslutad", "Pågående", "Serviceförvaltningen",
+                                    "Lokalvård", "P1", "D1", "19121212-1212", "75 %"]),
+)
+
+
+def rows_for(sheet: str):
+    headers = schema.SPEC_BY_NAME[sheet].headers
+    return st.lists(st.fixed_dictionaries({h: cell for h in headers}), max_size=6)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows_for(schema.DELTAGARE), rows_for(schema.PLATSER), rows_for(schema.BEDOMNINGAR),
+       rows_for(schema.MERVARDE), st.dictionaries(st.sampled_from(schema.SETTING_KEYS), cell))
+def test_core_never_raises_and_never_changes_input(deltagare, platser, bedomningar, mervarde,
+                                                   settings_values):
+    raw = book(participants=[participant()] + deltagare, placements=[placement()] + platser,
+               assessments=bedomningar, mervarden=mervarde, settings=settings_values)
+    before = copy.deepcopy(raw)
+    reg = load_register(raw, today=TODAY)
+    problems = checks.validate(reg, TODAY)
+    start = reg.settings.period_from or date(2026, 1, 1)
+    result = tally([reg], start, max(start, reg.settings.period_to or start))
+    assert raw == before
+    assert all(p.severity in ("Fel", "Varning") and p.message for p in problems)
+    assert result.total.platser >= 0
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                HealthCheck.function_scoped_fixture])
+@given(rows_for(schema.PLATSER))
+def test_validate_out_changes_no_data_cell_of_a_real_file(tmp_path_factory, platser):
+    folder = tmp_path_factory.mktemp("fuzz")
+    path = folder / "register.xlsx"
+    shutil.copy(ROOT / "workbooks" / "arbetsmarknadsanstallningar.xlsx", path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[schema.PLATSER]
+    headers = schema.SPEC_BY_NAME[schema.PLATSER].headers
+    for row in platser:
+        ws.append([None] * len(headers))
+        for c, h in enumerate(headers, start=1):
+            value = row[h]
+            if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
+                value = None  # Excel cannot hold NaN or infinity
+            if isinstance(value, str):
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)  # openpyxl cannot store them
+            target = ws.cell(row=ws.max_row, column=c)
+            target.value = value
+            if isinstance(value, str):
+                target.data_type = "s"  # store text as text, as Excel would have it
+    wb.save(path)
+    before = {w.title: [tuple(r) for r in w.iter_rows(values_only=True)]
+              for w in openpyxl.load_workbook(path).worksheets}
+    out = folder / "ut.xlsx"
+    operations.validate_workbook(path, out=out)
+    operations.tally_workbooks([path])
+    after_wb = openpyxl.load_workbook(out)
+    for title, rows in before.items():
+        after = [tuple(r) for r in after_wb[title].iter_rows(values_only=True)]
+        assert len(after) == len(rows), (title, rows, after)
+        for old, new in zip(rows, after):
+            assert new == old, (title, old, new)
