@@ -24,7 +24,7 @@ from .charts import target_chart_png
 from .summary import SHARE, SteeringSummary, legend, shown_text
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "namndrapport.docx"
-LEFTOVER = re.compile(r"\{\{|\}\}|\{%|%\}")
+TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 
 
 def _n(value) -> str:
@@ -154,18 +154,33 @@ def render(summary: SteeringSummary, template_path: Path = TEMPLATE) -> bytes:
     buffer = io.BytesIO()
     template.save(buffer)
     data = buffer.getvalue()
-    leftovers = unfilled(data)
+    leftovers = unfilled(data, template_tags(template_path.read_bytes()))
     if leftovers:
         raise AmanstError(f"Rapporten har ofyllda platshållare ({', '.join(leftovers)}); mallen "
                           f"{template_path.name} stämmer inte med programmet.")
     return data
 
 
-def unfilled(docx: bytes) -> list[str]:
-    """Every part of the document that still holds a template tag."""
+def _texts(docx: bytes) -> dict[str, str]:
     with zipfile.ZipFile(io.BytesIO(docx)) as z:
-        return [n for n in z.namelist() if n.endswith(".xml")
-                and LEFTOVER.search(re.sub(r"<[^>]+>", "", z.read(n).decode("utf-8")))]
+        return {n: re.sub(r"<[^>]+>", "", z.read(n).decode("utf-8")) for n in z.namelist()
+                if n.endswith(".xml")}
+
+
+def template_tags(docx: bytes) -> set[str]:
+    return {tag for text in _texts(docx).values() for tag in TAG.findall(text)}
+
+
+def unfilled(docx: bytes, tags: set[str] | None = None) -> list[str]:
+    """The template's tags still in the document (any tag at all when ``tags`` is not given).
+
+    A value from a workbook that happens to hold ``{{`` is text, printed as it is and never
+    evaluated; it is not counted as a placeholder left unfilled.
+    """
+    found = []
+    for text in _texts(docx).values():
+        found.extend(t for t in TAG.findall(text) if tags is None or t in tags)
+    return sorted(set(found))
 
 
 def file_name(summary: SteeringSummary) -> str:
