@@ -46,6 +46,12 @@ def _table(doc, headers: list[str], loop: str, cells: list[str], widths: list[fl
         _shade(cell, "1F4E79")
         if i >= text_columns:
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    header = table.rows[0]._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")  # the header row repeats on a new page
+    repeat.set(qn("w:val"), "true")
+    header.append(repeat)
+    for cell in table.rows[0].cells:  # and never stands alone at the foot of a page
+        cell.paragraphs[0].paragraph_format.keep_with_next = True
     table.rows[1].cells[0].text = "{%tr for r in " + loop + " %}"
     for i, text in enumerate(cells):
         paragraph = table.rows[2].cells[i].paragraphs[0]
@@ -65,6 +71,7 @@ def _table(doc, headers: list[str], loop: str, cells: list[str], widths: list[fl
 
 def _para(doc, text: str, size: float = 10.5, italic: bool = False, style: str | None = None):
     p = doc.add_paragraph(style=style)
+    p.paragraph_format.keep_with_next = not italic  # an introduction stays with its table
     run = p.add_run(text)
     run.font.size = Pt(size)
     run.italic = italic
@@ -93,7 +100,8 @@ def build(path: Path = OUT) -> Path:
     _table(doc, ["Förvaltning", "Mål", "Platser", "Påbörjade", "Pågående vid periodens slut"],
            "platser", ["{{ r.namn }}", "{{ r.mal }}", "{{ r.platser }}", "{{ r.paborjade }}",
                        "{{ r.pagaende }}"], [6.8, 2.0, 2.2, 2.4, 3.2])
-    p = doc.add_paragraph()
+    p = doc.add_paragraph()  # the chart in a paragraph of its own, clear of the table's border
+    p.paragraph_format.space_before = Pt(10)
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.add_run("{{ diagram }}")
 
@@ -102,7 +110,7 @@ def build(path: Path = OUT) -> Path:
     _table(doc, ["Förvaltning", "Avslutade", "Avbrutna", "Till arbete eller studier",
                  "Andel vid avslut", "Andel efter 90 dagar"],
            "utfall", ["{{ r.namn }}", "{{ r.avslutade }}", "{{ r.avbrutna }}", "{{ r.till_arbete }}",
-                      "{{ r.andel }}", "{{ r.andel_90 }}"], [5.6, 2.0, 2.0, 2.6, 2.2, 2.2])
+                      "{{ r.andel }}", "{{ r.andel_90 }}"], [6.6, 1.9, 1.9, 2.4, 1.9, 1.9])
 
     doc.add_heading("Kompetensintyg", level=2)
     _para(doc, "{{ intyg_text }}")

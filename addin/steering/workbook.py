@@ -116,6 +116,18 @@ def _bar_chart(ws: Worksheet, title: str, header_row: int, first: int, last: int
     ws.add_chart(chart, anchor)
 
 
+def _long_text(ws: Worksheet, row: int, text: str, **style) -> None:
+    """Text over columns B:C, wrapped, with a row tall enough for LibreOffice and Excel alike."""
+    ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=3)
+    _cell(ws, row, 2, text, alignment=Alignment(wrap_text=True, vertical="top"),
+          font=style.pop("font", Font()), **style)
+    ws.row_dimensions[row].height = 15 * (1 + len(text) // 120)
+
+
+def _heading(ws: Worksheet, row: int, text: str) -> None:
+    _cell(ws, row, 1, text, font=Font(bold=True, size=12, color=BLUE))
+
+
 def _cover(ws: Worksheet, summary: SteeringSummary) -> None:
     ws.sheet_view.showGridLines = False
     _cell(ws, 1, 1, TITLE, font=Font(bold=True, size=16, color=BLUE))
@@ -133,51 +145,53 @@ def _cover(ws: Worksheet, summary: SteeringSummary) -> None:
     row = 4
     for label, value in facts:
         _cell(ws, row, 1, label, font=Font(bold=True))
-        _cell(ws, row, 2, value, alignment=Alignment(wrap_text=True, vertical="top"), font=Font())
+        _long_text(ws, row, value)
         row += 1
 
     row += 1
-    _cell(ws, row, 1, "Nyckeltal för perioden", font=Font(bold=True, size=12, color=BLUE))
+    _heading(ws, row, "Nyckeltal för perioden")
     row += 1
     k = summary.key_figures
     figures = [("Mål antal platser", k["mal"], TARGET), ("Platser", k["platser"], COUNT),
-               ("Påbörjade", k["paborjade"], COUNT), ("Avslutade", k["avslutade"], COUNT),
-               ("Avbrutna", k["avbrutna"], COUNT),
-               ("Andel till arbete eller studier vid avslut", k["share_end"], SHARE),
-               ("Andel till arbete eller studier efter 90 dagar", k["share_90"], SHARE),
+               ("Påbörjade", k["paborjade"], COUNT),
+               ("Pågående vid periodens slut", k["pagaende"], COUNT),
+               ("Avslutade", k["avslutade"], COUNT), ("Avbrutna", k["avbrutna"], COUNT),
+               ("Till arbete eller studier vid avslut", k["share_end"], SHARE),
+               ("Till arbete eller studier efter 90 dagar", k["share_90"], SHARE),
                ("Utfärdade kompetensintyg", k["utfardade_intyg"], COUNT),
                ("Andel avslutade med intyg", k["share_intyg"], SHARE)]
-    for label, value, kind in figures:
-        _cell(ws, row, 1, label, border=BORDER, font=Font())
-        cell = _cell(ws, row, 2, "–" if value is None else value, border=BORDER,
-                     font=Font(bold=True), alignment=Alignment(horizontal="right"))
+    for i, (label, value, kind) in enumerate(figures):
+        fill = PatternFill("solid", fgColor=LIGHT if i % 2 == 0 else "FFFFFF")
+        _cell(ws, row, 1, label, border=BORDER, font=Font(), fill=fill)
+        cell = _cell(ws, row, 2, "–" if value is None else value, border=BORDER, fill=fill,
+                     font=Font(bold=True, size=12, color=BLUE),
+                     alignment=Alignment(horizontal="right"))
         if kind == SHARE and isinstance(value, float):
             cell.number_format = "0%"
         row += 1
 
     row += 1
-    _cell(ws, row, 1, "Så läser du siffrorna", font=Font(bold=True, size=12, color=BLUE))
+    _heading(ws, row, "Så läser du siffrorna")
     row += 1
     for symbol, text in legend(summary.threshold):
         _cell(ws, row, 1, symbol, font=Font(bold=True),
-              alignment=Alignment(horizontal="center", vertical="top"))
-        _cell(ws, row, 2, text, alignment=Alignment(wrap_text=True, vertical="top"))
-        ws.row_dimensions[row].height = 15 * (1 + len(text) // 95)
+              alignment=Alignment(horizontal="right", vertical="top"))
+        _long_text(ws, row, text)
         row += 1
     row += 1
-    _cell(ws, row, 1, "Vad siffrorna betyder", font=Font(bold=True, size=12, color=BLUE))
+    _heading(ws, row, "Vad siffrorna betyder")
     row += 1
     for term, text in definitions():
         _cell(ws, row, 1, term, font=Font(bold=True), alignment=Alignment(vertical="top"))
-        _cell(ws, row, 2, text, alignment=Alignment(wrap_text=True, vertical="top"))
-        ws.row_dimensions[row].height = 15 * (1 + len(text) // 95)
+        _long_text(ws, row, text)
         row += 1
     row += 1
     _cell(ws, row, 1, "Sammanställningen innehåller bara antal och andelar: inga namn, "
                       "personnummer, DeltagarID, fritext eller skäl för enskilda personer.",
           font=Font(italic=True, color=GREY))
-    ws.column_dimensions["A"].width = 44
-    ws.column_dimensions["B"].width = 90
+    ws.column_dimensions["A"].width = 40
+    ws.column_dimensions["B"].width = 14
+    ws.column_dimensions["C"].width = 80
 
 
 def build_workbook(summary: SteeringSummary) -> Workbook:
