@@ -1,5 +1,9 @@
 """What the steering group sees: the tally turned into suppressed tables. Pure: no files, no Excel.
 
+The Totalt row of each breakdown (per förvaltning, yrkesområde, anställningsform, tertial) is the
+same figure in every breakdown, so each column is suppressed with ``known_totals``: no cell's
+protection rests on a total that another sheet shows.
+
 Every count goes through ``suppression``; every share through ``suppression.share`` (both figures
 shown, denominator at least 10). The workbook, the e-mail and the report section for the nämnd are
 all drawn from one ``SteeringSummary``, so they can never disagree, and none of them can show a
@@ -58,7 +62,8 @@ class SteeringSummary:
 # --- columns ----------------------------------------------------------------------------------
 
 def _counts_column(values: Sequence[int], threshold: int) -> SuppressedTable:
-    return suppress([[v] for v in values], threshold, row_totals=False, col_totals=True)
+    return suppress([[v] for v in values], threshold, row_totals=False, col_totals=True,
+                    known_totals=True)
 
 
 class _Columns:
@@ -77,7 +82,8 @@ class _Columns:
     def block(self, names: Sequence[str], total_name: str, rows: Sequence[Sequence[int]],
               col_totals: bool = True) -> None:
         """Columns that add up to a total column (avslutade + avbrutna = ended, say)."""
-        table = suppress(rows, self.threshold, row_totals=True, col_totals=col_totals)
+        table = suppress(rows, self.threshold, row_totals=True, col_totals=col_totals,
+                         known_totals=col_totals)
         display = table.display()
         for c, name in enumerate([*names, total_name]):
             self.shown[name] = [row[c] for row in display]

@@ -20,7 +20,8 @@ Cells are hidden, smallest first and totals last, until every hidden cell is pro
 
 When every non-zero count is hidden and one can still be worked out (four förvaltningar with
 ``<5`` each and a total of ``<5``: each must be 1), the whole table is withheld: every cell, zeros
-included, shows ``..`` and a reader learns nothing from it.
+included, shows ``..`` and a reader learns nothing from it (beyond a total that is shown
+elsewhere anyway, which then stays).
 
 A threshold below 3 cannot protect anything (``<2`` could only mean 1), so it is raised to 3.
 """
@@ -57,6 +58,7 @@ class SuppressedTable:
     threshold: int
     row_totals: bool
     col_totals: bool
+    known_totals: bool = False  # the total row is shown in another table too
 
     def hidden(self, r: int, c: int) -> bool:
         return self.status[r][c] != VISIBLE
@@ -90,14 +92,20 @@ def extend(cells: Sequence[Sequence[int]], row_totals: bool, col_totals: bool) -
 
 
 def suppress(cells: Sequence[Sequence[int]], threshold: int, *, row_totals: bool = False,
-             col_totals: bool = True) -> SuppressedTable:
-    """Suppress a table of counts (rows × columns, without totals: they are added here)."""
+             col_totals: bool = True, known_totals: bool = False) -> SuppressedTable:
+    """Suppress a table of counts (rows × columns, without totals: they are added here).
+
+    ``known_totals``: the total row is the same figure as in other tables of the same summary
+    (places per förvaltning and per yrkesområde add up to the same total), so a reader may know it
+    from there. It is then never hidden to protect a cell, and no protection may rest on a reader
+    not knowing it.
+    """
     t = effective_threshold(threshold)
     if not cells or not cells[0]:
         raise ValueError("a table needs at least one row and one column")
     values = extend(cells, row_totals, col_totals)
     status = [[PRIMARY if 0 < v < t else VISIBLE for v in row] for row in values]
-    table = SuppressedTable(values, status, t, row_totals, col_totals)
+    table = SuppressedTable(values, status, t, row_totals, col_totals, known_totals)
     while True:
         exposed = [(r, c) for r in range(len(values)) for c in range(len(values[0]))
                    if table.hidden(r, c) and not protected(table, r, c)]
@@ -105,7 +113,9 @@ def suppress(cells: Sequence[Sequence[int]], threshold: int, *, row_totals: bool
             return table
         cell = _complement(table, *exposed[0])
         if cell is None:  # every non-zero count is hidden and one can still be recomputed
-            table.status = [[WITHHELD] * len(row) for row in values]
+            total_r = _total_row(table) if known_totals else None
+            table.status = [row if r == total_r else [WITHHELD] * len(row)
+                            for r, row in enumerate(status)]
             return table
         status[cell[0]][cell[1]] = SECONDARY
 
@@ -127,6 +137,11 @@ def _total_col(table: SuppressedTable) -> int | None:
     return len(table.values[0]) - 1 if table.row_totals else None
 
 
+def _free(table: SuppressedTable, r: int, c: int) -> bool:
+    """May a protecting move change this cell? Only if it is hidden and not known elsewhere."""
+    return table.hidden(r, c) and not (table.known_totals and r == _total_row(table))
+
+
 def _moves(index: int, size: int, linked: bool) -> list[list[tuple[int, int]]]:
     """Ways to move along one axis: a pair (+1, -1) when a total links the lines, else one line."""
     if not linked:
@@ -141,7 +156,7 @@ def protected(table: SuppressedTable, r: int, c: int) -> bool:
     for xs, ys in product(_moves(r, rows, table.col_totals), _moves(c, cols, table.row_totals)):
         corners = [(i, j, xi * yj * (-1 if i == total_r else 1) * (-1 if j == total_c else 1))
                    for (i, xi), (j, yj) in product(xs, ys)]
-        if not all(table.hidden(i, j) for i, j, _ in corners):
+        if not all(_free(table, i, j) for i, j, _ in corners):
             continue
         for step in (1, -1):
             if all(lo <= table.values[i][j] + step * sign <= hi
@@ -166,7 +181,8 @@ def _complement(table: SuppressedTable, r: int, c: int) -> tuple[int, int] | Non
 
     candidates = sorted(((i, j) for i in range(len(table.values))
                          for j in range(len(table.values[0]))
-                         if not table.hidden(i, j) and table.values[i][j] > 0), key=key)
+                         if not table.hidden(i, j) and table.values[i][j] > 0
+                         and not (table.known_totals and i == total_r)), key=key)
     if not candidates:
         return None
     for i, j in candidates:

@@ -29,14 +29,18 @@ def _equations(rows: int, cols: int, row_totals: bool, col_totals: bool):
 
 
 def alternative_exists(table, target: tuple[int, int]) -> bool:
-    """Is there a table a reader cannot tell from this one, with another value in ``target``?"""
+    """Is there a table a reader cannot tell from this one, with another value in ``target``?
+
+    With ``known_totals`` the reader is assumed to know the total row exactly (from another table).
+    """
     values, status, t = table.values, table.status, table.threshold
     rows, cols = len(values), len(values[0])
     ceiling = max(max(row) for row in values) + t + 2
     domains = {}
     for r in range(rows):
         for c in range(cols):
-            if status[r][c] == VISIBLE:
+            if status[r][c] == VISIBLE or (table.known_totals and table.col_totals
+                                           and r == rows - 1):
                 domains[(r, c)] = [values[r][c]]
             elif status[r][c] == PRIMARY:
                 domains[(r, c)] = list(range(1, t))
@@ -64,19 +68,39 @@ def alternative_exists(table, target: tuple[int, int]) -> bool:
                 return False
         return True
 
-    def search(i, assign):
-        if not feasible(assign):
+    def propagate(assign):
+        """Assign every cell that is the last unknown of an equation; False on a contradiction."""
+        changed = True
+        while changed:
+            changed = False
+            for eq in eqs:
+                open_ = [(r, c, coef) for r, c, coef in eq if (r, c) not in assign]
+                if len(open_) == 1:
+                    r, c, coef = open_[0]
+                    rest = sum(coef2 * assign[(r2, c2)] for r2, c2, coef2 in eq if (r2, c2) in assign)
+                    value = -rest * coef
+                    if value not in domains[(r, c)]:
+                        return False
+                    assign[(r, c)] = value
+                    changed = True
+        return feasible(assign)
+
+    def search(assign):
+        assign = dict(assign)
+        if not propagate(assign):
             return False
-        if i == len(order):
+        free = [k for k in order if k not in assign]
+        if not free:
             return True
-        for v in domains[order[i]]:
-            assign[order[i]] = v
-            if search(i + 1, assign):
+        key = free[0]
+        true = values[key[0]][key[1]]
+        for v in sorted(domains[key], key=lambda v: abs(v - true)):  # near the real table first
+            assign[key] = v
+            if search(assign):
                 return True
-            del assign[order[i]]
         return False
 
-    return bool(domains[target]) and search(0, dict(fixed))
+    return bool(domains[target]) and search(fixed)
 
 
 tables = st.integers(1, 4).flatmap(lambda rows: st.integers(1, 3).flatmap(
@@ -86,22 +110,28 @@ tables = st.integers(1, 4).flatmap(lambda rows: st.integers(1, 3).flatmap(
 
 @settings(max_examples=300, deadline=None)
 @given(cells=tables, threshold=st.integers(3, 5), row_totals=st.booleans(),
-       col_totals=st.booleans())
-def test_no_hidden_cell_can_be_recomputed(cells, threshold, row_totals, col_totals):
-    table = suppress(cells, threshold, row_totals=row_totals, col_totals=col_totals)
+       col_totals=st.booleans(), known_totals=st.booleans())
+def test_no_hidden_cell_can_be_recomputed(cells, threshold, row_totals, col_totals, known_totals):
+    if known_totals and (not col_totals or len(cells) < 2):
+        known_totals = False  # a one-row table's only cell is its total: nothing left to protect
+    table = suppress(cells, threshold, row_totals=row_totals, col_totals=col_totals,
+                     known_totals=known_totals)
     withheld = table.status[0][0] == WITHHELD
     for r, row in enumerate(table.values):
         for c, value in enumerate(row):
             status = table.status[r][c]
-            if withheld:
-                assert status == WITHHELD  # all or nothing
+            if withheld and not (known_totals and r == len(table.values) - 1):
+                assert status == WITHHELD  # all or nothing (a total known elsewhere stays)
             elif 0 < value < threshold:
                 assert status == PRIMARY  # every small count is hidden
             elif value == 0:
                 assert status == VISIBLE  # zeros show, so <5 means 1..4
             if status == SECONDARY:
                 assert value >= threshold
-            if status != VISIBLE:
+            if known_totals and r == len(table.values) - 1:
+                assert status != SECONDARY  # a total shown elsewhere is never hidden to protect
+                continue
+            if status != VISIBLE and value > 0:  # zeros name no one (and show when not withheld)
                 assert alternative_exists(table, (r, c)), (table.display(), r, c)
 
 
@@ -131,3 +161,11 @@ def test_a_table_that_cannot_be_protected_is_withheld():
     # four förvaltningar with one certificate each: <5 four times and a total <5 means 1 each
     table = suppress([[1], [1], [1], [1], [0]], 5)
     assert table.display() == [[HIDDEN_SYMBOL]] * 6
+
+
+def test_a_total_known_from_another_table_is_not_relied_on():
+    # thirteen förvaltningar with 4 each: <5 thirteen times and a total of 52 means 4 each
+    table = suppress([[4]] * 13, 5, known_totals=True)
+    assert table.display() == [[HIDDEN_SYMBOL]] * 13 + [[52]]
+    # without that knowledge the total alone would be hidden
+    assert suppress([[4]] * 13, 5).display()[-1] == [HIDDEN_SYMBOL]
