@@ -22,7 +22,7 @@ def target_chart_png(summary: SteeringSummary, dpi: int = 150) -> bytes:
     """Horizontal bars: mål and platser per förvaltning."""
     names, mal, platser = chart_series(summary)
     shown = {str(r[0]): r[2] for r in summary.table("forvaltningar").rows[:-1]}
-    height = 0.3 * len(names) + 1.1
+    height = 0.25 * len(names) + 1.0
     fig, ax = plt.subplots(figsize=(7.0, height), dpi=dpi)
     y = range(len(names))
     ax.barh([i - 0.2 for i in y], [m or 0 for m in mal], height=0.4, color="#9DC3E6",

@@ -132,7 +132,7 @@ def context(summary: SteeringSummary, template: DocxTemplate) -> dict:
                           "(rekommendation 1). Tabellen visar handledarnas bedömningar under "
                           "perioden: Ja, Delvis eller Nej per mervärde."),
         "platser": platser, "utfall": utfall, "intyg": intyg, "mervarde": mervarde,
-        "diagram": InlineImage(template, io.BytesIO(target_chart_png(summary)), width=Mm(150)),
+        "diagram": InlineImage(template, io.BytesIO(target_chart_png(summary)), width=Mm(140)),
         "teckenforklaring": "Teckenförklaring: " + " ".join(
             f"{symbol} = {text}" for symbol, text in legend(summary.threshold)),
         "kalla": (f"Källa: {', '.join(summary.sources) or 'arbetsboken'}, sammanställt "
