@@ -294,8 +294,9 @@ def legend(threshold: int) -> list[tuple[str, str]]:
     below = suppression.below_symbol(threshold)
     return [
         (below, f"Färre än {threshold}. Små antal redovisas inte, så att ingen person kan pekas ut."),
-        ("..", f"Redovisas inte: antingen för att ett dolt antal annars skulle kunna räknas fram "
-               f"ur en summa, eller (för andelar) för att nämnaren är under 10 eller dold."),
+        ("..", "Redovisas inte: annars skulle ett dolt antal kunna räknas fram ur en summa "
+               "(ibland döljs därför en hel kolumn), eller, för andelar, är nämnaren under 10 "
+               "eller dold."),
         ("0", "Inga alls. En nolla pekar inte ut någon och visas därför."),
     ]
 

@@ -98,13 +98,13 @@ def _landscape(ws: Worksheet) -> None:
 
 
 def _bar_chart(ws: Worksheet, title: str, header_row: int, first: int, last: int,
-               columns: Sequence[int], anchor: str, horizontal: bool = False, y_title: str = "Antal"
-               ) -> None:
+               columns: Sequence[int], anchor: str, horizontal: bool = False, y_title: str = "Antal",
+               size: tuple[float, float] | None = None) -> None:
     chart = BarChart()
     chart.type = "bar" if horizontal else "col"
     chart.title = title
     chart.y_axis.title = y_title
-    chart.height, chart.width = (13, 24) if horizontal else (8, 16)
+    chart.height, chart.width = size or ((13, 24) if horizontal else (8, 16))
     chart.y_axis.delete = False
     chart.x_axis.delete = False
     for col in columns:
@@ -206,12 +206,12 @@ def build_workbook(summary: SteeringSummary) -> Workbook:
         table = summary.table(key)
         top = _title(ws, summary, f"{table.title}")
         end = write_table(ws, top, table, title="Antal och andelar")
-        _widths(ws, 40, 11.5, len(table.headers))
+        _widths(ws, 48, 11.5, len(table.headers))
         ws.freeze_panes = ws.cell(row=top + 2, column=2)
         first, last = top + 2, top + len(table.rows)  # data rows without the total
         if key == "forvaltningar":
             _bar_chart(ws, "Mål och platser per förvaltning (dolda antal visas inte)", top + 1,
-                       first, last, (2, 3), f"A{end + 1}", horizontal=True)
+                       first, last, (2, 3), f"A{end + 1}", horizontal=True, size=(15, 36))
         _landscape(ws)
 
     ws = wb.create_sheet("Mervärde")
