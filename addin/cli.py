@@ -120,6 +120,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 # Later features add their commands here: (module path, function that adds its subparsers).
 EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
+from .steering import cli as _steering_cli  # noqa: E402 - registers its demo step too
+EXTENSIONS.append(_steering_cli.add_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,98 @@
+"""Command line and demo step for the steering group: ``amanst steering`` and ``amanst report``.
+
+Registered from ``addin/cli.py`` (one line in ``EXTENSIONS``); importing this module also appends
+the demo step that writes the summary workbook, the draft e-mail and the report section.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+from .. import operations
+from . import report, service
+
+
+def _print(line: str) -> None:
+    print(line, flush=True)
+
+
+def cmd_steering(args: argparse.Namespace) -> int:
+    package = service.prepare_paths(args.workbooks, args.period_from, args.period_to, args.today)
+    s = package.summary
+    out = args.out or Path(package.file_name)
+    service.write_workbook(package, out, args.workbooks)
+    _print(f"Skrev styrgruppens sammanställning {s.period_from} – {s.period_to} till {out}.")
+    if args.eml:
+        service.save_draft(package.message, args.eml)
+        _print(f"Sparade e-postutkastet {args.eml}: öppna det i Outlook, granska och skicka.")
+    if args.send:
+        sent = service.send_message(package.message, package.recipients)
+        _print(f"Skickade sammanställningen till {', '.join(sent)}.")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    summary = service.summarize([operations.read_register(p, args.today) for p in args.workbooks],
+                                args.period_from, args.period_to, args.today)
+    out = args.out or Path(report.file_name(summary))
+    service.write_report(summary, out, args.workbooks)
+    _print(f"Skrev rapportavsnittet för nämnden {summary.period_from} – {summary.period_to} "
+           f"till {out}.")
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    from ..cli import _date  # the shared date parser with its Swedish message
+
+    hidden_today = {"type": _date, "default": None, "help": argparse.SUPPRESS}
+
+    def period(p: argparse.ArgumentParser) -> None:
+        p.add_argument("workbooks", metavar="ARBETSBOK", type=Path, nargs="+",
+                       help="en eller flera arbetsböcker")
+        p.add_argument("--from", dest="period_from", metavar="DATUM", type=_date,
+                       help="periodens första dag (standard: Rapportperiod från i Inställningar)")
+        p.add_argument("--to", dest="period_to", metavar="DATUM", type=_date,
+                       help="periodens sista dag (standard: Rapportperiod till i Inställningar)")
+        p.add_argument("--today", **hidden_today)
+
+    p = sub.add_parser(
+        "steering", help="styrgruppens sammanställning: arbetsbok, e-post eller utkast",
+        description="Gör styrgruppens sammanställning (bara antal och andelar, små antal visas som "
+                    "<5) som en egen arbetsbok, och skicka den till Styrgruppens e-post eller spara "
+                    "ett e-postutkast. E-postservern ställs in med AMANST_SMTP_HOST, _PORT, _USER, "
+                    "_PASSWORD (se docs/styrgrupp.md).")
+    period(p)
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--send", action="store_true", help="skicka e-post till styrgruppen nu")
+    how.add_argument("--eml", metavar="SÖKVÄG", type=Path,
+                     help="spara e-postmeddelandet som utkast (.eml) att granska i Outlook")
+    p.add_argument("--out", metavar="SÖKVÄG", type=Path,
+                   help="sammanställningens filnamn (standard: Styrgrupp-...-PERIOD.xlsx)")
+    p.set_defaults(func=cmd_steering)
+
+    p = sub.add_parser(
+        "report", help="rapportavsnitt för nämnden (Word) till delårsrapport och årsanalys",
+        description="Skriver ett Word-dokument med levererade platser mot mål, utfall, utfärdade "
+                    "kompetensintyg och mervärde, med diagram och samma skydd för små antal som "
+                    "styrgruppens sammanställning.")
+    period(p)
+    p.add_argument("--out", metavar="SÖKVÄG", type=Path,
+                   help="dokumentets filnamn (standard: Rapport-...-PERIOD.docx)")
+    p.set_defaults(func=cmd_report)
+
+
+def demo_step(example: Path, out_dir: Path, today: date | None) -> Iterator[str]:
+    register = operations.read_register(example, today)
+    package = service.prepare([register], today=today)
+    xlsx = service.write_workbook(package, out_dir / package.file_name)
+    yield f"Skrev styrgruppens sammanställning till {xlsx}."
+    eml = service.save_draft(package.message, out_dir / "styrgrupp-utkast.eml")
+    yield f"Sparade e-postutkastet till styrgruppen i {eml} (öppna det i Outlook)."
+    docx = service.write_report(package.summary, out_dir / report.file_name(package.summary))
+    yield f"Skrev rapportavsnittet för nämnden till {docx}."
+
+
+operations.DEMO_STEPS.append(demo_step)
