@@ -120,6 +120,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 # Later features add their commands here: (module path, function that adds its subparsers).
 EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
+from .certificates.commands import add_commands as _certificates; EXTENSIONS.append(_certificates)  # noqa: E402,E702,I001
 
 
 def build_parser() -> argparse.ArgumentParser:
