@@ -19,9 +19,8 @@ from datetime import datetime
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -230,6 +229,7 @@ def cell_text(cell, text: str, *, bold: bool = False, color: str | None = None,
     if size:
         run.font.size = Pt(size)
     p.paragraph_format.space_after = Pt(0)
+    p.paragraph_format.line_spacing = 1.0
     if align is not None:
         p.alignment = align
 
@@ -239,7 +239,7 @@ def cell_text(cell, text: str, *, bold: bool = False, color: str | None = None,
 def _styles(doc) -> None:
     normal = doc.styles["Normal"]
     normal.font.name = FONT
-    normal.font.size = Pt(10.5)
+    normal.font.size = Pt(10)
     rpr = normal.element.get_or_add_rPr()
     fonts = _set(rpr, "w:rFonts")
     for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
@@ -283,7 +283,10 @@ def _header_footer(doc, t: dict) -> None:
     bdr = _set(fp._p.get_or_add_pPr(), "w:pBdr")
     _set(bdr, "w:top", val="single", sz="6", space="4", color=RULE)
     # a right-aligned tab stop puts the page number at the margin
-    fp.paragraph_format.tab_stops.add_tab_stop(Cm(17))
+    # the Footer style's own centre and right tabs would catch the tab first: clear them
+    for stop in doc.styles["Footer"].paragraph_format.tab_stops:
+        fp.paragraph_format.tab_stops.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
+    fp.paragraph_format.tab_stops.add_tab_stop(Cm(17), WD_TAB_ALIGNMENT.RIGHT)
     for text in (t["footer"], "\t" + t["page"] + " "):
         r = fp.add_run(text)
         r.font.size = Pt(8.5)
@@ -353,9 +356,9 @@ def build(lang: str) -> bytes:
     cell_text(item.cells[1], "{{ k.niva_namn }}")
     row_flags(item)
     cell_text(loop_end.cells[0], "{%tr endfor %}")
-    widths(table, 12.0, 5.0)
+    widths(table, 11.2, 5.8)
     borders(table, outer=True)
-    cell_margins(table)
+    cell_margins(table, 45, 45, 100, 100)
     para(body, "{%p endfor %}", after=0)
     para(body, "{%p else %}", after=0)
     para(body, t["none"], italic=True)
@@ -369,7 +372,7 @@ def build(lang: str) -> bytes:
     cell_text(item.cells[1], "{{ n.beskrivning }}", size=9, color=GREY)
     row_flags(item)
     cell_text(loop_end.cells[0], "{%tr endfor %}")
-    widths(table, 5.0, 12.0)
+    widths(table, 5.8, 11.2)
     borders(table, outer=False)
     cell_margins(table, 40, 40, 0, 80)
 
