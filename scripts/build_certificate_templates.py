@@ -61,6 +61,7 @@ TEXTS = {
                               "”{{ intyg.lagsta_niva }}” eller högre."),
         "col_competence": "Kompetens",
         "col_level": "Nivå",
+        "col_meaning": "Vad nivån betyder",
         "none": "Inga kompetenser nådde den nivå som skrivs på intyget.",
         "legend": "Nivåerna",
         "signed": "{{ utfardare.ort }} den {{ intyg.datum }}",
@@ -101,6 +102,7 @@ TEXTS = {
                               "“{{ intyg.lagsta_niva }}” or higher."),
         "col_competence": "Competence",
         "col_level": "Level",
+        "col_meaning": "What the level means",
         "none": "No competence reached the level printed on the certificate.",
         "legend": "The levels",
         "signed": "{{ utfardare.ort }}, {{ intyg.datum }}",
@@ -365,8 +367,12 @@ def build(lang: str) -> bytes:
     para(body, "{%p endif %}", after=0)
 
     doc.add_heading(t["legend"], level=2)
-    table = doc.add_table(rows=3, cols=2)
-    loop_start, item, loop_end = table.rows
+    table = doc.add_table(rows=4, cols=2)
+    head, loop_start, item, loop_end = table.rows
+    # a fixed header row also keeps the table's shape fixed (see render._tables_never_need_fix)
+    cell_text(head.cells[0], t["col_level"], bold=True, color=ACCENT, size=9)
+    cell_text(head.cells[1], t["col_meaning"], bold=True, color=ACCENT, size=9)
+    row_flags(head, header=True)
     cell_text(loop_start.cells[0], "{%tr for n in nivaer %}")
     cell_text(item.cells[0], "{{ n.niva }} · {{ n.namn }}", bold=True, size=9)
     cell_text(item.cells[1], "{{ n.beskrivning }}", size=9, color=GREY)

@@ -62,6 +62,14 @@ _GRID_TOO_WIDE = etree.XPath(
     "boolean(.//w:tbl[not(.//w:tr[count(w:tc) + sum(w:tc/w:tcPr/w:gridSpan/@w:val)"
     " - count(w:tc/w:tcPr/w:gridSpan) >= count(ancestor::w:tbl[1]/w:tblGrid/w:gridCol)])])",
     namespaces=_XNS)
+_TEXT_SRC = re.compile(r"(<w:t(?: [^>]*)?>)([^<]*)</w:t>")
+_BLOCK_TAG = re.compile(r"\{%-?\s*(if|for|endif|endfor)\b")
+_ANY_BLOCK = re.compile(r"\{%.*?%\}")
+_TABLE_SRC = re.compile(r"<w:tbl>.*?</w:tbl>", re.DOTALL)
+_GRIDCOL_SRC = re.compile(r"<w:gridCol[ />]")
+_ROW_SRC = re.compile(r"<w:tr[ >].*?</w:tr>", re.DOTALL)
+_CELL_SRC = re.compile(r"<w:tc[ >]")
+_SPAN_SRC = re.compile(r'<w:gridSpan w:val="(\d+)"')
 _DOCPR = etree.XPath("//wp:docPr", namespaces=docx.oxml.ns.nsmap)
 
 
@@ -108,6 +116,48 @@ def _post_render(xml: str) -> str:
             or _NEWLINE_IN_TEXT.search(xml)):
         xml = DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
     return xml
+
+
+def _tables_never_need_fix(src: str) -> bool:
+    """Whether no rendering of this body source can give a table ``fix_tables`` would change.
+
+    True when, in every table, no row holds a block tag (so each rendered row is a copy of a
+    template row, with the same cells), no row has more cells than the grid has columns, and one
+    row at least as wide as the grid is always rendered with its table (no block tag between the
+    table's start and that row's end). Then the per-document check is skipped.
+    """
+    for table in _TABLE_SRC.finditer(src):
+        text = _TEXT_SRC.sub(_drop_inline_blocks, table.group(0))
+        grid = text[:text.find("</w:tblGrid>")]
+        columns = len(_GRIDCOL_SRC.findall(grid))
+        always_wide = False
+        for row in _ROW_SRC.finditer(text):
+            row_text = row.group(0)
+            if "{%" in row_text:
+                return False
+            cells = len(_CELL_SRC.findall(row_text))
+            if cells > columns:
+                return False
+            width = cells + sum(int(v) - 1 for v in _SPAN_SRC.findall(row_text))
+            if width >= columns and "{%" not in text[:row.end()]:
+                always_wide = True
+        if not always_wide:
+            return False
+    return True
+
+
+def _drop_inline_blocks(m: re.Match) -> str:
+    """A run's text with its block tags removed when they open and close within that text
+    (``<w:t>… {% if x %}, y{% endif %}</w:t>``): such tags cannot change a table's cells."""
+    content = m.group(2)
+    depth = 0
+    for tag in _BLOCK_TAG.findall(content):
+        depth += -1 if tag.startswith("end") else 1
+        if depth < 0:
+            return m.group(0)
+    if depth:
+        return m.group(0)
+    return m.group(1) + _ANY_BLOCK.sub("", content) + "</w:t>"
 
 
 def _tables_need_fix(body: Any) -> bool:
@@ -197,6 +247,7 @@ class CompiledTemplate:
                 self._whole = False
             if self._whole:
                 body_src = "<w:body>" + body_src[open_tag.end():]
+            self._check_tables = not (self._whole and _tables_never_need_fix(body_src))
             sources.append(body_src)
             self._body = self.env.from_string(body_src)
             shell = copy.deepcopy(doc._element)
@@ -294,7 +345,7 @@ class CompiledTemplate:
         if self._whole:
             root = etree.fromstring(self._doc_head + xml + self._doc_tail, _RECOVER)
             body = root[self._body_index]
-            fix = _tables_need_fix(body)
+            fix = self._check_tables and _tables_need_fix(body)
         else:  # a template with unusual namespaces: docxtpl's own way
             root, fix = etree.fromstring(self._doc_head + "<w:body/>" + self._doc_tail), True
         if fix:
