@@ -176,3 +176,20 @@ def test_command_line_issue_verify_revoke(book, tmp_path, capsys):
     assert "Status: Återkallat" in capsys.readouterr().out
     assert main(["revoke", "ASF-2026-00005", "--register", str(db)]) == 2
     assert "redan återkallat" in capsys.readouterr().err
+
+
+def test_sheet_is_appended_not_rewritten(book, tmp_path):
+    out, db = tmp_path / "intyg", tmp_path / "reg.sqlite3"
+    first = workflow.issue_workbook(book, out, register=db, today=TODAY).result.issued
+    wb = openpyxl.load_workbook(book)
+    ws = wb[schema.INTYGSREGISTER]
+    ws.cell(row=1, column=9, value="Anteckning")
+    ws.cell(row=2, column=9, value="skickat per post")  # an administrator's own note
+    ws.cell(row=3, column=5, value="ändrat för hand")
+    wb.save(book)
+    workflow.issue_workbook(book, out, register=db, today=TODAY, reissue=first[5].plats_id)
+    header, rows = _sheet_rows(book)
+    assert header[8] == "Anteckning" and rows[0][8] == "skickat per post"
+    assert rows[1][4] == "ändrat för hand"  # an existing row is never rewritten
+    assert len(rows) == 78 and rows[-1][0] == "ASF-2026-00078"
+    assert rows[5][7] == "Ersatt"
