@@ -126,7 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pdf-batch", type=int, default=100)
     ap.add_argument("--no-pdf", action="store_true")
     args = ap.parse_args(argv)
-    print(f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    load = ", load average %.1f (other work on the machine slows every figure alike)" % \
+        os.getloadavg()[0] if hasattr(os, "getloadavg") else ""
+    print(f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}{load}")
     bench_render(args.docs)
     if not args.no_pdf:
         bench_pdf(args.pdf_single, args.pdf_batch)
