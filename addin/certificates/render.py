@@ -6,7 +6,15 @@ and footers exactly as docxtpl does (docxtpl's own ``patch_xml``, ``fix_tables``
 Jinja once, and keeps the compressed bytes of every zip member that rendering does not change
 (styles, theme, settings, fonts, images...). ``render(context)`` then only runs the compiled
 templates, serialises the changed parts and writes a new zip around them. The document XML is
-byte-for-byte what plain ``DocxTemplate.render`` + ``save`` gives (a test compares every part).
+byte-for-byte what plain ``DocxTemplate.render`` + ``save`` gives (tests compare every part, also
+for awkward values).
+
+Most of docxtpl's time after Jinja goes to parsing the rendered body with lxml and writing it
+back. For a template whose placeholders all sit in text (checked once, when compiling) and values
+without characters the parser would change, the result of that round trip is known: the
+template's XML already is lxml's serialisation, so only markupsafe's ``&#34;``/``&#39;`` and the
+``<x></x>`` a blank value leaves differ from it, and those are rewritten directly. Anything else
+(control characters, CR, drawings, tables whose shape can change) takes docxtpl's full way.
 
 Safety: an administrator edits the templates in Word, so a template is untrusted code. The
 environment is ``jinja2.sandbox.SandboxedEnvironment``: a tag such as
@@ -62,6 +70,12 @@ _GRID_TOO_WIDE = etree.XPath(
     "boolean(.//w:tbl[not(.//w:tr[count(w:tc) + sum(w:tc/w:tcPr/w:gridSpan/@w:val)"
     " - count(w:tc/w:tcPr/w:gridSpan) >= count(ancestor::w:tbl[1]/w:tblGrid/w:gridCol)])])",
     namespaces=_XNS)
+# bytes the XML parser would drop, normalise (CR) or reject
+_PARSER_CHANGES = bytes(b for b in range(32) if b not in (9, 10))
+_XML_TOKEN = re.compile(r"<(/?)([\w:.-]+)[^>]*?(/?)>|\{[{%#]")
+_TAG_IN_MARKUP = re.compile(r"<[^>]*\{[{%#]")
+_MARKUP_FILTERS = re.compile(r"\b(safe|xmlattr|urlize|tojson|indent|autoescape|markup|wordwrap)\b",
+                             re.IGNORECASE)
 _TEXT_SRC = re.compile(r"(<w:t(?: [^>]*)?>)([^<]*)</w:t>")
 _BLOCK_TAG = re.compile(r"\{%-?\s*(if|for|endif|endfor)\b")
 _ANY_BLOCK = re.compile(r"\{%.*?%\}")
@@ -101,11 +115,12 @@ def _explain(exc: Exception, name: str) -> TemplateRefused:
     return TemplateRefused(f"Mallen {name} kunde inte fyllas i: {exc}")
 
 
-def _post_render(xml: str) -> str:
+def _post_render(xml: str) -> tuple[str, bool]:
     """docxtpl's steps after Jinja (``render_xml_part``), in the same order and to the same effect.
 
     ``resolve_listing`` only rewrites tab, \\a, newline and form feed inside ``<w:t>`` text; its
     regex passes over the whole document are skipped when no text holds one (the common case).
+    Returns the XML and whether ``resolve_listing`` ran.
     """
     xml = xml.replace("\n<w:p>", "<w:p>").replace("\n<w:p ", "<w:p ")
     xml = (xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%")
@@ -114,8 +129,8 @@ def _post_render(xml: str) -> str:
     # newlines are the ones docxtpl's tags leave between elements, which it does not touch
     if ("\t" in xml or "\a" in xml or "\f" in xml or "\n</w:t>" in xml
             or _NEWLINE_IN_TEXT.search(xml)):
-        xml = DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
-    return xml
+        return DocxTemplate.resolve_listing(None, xml), True  # type: ignore[arg-type]
+    return xml, False
 
 
 def _tables_never_need_fix(src: str) -> bool:
@@ -144,6 +159,30 @@ def _tables_never_need_fix(src: str) -> bool:
         if not always_wide:
             return False
     return True
+
+
+def _elements_holding_tags(src: str) -> list[tuple[str, re.Pattern]] | None:
+    """The elements that hold a Jinja tag directly, each with a pattern for it left empty.
+
+    Only such an element can render as ``<x></x>``, which lxml writes as ``<x/>``. None when the
+    source's elements do not nest cleanly (then the parser is always used).
+    """
+    stack: list[str] = []
+    names: set[str] = set()
+    for m in _XML_TOKEN.finditer(src):
+        if m.group(2) is None:  # a Jinja tag
+            if not stack:
+                return None
+            names.add(stack[-1])
+        elif m.group(1):
+            if not stack or stack.pop() != m.group(2):
+                return None
+        elif not m.group(3):
+            stack.append(m.group(2))
+    if stack:
+        return None
+    return [(n, re.compile(f"<({re.escape(n)})((?: [^<>]*)?)></{re.escape(n)}>"))
+            for n in sorted(names)]
 
 
 def _drop_inline_blocks(m: re.Match) -> str:
@@ -259,6 +298,17 @@ class CompiledTemplate:
             head, tail = etree.tostring(shell, encoding="unicode").split(_MARK)
             self._doc_head = head[:head.rindex("<")]
             self._doc_tail = tail[tail.index(">") + 1:]
+            head_b, tail_b = serialize_part_xml(shell).split(_MARK.encode())
+            self._part_head = head_b[:head_b.rindex(b"<")]
+            self._part_tail = tail_b[tail_b.index(b">") + 1:]
+            # the body can skip lxml's parse and serialisation when values only ever land in
+            # text (no tag inside an element's brackets), no filter can insert markup, and
+            # neither table repair nor drawing renumbering can apply
+            self._may_empty = _elements_holding_tags(body_src)
+            self._text_only = (self._whole and not self._check_tables
+                               and self._may_empty is not None
+                               and not _TAG_IN_MARKUP.search(body_src)
+                               and not _MARKUP_FILTERS.search(body_src))
             self._parts: list[tuple[str, Any, str]] = []  # (zip name, template, kind)
             for rel in doc._part.rels.values():
                 if rel.reltype in (RT.HEADER, RT.FOOTER) and rel.target_part.blob:
@@ -322,7 +372,7 @@ class CompiledTemplate:
         try:
             out = {"word/document.xml": self._render_body(context)}
             for name, template, kind in self._parts:
-                xml = _post_render(template.render(context))
+                xml = _post_render(template.render(context))[0]
                 if kind == "raw":
                     out[name] = xml.encode("utf-8")
                 else:
@@ -338,7 +388,23 @@ class CompiledTemplate:
         return out
 
     def _render_body(self, context: Mapping[str, Any]) -> bytes:
-        xml = _post_render(self._body.render(context))
+        xml, listing = _post_render(self._body.render(context))
+        if self._text_only and not listing and "docPr" not in xml:
+            # What lxml would write back is known here: the template's own XML already is lxml's
+            # serialisation, and the values are escaped text. Only markupsafe's character
+            # references for quotes and the empty elements a blank value leaves differ. Text
+            # the parser would change (control characters, CR, non-characters) takes the parser.
+            text = xml.replace("&#34;", '"').replace("&#39;", "'")
+            for name, empty in self._may_empty:
+                if f"></{name}>" in text:
+                    text = empty.sub(r"<\1\2/>", text)
+            try:
+                data = text.encode("utf-8")
+            except UnicodeEncodeError:
+                data = b"\x00"  # a lone surrogate: the parser path reports it
+            if (len(data.translate(None, _PARSER_CHANGES)) == len(data)
+                    and b"\xef\xbf\xbe" not in data and b"\xef\xbf\xbf" not in data):
+                return self._part_head + data + self._part_tail
         # docxtpl parses the body alone and moves it into the document element; parsing the
         # whole document at once gives the same tree (the body keeps its own namespace
         # declarations either way) without lxml's costly move between documents

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -160,3 +161,56 @@ def test_table_shapes_match_docxtpl_even_when_a_table_loses_its_rows(tmp_path, s
            "anstallning": {}, "grupper": []}
     fast, plain = zip_parts(compiled.render(ctx)), zip_parts(render_plain(path, ctx))
     assert fast["word/document.xml"] == plain["word/document.xml"]
+
+
+NASTY = ["", "a", "Åsa", '"citat"', "it's", "&", "<>", "a>b", "x\r\ny", "\t", "x\ny", "\x01",
+         "\ufffe", "{{ 1 }}", "–", "😀", "  mellanrum  ", "&amp;", "]]>", "<w:t>"]
+
+
+@pytest.mark.parametrize("lang", sorted(TEMPLATE_FILES))
+def test_identical_to_docxtpl_for_awkward_values(example_register, lang):
+    import random
+
+    rng = random.Random(7)
+    cand = [c for c in plan(example_register, TODAY).candidates if c.language == lang][0]
+    template = CompiledTemplate(_template(lang))
+    fast_path = 0
+    for round_ in range(14):
+        ctx = cand.context("ASF-2026-00001", "ABCD-EFGH-JKLM", TODAY)
+        pick = (lambda: NASTY[round_]) if round_ < 4 else (lambda: rng.choice(NASTY))
+        ctx["deltagare"]["namn"] = pick()
+        ctx["deltagare"]["fodelsedatum"] = pick()
+        ctx["anstallning"]["arbetsuppgifter"] = pick()
+        ctx["anstallning"]["ssyk_benamning"] = pick()
+        ctx["utfardare"]["verifieringsadress"] = pick()
+        ctx["utfardare"]["organisation"] = pick()
+        ctx["grupper"][0]["kompetenser"][0]["namn"] = pick()
+        fast = zip_parts(template.render(ctx))
+        plain = zip_parts(render_plain(_template(lang), ctx))
+        for name in plain:
+            assert fast[name] == plain[name], (name, round_)
+        fast_path += bool(re.search(rb"<w:t( [^>]*)?/>", fast["word/document.xml"]))
+    assert fast_path  # empty values were met, and matched lxml's <w:t/>
+
+
+def test_plain_values_skip_the_parser_and_awkward_ones_use_it(example_register, monkeypatch):
+    from addin.certificates import render as render_mod
+
+    cand = plan(example_register, TODAY).candidates[0]
+    template = CompiledTemplate(_template(cand.language))
+    calls = []
+    real = render_mod.etree.fromstring
+    # count the parses of the body (the small header and footer are always parsed)
+    monkeypatch.setattr(render_mod.etree, "fromstring",
+                        lambda *a, **k: (a[1:] == (render_mod._RECOVER,) and calls.append(1))
+                        or real(*a, **k))
+    ctx = cand.context("ASF-2026-00001", "ABCD-EFGH-JKLM", TODAY)
+    ctx["deltagare"]["fodelsedatum"] = ""
+    template.render(ctx)
+    assert calls == []
+    ctx["deltagare"]["namn"] = "Ctrl\x01tecken"
+    fast = zip_parts(template.render(ctx))
+    assert calls == [1]
+    monkeypatch.undo()
+    assert fast["word/document.xml"] == zip_parts(
+        render_plain(_template(cand.language), ctx))["word/document.xml"]
