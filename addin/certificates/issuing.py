@@ -16,6 +16,7 @@ added to the entry.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -34,6 +35,7 @@ from .store import CertificateStore, ClaimRequest, SqliteStore, new_code
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATES_DIR = REPO_ROOT / "templates"
+ENV_TEMPLATES = "AMANST_TEMPLATES"  # a folder with the installation's own (edited) templates
 TEMPLATE_FILES = {"sv": "kompetensintyg.docx", LANG_EN: "kompetensintyg-en.docx"}
 FINALIZE_EVERY = 100  # certificates per register transaction while writing files
 
@@ -88,7 +90,8 @@ def prefix_of(register: Register) -> str:
 
 def load_templates(languages: set[str], templates_dir: Path | None = None
                    ) -> dict[str, CompiledTemplate]:
-    folder = Path(templates_dir) if templates_dir else TEMPLATES_DIR
+    env = os.environ.get(ENV_TEMPLATES, "").strip()
+    folder = Path(templates_dir) if templates_dir else Path(env) if env else TEMPLATES_DIR
     templates = {}
     for lang in sorted(languages):
         path = folder / TEMPLATE_FILES[lang]
