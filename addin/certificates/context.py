@@ -44,11 +44,11 @@ LEVELS_EN = {
                            "Has tried the task and needs instruction and supervision each time."),
     "Med stöd": ("With support",
                  "Performs the task according to routine with some support or follow-up."),
-    "Självständigt": ("Independently",
+    "Självständigt": ("Independent",
                       "Performs the task correctly on their own, in normal time and quality, "
                       "and follows the rules."),
     "Självständigt och kan instruera": (
-        "Independently and can instruct others",
+        "Independent, can instruct others",
         "Also handles deviations, makes own judgements and can show others how the task is done."),
 }
 NEUTRAL_FORM = {LANG_SV: "Arbetsmarknadsanställning", LANG_EN: "Subsidised employment"}
