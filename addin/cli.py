@@ -120,8 +120,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 # Later features add their commands here: (module path, function that adds its subparsers).
 EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
-from .steering import cli as _steering_cli  # noqa: E402 - registers its demo step too
-EXTENSIONS.append(_steering_cli.add_commands)
+# Each feature registers its commands, and on import its demo step, in the order the demo runs:
+# certificates before the steering group, whose figures count the certificates issued.
+from .certificates.commands import add_commands as _certificate_commands  # noqa: E402
+from .steering.cli import add_commands as _steering_commands  # noqa: E402
+
+EXTENSIONS.extend([_certificate_commands, _steering_commands])
 
 
 def build_parser() -> argparse.ArgumentParser:

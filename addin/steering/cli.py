@@ -85,7 +85,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def demo_step(example: Path, out_dir: Path, today: date | None) -> Iterator[str]:
-    register = operations.read_register(example, today)
+    # the demo's own copy carries the Intygsregister of the certificates just issued
+    issued = out_dir / "exempel-resultat.xlsx"
+    register = operations.read_register(issued if issued.exists() else example, today)
     package = service.prepare([register], today=today)
     xlsx = service.write_workbook(package, out_dir / package.file_name)
     yield f"Skrev styrgruppens sammanställning till {xlsx}."

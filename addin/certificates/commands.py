@@ -1,0 +1,194 @@
+"""The command line for certificates: ``amanst issue``, ``amanst verify``, ``amanst revoke``, and
+the demo step that issues the example workbook's certificates.
+
+Only translation: arguments in, Swedish lines out. The work is in ``workflow``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+from .. import operations
+from ..cli import EXIT_OK, EXIT_PROBLEMS, _date, _print
+from . import workflow
+from .store import DEFAULT_PATH, ENV_REGISTER
+
+PROGRESS_FROM = 20  # show a progress bar from this many files
+
+
+@contextmanager
+def _progress(label: str) -> Iterator:
+    from tqdm import tqdm
+
+    bar = None
+
+    def step(n: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(desc=label, unit=" filer", file=sys.stderr, leave=False, disable=None)
+        bar.update(n)
+
+    try:
+        yield step
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _report(outcome: workflow.WorkbookIssue) -> list[str]:
+    r = outcome.result
+    lines = []
+    for c in r.issued:
+        extra = f" (ersätter {c.replaces})" if c.replaces else ""
+        lines.append(f"Utfärdade {c.number} för plats {c.plats_id}{extra}: {c.docx.name}"
+                     + (f", {c.pdf.name}" if c.pdf else ""))
+    for plats_id, number in r.already:
+        lines.append(f"Plats {plats_id} har redan ett giltigt intyg ({number}); inget nytt "
+                     "utfärdades. Använd --reissue för att ersätta det.")
+    for item in r.ineligible:
+        lines.append(f"Inget intyg: {item.reason}")
+    if r.pdf_skipped_reason:
+        lines.append(r.pdf_skipped_reason)
+    if r.pdf_missing:
+        lines.append("PDF kunde inte skapas för " + ", ".join(r.pdf_missing) + ". Word-filerna "
+                     "finns; försök igen med LibreOffice stängt.")
+    lines.append(f"Klart: {r.summary}" + (f" Filerna finns i {r.out_dir}." if r.issued else ""))
+    if outcome.workbook:
+        lines.append(f"Bladet Intygsregister uppdaterat i {outcome.workbook}"
+                     + (f" (säkerhetskopia: {outcome.backup})" if outcome.backup else "") + ".")
+    if outcome.workbook_error:
+        lines.append(outcome.workbook_error)
+    return lines
+
+
+def cmd_issue(args: argparse.Namespace) -> int:
+    out_dir = args.out_dir or args.workbook.resolve().parent / "intyg"
+    with _progress("Utfärdar intyg") as progress:
+        outcome = workflow.issue_workbook(
+            args.workbook, out_dir, pdf=args.pdf, reissue=args.reissue, register=args.register,
+            workbook_out=args.out, issuer=args.issuer, today=args.today, progress=progress)
+    for line in _report(outcome):
+        _print(line)
+    r = outcome.result
+    return EXIT_PROBLEMS if (r.pdf_missing or outcome.workbook_error or
+                             (args.reissue and not r.issued)) else EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    v = workflow.verify(args.number, args.code, args.file, args.register)
+    if not v.known:
+        _print(f"Intyget kunde inte verifieras: det finns inget intyg {v.number} med den koden. "
+               "Kontrollera numret och koden.")
+        return EXIT_PROBLEMS
+    e = v.entry
+    assert e is not None
+    _print(f"Intyget {e.number} finns: utfärdat {e.issued_at.replace('T', ' ')} av {e.issuer}.")
+    ok = True
+    if e.status == "Giltigt":
+        _print("Status: Giltigt.")
+    elif e.status == "Ersatt":
+        _print(f"Status: Ersatt av {e.replaced_by or 'ett nyare intyg'}. Det här intyget gäller "
+               "inte längre.")
+        ok = False
+    else:
+        _print(f"Status: {e.status} ({e.status_changed_at.replace('T', ' ')}). Intyget gäller inte.")
+        ok = False
+    if v.file_checked:
+        if v.file_kind:
+            _print(f"Filen {args.file.name} är exakt den som utfärdades "
+                   f"({'Word' if v.file_kind == 'docx' else 'PDF'}).")
+        else:
+            _print(f"Filen {args.file.name} är INTE den som utfärdades: innehållet har ändrats "
+                   "eller hör till ett annat intyg.")
+            ok = False
+    return EXIT_OK if ok else EXIT_PROBLEMS
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    entry, written = workflow.revoke(args.number, args.reason or "", args.register, args.workbook)
+    _print(f"Intyget {entry.number} (plats {entry.plats_id}) är återkallat.")
+    if written:
+        _print(f"Bladet Intygsregister uppdaterat i {written}.")
+    return EXIT_OK
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    hidden_today = {"type": _date, "default": None, "help": argparse.SUPPRESS}
+    register_help = (f"intygsregistrets databasfil (standard: miljövariabeln {ENV_REGISTER}, "
+                     f"annars {DEFAULT_PATH})")
+
+    p = sub.add_parser(
+        "issue", help="utfärda kompetensintyg för avslutade platser",
+        description="Utfärdar ett kompetensintyg (Word, och PDF med --pdf) för varje avslutad "
+                    "plats som har en slutbedömning, saknar fel och inte redan har ett giltigt "
+                    "intyg. Intygen registreras i intygsregistret och på bladet Intygsregister. "
+                    "Att köra kommandot igen utfärdar inget två gånger.")
+    p.add_argument("workbook", metavar="ARBETSBOK", type=Path, help="arbetsboken (.xlsx)")
+    p.add_argument("--out-dir", metavar="MAPP", type=Path,
+                   help="mappen intygen skrivs till (standard: mappen intyg bredvid arbetsboken)")
+    p.add_argument("--pdf", action="store_true", help="skapa även PDF-filer (kräver LibreOffice)")
+    p.add_argument("--reissue", metavar="PLATSID",
+                   help="utfärda ett nytt intyg för den här platsen; det gamla blir Ersatt")
+    p.add_argument("--register", metavar="SÖKVÄG", type=Path, help=register_help)
+    p.add_argument("--out", metavar="SÖKVÄG", type=Path,
+                   help="skriv arbetsboken med bladet Intygsregister hit (standard: arbetsboken "
+                        "själv, med en säkerhetskopia bredvid)")
+    p.add_argument("--issuer", metavar="NAMN", help="vem som utfärdar (standard: inloggad användare)")
+    p.add_argument("--today", **hidden_today)
+    p.set_defaults(func=cmd_issue)
+
+    p = sub.add_parser("verify", help="kontrollera att ett intyg är äkta och giltigt",
+                       description="Säger om intyget finns, vilken status det har och, med "
+                                   "--file, om filen är exakt den som utfärdades. Slutkod 0 "
+                                   "betyder giltigt (och rätt fil).")
+    p.add_argument("number", metavar="INTYGSNUMMER")
+    p.add_argument("code", metavar="KOD", help="verifieringskoden som står på intyget")
+    p.add_argument("--file", metavar="FIL", type=Path, help="intygsfilen (.docx eller .pdf)")
+    p.add_argument("--register", metavar="SÖKVÄG", type=Path, help=register_help)
+    p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser("revoke", help="återkalla ett utfärdat intyg",
+                       description="Markerar intyget som Återkallat i intygsregistret (och på "
+                                   "bladet Intygsregister med --workbook). Filen raderas inte.")
+    p.add_argument("number", metavar="INTYGSNUMMER")
+    p.add_argument("--reason", metavar="TEXT", help="varför (sparas i registret, skrivs inte ut)")
+    p.add_argument("--workbook", metavar="ARBETSBOK", type=Path,
+                   help="uppdatera bladet Intygsregister i den här arbetsboken")
+    p.add_argument("--register", metavar="SÖKVÄG", type=Path, help=register_help)
+    p.set_defaults(func=cmd_revoke)
+
+
+def demo_step(example: Path, out_dir: Path, today: date | None) -> Iterator[str]:
+    """Issue the example's certificates (with PDFs where LibreOffice exists) into the demo folder.
+
+    The demo uses a register of its own in the demo folder, so it never touches a real one.
+    """
+    from .pdf import find_soffice
+
+    result_book = out_dir / "exempel-resultat.xlsx"
+    source = result_book if result_book.exists() else example
+    cert_dir = out_dir / "intyg"
+    with _progress("Utfärdar intyg") as progress:
+        outcome = workflow.issue_workbook(
+            source, cert_dir, pdf=find_soffice() is not None,
+            register=out_dir / "intygsregister.sqlite3", workbook_out=result_book,
+            issuer="Demo", today=today, progress=progress, backup=False)
+    r = outcome.result
+    yield (f"Kompetensintyg: {r.summary} Intygen finns i {cert_dir}, registret i "
+           f"{out_dir / 'intygsregister.sqlite3'}.")
+    if r.pdf_skipped_reason:
+        yield r.pdf_skipped_reason
+    if r.issued:
+        first = r.issued[0]
+        yield (f"Prova: amanst verify {first.number} <koden på intyget> --file {first.docx} "
+               f"--register {out_dir / 'intygsregister.sqlite3'}")
+    if outcome.workbook:
+        yield f"Bladet Intygsregister finns i {outcome.workbook}."
+
+
+operations.DEMO_STEPS.append(demo_step)

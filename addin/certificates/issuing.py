@@ -1,0 +1,210 @@
+"""Issuing certificates for a read register: plan, claim numbers, render, write, register.
+
+``issue_certificates(register, out_dir, issuer, store)`` is the one entry point every front end
+(command line, the Excel add-in's "Utfärda intyg" button) calls. It prints nothing and touches no
+workbook: it returns an ``IssueResult`` saying what was issued, what was already issued and which
+placements are not eligible and why.
+
+Order of events, chosen so a failure never leaves a number on two certificates or a certificate
+without a register entry: templates are compiled and test-rendered first (a refused template
+issues nothing), numbers are claimed in one transaction, each file is written under its number
+and never over an existing file, the register entry is then made valid with the files' SHA-256,
+and a claim whose file failed is voided. PDFs are made afterwards in batches; their SHA-256 is
+added to the entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from .. import schema
+from ..errors import AmanstError
+from ..model import Register
+from . import pdf as pdf_mod
+from .context import LANG_EN, Candidate, Ineligible, plan
+from .files import publish, sha256_file, target_in, write_new
+from .render import CompiledTemplate
+from .store import CertificateStore, ClaimRequest, SqliteStore, new_code
+
+REPO_ROOT = Path(__file__).resolve().parent.parent.parent
+TEMPLATES_DIR = REPO_ROOT / "templates"
+ENV_TEMPLATES = "AMANST_TEMPLATES"  # a folder with the installation's own (edited) templates
+TEMPLATE_FILES = {"sv": "kompetensintyg.docx", LANG_EN: "kompetensintyg-en.docx"}
+FINALIZE_EVERY = 100  # certificates per register transaction while writing files
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class IssuedCertificate:
+    number: str
+    plats_id: str
+    deltagar_id: str
+    language: str
+    docx: Path
+    docx_sha256: str
+    issued_at: datetime
+    issuer: str
+    replaces: str = ""
+    pdf: Path | None = None
+    pdf_sha256: str = ""
+
+
+@dataclass
+class IssueResult:
+    issued: list[IssuedCertificate] = field(default_factory=list)
+    already: list[tuple[str, str]] = field(default_factory=list)  # (PlatsID, valid number)
+    ineligible: list[Ineligible] = field(default_factory=list)
+    pdf_requested: bool = False
+    pdf_skipped_reason: str = ""  # Swedish, when PDFs were asked for but not made
+    pdf_missing: list[str] = field(default_factory=list)  # numbers whose PDF failed
+    out_dir: Path | None = None
+
+    @property
+    def summary(self) -> str:
+        parts = [f"{len(self.issued)} nya intyg"]
+        if self.already:
+            parts.append(f"{len(self.already)} hade redan ett giltigt intyg")
+        if self.ineligible:
+            parts.append(f"{len(self.ineligible)} kunde inte få intyg")
+        return ", ".join(parts) + "."
+
+
+def prefix_of(register: Register) -> str:
+    prefix = register.settings.get(schema.S_PREFIX).strip().upper()
+    row = register.settings.rows.get(schema.S_PREFIX)
+    where = f" (bladet {schema.INSTALLNINGAR}, rad {row})" if row else \
+        f" (bladet {schema.INSTALLNINGAR})"
+    if not prefix:
+        raise AmanstError(f"Intygsprefix saknas{where}. Ange förvaltningens prefix, till "
+                          "exempel ASF, innan intyg utfärdas.")
+    return prefix
+
+
+def load_templates(languages: set[str], templates_dir: Path | None = None
+                   ) -> dict[str, CompiledTemplate]:
+    env = os.environ.get(ENV_TEMPLATES, "").strip()
+    folder = Path(templates_dir) if templates_dir else Path(env) if env else TEMPLATES_DIR
+    templates = {}
+    for lang in sorted(languages):
+        path = folder / TEMPLATE_FILES[lang]
+        if not path.exists():
+            raise AmanstError(f"Mallen {path} saknas. Lägg tillbaka den eller bygg den med "
+                              "scripts/build_certificate_templates.py.")
+        templates[lang] = CompiledTemplate(path)
+    return templates
+
+
+def issue_certificates(register: Register, out_dir: Path, issuer: str,
+                       store: CertificateStore | None = None, *, pdf: bool = False,
+                       reissue: str | None = None, today: date | None = None,
+                       now: datetime | None = None, templates_dir: Path | None = None,
+                       progress: Progress | None = None, pdf_workers: int = 2) -> IssueResult:
+    """Issue a certificate for every eligible placement of ``register`` into ``out_dir``.
+
+    ``store`` defaults to the SQLite register (``AMANST_REGISTER`` or ``~/.amanst``). With
+    ``reissue`` (a PlatsID) only that placement is issued, with a new number, and its valid
+    certificate becomes Ersatt. ``progress`` is called with the number of files just finished.
+    """
+    own_store = store is None
+    store = store or SqliteStore()
+    try:
+        return _issue(register, Path(out_dir), issuer, store, pdf, reissue, today, now,
+                      templates_dir, progress, pdf_workers)
+    finally:
+        if own_store:
+            store.close()  # type: ignore[union-attr]
+
+
+def _issue(register: Register, out_dir: Path, issuer: str, store: CertificateStore, want_pdf: bool,
+           reissue: str | None, today: date | None, now: datetime | None,
+           templates_dir: Path | None, progress: Progress | None, pdf_workers: int) -> IssueResult:
+    now = now or datetime.now()
+    today = today or now.date()
+    prefix = prefix_of(register)
+    issuer = issuer.strip() or "okänd"
+    live = store.live_numbers(prefix)
+    only = [reissue.strip()] if reissue else None
+    p = plan(register, today, certified=live, only=only, reissue=bool(reissue))
+    result = IssueResult(already=list(p.already), ineligible=list(p.ineligible),
+                         pdf_requested=want_pdf, out_dir=out_dir)
+    if not p.candidates:
+        return result
+    templates = load_templates({c.language for c in p.candidates}, templates_dir)
+    # a trial render per template before any number is taken: a template that the sandbox
+    # refuses, or that names a value that does not exist, stops here and issues nothing
+    for lang, template in templates.items():
+        sample = next(c for c in p.candidates if c.language == lang)
+        template.render(sample.context(f"{prefix}-{today.year}-00000", new_code(), today))
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise AmanstError(f"Mappen {out_dir} kan inte skapas: {exc.strerror}.") from None
+
+    by_place = {c.plats_id: c for c in p.candidates}
+    requests = [ClaimRequest(c.plats_id, c.deltagar_id, c.language, c.replaces)
+                for c in p.candidates]
+    claims, taken = store.claim(prefix, today.year, requests, issuer, register.source, now)
+    result.already += [t for t in taken if t[1]]
+    pending: list[tuple[str, str, dict[str, tuple[str, str]]]] = []
+    written: set[str] = set()
+    try:
+        for claim in claims:
+            candidate: Candidate = by_place[claim.request.plats_id]
+            template = templates[candidate.language]
+            data = template.render(candidate.context(claim.number, claim.code, today))
+            name = f"{claim.number}.docx"
+            path = write_new(out_dir, name, data)
+            sha = hashlib.sha256(data).hexdigest()
+            written.add(claim.number)
+            pending.append((claim.number, template.fingerprint, {"docx": (name, sha)}))
+            result.issued.append(IssuedCertificate(
+                claim.number, candidate.plats_id, candidate.deltagar_id, candidate.language, path,
+                sha, now, issuer, candidate.replaces))
+            if progress:
+                progress(1)
+            if len(pending) >= FINALIZE_EVERY:
+                store.finalize(pending, now)
+                pending = []
+    finally:
+        # what was written is registered even if a later file failed; the claims without a
+        # file are voided, so their numbers are never used
+        store.finalize(pending, now)
+        unused = [c.number for c in claims if c.number not in written]
+        if unused:
+            store.abandon(unused, datetime.now())
+    if want_pdf and result.issued:
+        _make_pdfs(result, store, out_dir, progress, pdf_workers)
+    return result
+
+
+def _make_pdfs(result: IssueResult, store: CertificateStore, out_dir: Path,
+               progress: Progress | None, workers: int) -> None:
+    soffice = pdf_mod.find_soffice()
+    if soffice is None:
+        result.pdf_skipped_reason = ("LibreOffice finns inte på den här datorn, så inga PDF-filer "
+                                     "skapades. Word-filerna är utfärdade och registrerade.")
+        return
+    work = Path(tempfile.mkdtemp(prefix=".pdf-", dir=out_dir))
+    try:
+        by_docx = {c.docx: c for c in result.issued}
+        conversion = pdf_mod.convert(list(by_docx), work, workers=workers, progress=progress,
+                                     soffice=soffice)
+        files = []
+        for docx_path, made in conversion.pdfs.items():
+            cert = by_docx[docx_path]
+            target = target_in(out_dir, f"{cert.number}.pdf")
+            publish(made, target)
+            cert.pdf, cert.pdf_sha256 = target, sha256_file(target)
+            files.append((cert.number, "pdf", target.name, cert.pdf_sha256))
+        store.add_files(files)
+        result.pdf_missing = sorted(by_docx[m].number for m in conversion.missing)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

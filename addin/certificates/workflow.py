@@ -1,0 +1,98 @@
+"""File-level operations for certificates: issue from a workbook path, verify, revoke.
+
+These join the core (``issuing``), the register (``store``) and the .xlsx adapters, and print
+nothing; ``commands`` (the command line) and the demo call them.
+"""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from ..errors import AmanstError
+from ..operations import read_register
+from ..xlsx import writer
+from .files import sha256_file
+from .issuing import IssueResult, Progress, issue_certificates, prefix_of
+from .sheet import sheet_changes, write_sheet
+from .store import CertificateStore, Entry, SqliteStore, Verification
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name (a service): still issue, say who is unknown
+        return "okänd"
+
+
+@dataclass
+class WorkbookIssue:
+    result: IssueResult
+    workbook: Path | None = None  # where the Intygsregister sheet was written
+    backup: Path | None = None
+    workbook_error: str = ""  # Swedish, when the sheet could not be written
+
+
+def sync_workbook(path: Path, store: CertificateStore, out: Path | None = None,
+                  today: date | None = None, backup: bool = True
+                  ) -> tuple[Path | None, Path | None]:
+    """Bring the workbook's Intygsregister sheet up to date with the register.
+
+    Writes ``out`` (default: the workbook itself, with a dated backup beside it) only when
+    something changed; returns (written path, backup).
+    """
+    register = read_register(path, today)
+    prefix = prefix_of(register)
+    changes = sheet_changes(register.certificates, store.entries(prefix),
+                            {p.plats_id for p in register.placements})
+    target = out or path
+    if not changes and (out is None or out.exists()):
+        return None, None
+    wb = writer.load_for_update(path)
+    write_sheet(wb, changes)
+    made = writer.save_atomic(wb, target, source=path if backup else None)
+    return target, made
+
+
+def issue_workbook(path: Path, out_dir: Path, *, pdf: bool = False, reissue: str | None = None,
+                   register: Path | None = None, workbook_out: Path | None = None,
+                   issuer: str | None = None, today: date | None = None,
+                   progress: Progress | None = None, backup: bool = True) -> WorkbookIssue:
+    reg = read_register(path, today)
+    with SqliteStore(register) as store:
+        result = issue_certificates(reg, out_dir, issuer or current_user(), store, pdf=pdf,
+                                    reissue=reissue, today=today, progress=progress)
+        outcome = WorkbookIssue(result)
+        try:
+            outcome.workbook, outcome.backup = sync_workbook(path, store, workbook_out, today,
+                                                                 backup)
+        except AmanstError as exc:
+            outcome.workbook_error = (f"Intygen är utfärdade och registrerade, men bladet "
+                                      f"Intygsregister kunde inte skrivas: {exc} Kör kommandot "
+                                      "igen när filen är stängd; inget utfärdas två gånger.")
+    return outcome
+
+
+def verify(number: str, code: str, file: Path | None = None, register: Path | None = None
+           ) -> Verification:
+    sha = None
+    if file is not None:
+        try:
+            sha = sha256_file(file)
+        except OSError as exc:
+            raise AmanstError(f"Filen {file} kunde inte läsas: {exc.strerror}.") from None
+    with SqliteStore(register) as store:
+        return store.verify(number, code, sha)
+
+
+def revoke(number: str, reason: str = "", register: Path | None = None,
+           workbook: Path | None = None, now: datetime | None = None
+           ) -> tuple[Entry, Path | None]:
+    with SqliteStore(register) as store:
+        entry = store.revoke(number, reason, now or datetime.now())
+        written = None
+        if workbook is not None:
+            written, _ = sync_workbook(workbook, store)
+    return entry, written

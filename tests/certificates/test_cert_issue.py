@@ -1,0 +1,195 @@
+"""Issuing from a workbook: register, idempotence, the Intygsregister sheet, reissue, revoke,
+verify, and files that are never overwritten."""
+
+from __future__ import annotations
+
+import shutil
+
+import openpyxl
+import pytest
+from certhelpers import EXAMPLE, TODAY, docx_text
+
+from addin import schema
+from addin.certificates import workflow
+from addin.certificates.files import FileExists, write_new
+from addin.certificates.store import CODE_ALPHABET, SqliteStore, code_matches, hash_code, new_code
+from addin.cli import main
+from addin.operations import read_register
+
+
+@pytest.fixture
+def book(tmp_path):
+    path = tmp_path / "register.xlsx"
+    shutil.copy(EXAMPLE, path)
+    return path
+
+
+def _sheet_rows(path):
+    wb = openpyxl.load_workbook(path)
+    ws = wb[schema.INTYGSREGISTER]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=1)]
+    return rows[0], [r for r in rows[1:] if any(v not in (None, "") for v in r)]
+
+
+def _code_from(path) -> str:
+    text = docx_text(path)
+    return text.split("Verifieringskod ")[1].split()[0] if "Verifieringskod " in text else \
+        text.split("Verification code ")[1].split()[0]
+
+
+def test_issue_twice_issues_once_and_mirrors_the_sheet(book, tmp_path):
+    out, db = tmp_path / "intyg", tmp_path / "reg.sqlite3"
+    first = workflow.issue_workbook(book, out, register=db, issuer="anna", today=TODAY)
+    r = first.result
+    assert len(r.issued) == 77 and [i.plats_id for i in r.ineligible] == ["P0010"]
+    numbers = [c.number for c in r.issued]
+    assert numbers == [f"ASF-2026-{n:05d}" for n in range(1, 78)]
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{n}.docx" for n in numbers)
+    assert first.workbook == book and first.backup is not None and first.backup.exists()
+    header, rows = _sheet_rows(book)
+    assert tuple(header) == schema.REGISTER_SHEET.headers
+    assert [row[0] for row in rows] == numbers
+    assert all(row[4] == "anna" and row[7] == "Giltigt" and len(row[6]) == 64 for row in rows)
+
+    second = workflow.issue_workbook(book, out, register=db, today=TODAY)
+    assert second.result.issued == [] and len(second.result.already) == 77
+    assert second.workbook is None  # nothing changed: the workbook is not rewritten
+    assert len(list(out.iterdir())) == 77
+    # the sheet read back agrees with the register, entry by entry
+    reg = read_register(book, TODAY)
+    with SqliteStore(db) as store:
+        entries = {e.number: e for e in store.entries("ASF")}
+    assert {c.intygsnummer: c.sha256 for c in reg.certificates} == {
+        n: e.files["docx"][1] for n, e in entries.items()}
+
+
+def test_reissue_and_revoke_update_register_and_sheet(book, tmp_path):
+    out, db = tmp_path / "intyg", tmp_path / "reg.sqlite3"
+    r = workflow.issue_workbook(book, out, register=db, today=TODAY).result
+    old = r.issued[0]
+    again = workflow.issue_workbook(book, out, register=db, today=TODAY, reissue=old.plats_id)
+    new = again.result.issued
+    assert len(new) == 1 and new[0].replaces == old.number and new[0].number == "ASF-2026-00078"
+    with SqliteStore(db) as store:
+        assert store.get(old.number).status == "Ersatt"
+        assert store.get(old.number).replaced_by == new[0].number
+        assert store.get(new[0].number).status == "Giltigt"
+    _, rows = _sheet_rows(book)
+    status = {row[0]: row[7] for row in rows}
+    assert status[old.number] == "Ersatt" and status[new[0].number] == "Giltigt"
+    assert len(rows) == 78
+
+    entry, written = workflow.revoke(new[0].number, "fel person", register=db, workbook=book)
+    assert entry.status == "Återkallat" and written == book
+    _, rows = _sheet_rows(book)
+    assert {row[0]: row[7] for row in rows}[new[0].number] == "Återkallat"
+    # after a revoke the placement may be issued again
+    third = workflow.issue_workbook(book, out, register=db, today=TODAY).result
+    assert [c.plats_id for c in third.issued] == [old.plats_id]
+
+
+def test_verify_accepts_the_file_and_rejects_one_changed_byte(book, tmp_path):
+    out, db = tmp_path / "intyg", tmp_path / "reg.sqlite3"
+    cert = workflow.issue_workbook(book, out, register=db, today=TODAY).result.issued[3]
+    code = _code_from(cert.docx)
+    v = workflow.verify(cert.number, code, cert.docx, register=db)
+    assert v.known and v.entry.status == "Giltigt" and v.file_kind == "docx"
+    assert workflow.verify(cert.number, code.lower().replace("-", " "), register=db).known
+    assert not workflow.verify(cert.number, new_code(), register=db).known
+    assert not workflow.verify("ASF-2026-99999", code, register=db).known
+    changed = tmp_path / "andrad.docx"
+    data = bytearray(cert.docx.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    changed.write_bytes(bytes(data))
+    v = workflow.verify(cert.number, code, changed, register=db)
+    assert v.known and v.file_checked and v.file_kind is None
+
+
+def test_register_keeps_only_a_hash_of_the_code(book, tmp_path):
+    out, db = tmp_path / "intyg", tmp_path / "reg.sqlite3"
+    cert = workflow.issue_workbook(book, out, register=db, today=TODAY).result.issued[0]
+    code = _code_from(cert.docx)
+    raw = db.read_bytes()
+    assert code.encode() not in raw and code.replace("-", "").encode() not in raw
+    assert len(code.replace("-", "")) == 12 and set(code.replace("-", "")) <= set(CODE_ALPHABET)
+    assert code_matches(code, hash_code(code)) and not code_matches(code, hash_code(new_code()))
+
+
+def test_files_are_never_overwritten(tmp_path):
+    write_new(tmp_path, "ASF-2026-00001.docx", b"first")
+    with pytest.raises(FileExists):
+        write_new(tmp_path, "ASF-2026-00001.docx", b"second")
+    assert (tmp_path / "ASF-2026-00001.docx").read_bytes() == b"first"
+    assert [p.name for p in tmp_path.iterdir()] == ["ASF-2026-00001.docx"]
+    with pytest.raises(Exception, match="går inte att använda"):
+        write_new(tmp_path, "../utanfor.docx", b"x")
+
+
+def test_existing_file_voids_the_claim(book, tmp_path):
+    out, db = tmp_path / "intyg", tmp_path / "reg.sqlite3"
+    out.mkdir()
+    (out / "ASF-2026-00001.docx").write_bytes(b"someone else's file")
+    with pytest.raises(FileExists):
+        workflow.issue_workbook(book, out, register=db, today=TODAY)
+    assert (out / "ASF-2026-00001.docx").read_bytes() == b"someone else's file"
+    with SqliteStore(db) as store:
+        assert store.entries() == [] and store.live_numbers("ASF") == {}
+    # the next run takes new numbers; the voided one is never used again
+    (out / "ASF-2026-00001.docx").unlink()
+    r = workflow.issue_workbook(book, out, register=db, today=TODAY).result
+    assert r.issued[0].number != "ASF-2026-00001" and len(r.issued) == 77
+
+
+def test_missing_prefix_is_a_clear_error(book, tmp_path):
+    wb = openpyxl.load_workbook(book)
+    ws = wb[schema.INSTALLNINGAR]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == schema.S_PREFIX:
+            row[1].value = None
+            where = row[0].row
+    wb.save(book)
+    with pytest.raises(Exception, match=f"Intygsprefix saknas \\(bladet Inställningar, rad {where}\\)"):
+        workflow.issue_workbook(book, tmp_path / "intyg", register=tmp_path / "r.sqlite3",
+                                today=TODAY)
+
+
+def test_command_line_issue_verify_revoke(book, tmp_path, capsys):
+    db, out = tmp_path / "reg.sqlite3", tmp_path / "intyg"
+    assert main(["issue", str(book), "--out-dir", str(out), "--register", str(db),
+                 "--today", "2026-11-27"]) == 0
+    text = capsys.readouterr().out
+    assert "Utfärdade ASF-2026-00001 för plats" in text
+    assert "Inget intyg: Platsen P0010 har fel" in text
+    assert "Klart: 77 nya intyg, 1 kunde inte få intyg." in text
+    assert main(["issue", str(book), "--out-dir", str(out), "--register", str(db),
+                 "--today", "2026-11-27"]) == 0
+    assert "Klart: 0 nya intyg, 77 hade redan ett giltigt intyg" in capsys.readouterr().out
+    cert = out / "ASF-2026-00005.docx"
+    code = _code_from(cert)
+    assert main(["verify", "ASF-2026-00005", code, "--file", str(cert), "--register", str(db)]) == 0
+    text = capsys.readouterr().out
+    assert "Status: Giltigt." in text and "är exakt den som utfärdades (Word)" in text
+    assert main(["verify", "ASF-2026-00005", "XXXX-XXXX-XXXX", "--register", str(db)]) == 1
+    assert "kunde inte verifieras" in capsys.readouterr().out
+    assert main(["revoke", "ASF-2026-00005", "--register", str(db)]) == 0
+    assert main(["verify", "ASF-2026-00005", code, "--register", str(db)]) == 1
+    assert "Status: Återkallat" in capsys.readouterr().out
+    assert main(["revoke", "ASF-2026-00005", "--register", str(db)]) == 2
+    assert "redan återkallat" in capsys.readouterr().err
+
+
+def test_sheet_is_appended_not_rewritten(book, tmp_path):
+    out, db = tmp_path / "intyg", tmp_path / "reg.sqlite3"
+    first = workflow.issue_workbook(book, out, register=db, today=TODAY).result.issued
+    wb = openpyxl.load_workbook(book)
+    ws = wb[schema.INTYGSREGISTER]
+    ws.cell(row=1, column=9, value="Anteckning")
+    ws.cell(row=2, column=9, value="skickat per post")  # an administrator's own note
+    ws.cell(row=3, column=5, value="ändrat för hand")
+    wb.save(book)
+    workflow.issue_workbook(book, out, register=db, today=TODAY, reissue=first[5].plats_id)
+    header, rows = _sheet_rows(book)
+    assert header[8] == "Anteckning" and rows[0][8] == "skickat per post"
+    assert rows[1][4] == "ändrat för hand"  # an existing row is never rewritten
+    assert len(rows) == 78 and rows[-1][0] == "ASF-2026-00078"
+    assert rows[5][7] == "Ersatt"
