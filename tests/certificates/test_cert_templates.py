@@ -33,7 +33,7 @@ def test_templates_are_reproducible_from_the_script(tmp_path):
 
 
 def test_every_placeholder_is_documented():
-    doc = (ROOT / "docs" / "kompetensintyg.md").read_text(encoding="utf-8")
+    doc = (ROOT / "README.md").read_text(encoding="utf-8")
     fields = set()
     for name in TEMPLATE_FILES.values():
         tpl = DocxTemplate(str(TEMPLATES_DIR / name))
@@ -48,6 +48,6 @@ def test_every_placeholder_is_documented():
     assert len(fields) > 20
     missing = sorted(f for f in fields if f"`{f}`" not in doc and
                      f"`{f.split('.', 1)[1]}`" not in doc)
-    assert not missing, f"not in docs/kompetensintyg.md: {missing}"
+    assert not missing, f"not in README.md: {missing}"
     for key in CONTEXT_KEYS:
         assert f"`{key}`" in doc
