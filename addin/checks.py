@@ -71,18 +71,25 @@ def _listed(items: Iterable[str]) -> str:
 
 # --- Deltagare -------------------------------------------------------------------------------
 
+def _ids_required_and_unique(sheet: str, records: Iterable, attr: str, column: str,
+                             what: str) -> Iterator[Problem]:
+    seen: dict[str, int] = {}
+    for record in records:
+        value = getattr(record, attr)
+        if not value:
+            yield _p(sheet, record.row, column, "", f"{column} saknas. Varje {what} behöver ett "
+                     "eget ID.")
+        elif value in seen:
+            yield _p(sheet, record.row, column, value, f"{column} {value} finns redan på rad "
+                     f"{seen[value]}. Ett ID får bara användas en gång.")
+        else:
+            seen[value] = record.row
+
+
 @rule
 def deltagar_id_required_and_unique(ctx: Context) -> Iterator[Problem]:
-    seen: dict[str, int] = {}
-    for d in ctx.register.participants:
-        if not d.deltagar_id:
-            yield _p(D, d.row, "DeltagarID", "", "DeltagarID saknas. Varje deltagare behöver ett "
-                     "eget ID.")
-        elif d.deltagar_id in seen:
-            yield _p(D, d.row, "DeltagarID", d.deltagar_id, f"DeltagarID {d.deltagar_id} finns redan "
-                     f"på rad {seen[d.deltagar_id]}. Ett ID får bara användas en gång.")
-        else:
-            seen[d.deltagar_id] = d.row
+    return _ids_required_and_unique(D, ctx.register.participants, "deltagar_id", "DeltagarID",
+                                    "deltagare")
 
 
 @rule
@@ -140,15 +147,7 @@ def kon_and_sprak_from_lists(ctx: Context) -> Iterator[Problem]:
 
 @rule
 def plats_id_required_and_unique(ctx: Context) -> Iterator[Problem]:
-    seen: dict[str, int] = {}
-    for p in ctx.register.placements:
-        if not p.plats_id:
-            yield _p(P, p.row, "PlatsID", "", "PlatsID saknas. Varje plats behöver ett eget ID.")
-        elif p.plats_id in seen:
-            yield _p(P, p.row, "PlatsID", p.plats_id, f"PlatsID {p.plats_id} finns redan på rad "
-                     f"{seen[p.plats_id]}. Ett ID får bara användas en gång.")
-        else:
-            seen[p.plats_id] = p.row
+    return _ids_required_and_unique(P, ctx.register.placements, "plats_id", "PlatsID", "plats")
 
 
 @rule

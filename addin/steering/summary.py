@@ -126,16 +126,8 @@ FORVALTNING_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("Platser med bedömt mervärde", COUNT, "med_mervarde"),
 )
 
-GROUP_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("Platser", COUNT, "platser"),
-    ("Påbörjade", COUNT, "paborjade"),
-    ("Pågående vid periodens slut", COUNT, "pagaende"),
-    ("Avslutade", COUNT, "avslutade"),
-    ("Avbrutna", COUNT, "avbrutna"),
-    ("Avslutade eller avbrutna", COUNT, "ended"),
-    ("Till arbete eller studier vid avslut", COUNT, "till_arbete_eller_studier"),
-    ("Andel till arbete eller studier vid avslut", SHARE, "share_end"),
-)
+# the other breakdowns have the förvaltning columns from Platser to the share at the end
+GROUP_COLUMNS: tuple[tuple[str, str, str], ...] = FORVALTNING_COLUMNS[2:10]
 
 SINGLE_FIELDS = ("platser", "paborjade", "pagaende", "till_arbete_eller_studier",
                  "med_utfall_efter_90", "till_arbete_eller_studier_efter_90", "utfardade_intyg",
