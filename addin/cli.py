@@ -120,6 +120,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 # Later features add their commands here: (module path, function that adds its subparsers).
 EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
+EXTENSIONS.append(__import__("addin.serve", fromlist=["add_commands"]).add_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:
