@@ -45,10 +45,9 @@ def _register_sheets(names: tuple[str, ...]) -> tuple[str, ...]:
 def kontrollera(book: Any, today: date | None = None, now: datetime | None = None) -> Outcome:
     """Check every rule; mark offending cells; list the problems on Kontroll."""
     today, now = today or date.today(), now or datetime.now()
-    register = xbook.read_register(book, _register_sheets(KONTROLLERA_SHEETS), today)
-    problems = checks.validate(register, today)
-    raw = xbook.read_sheets(book, _register_sheets(KONTROLLERA_SHEETS))
-    xbook.write_kontroll(book, problems, raw, now)
+    loaded = xbook.load(book, _register_sheets(KONTROLLERA_SHEETS), today)
+    problems = checks.validate(loaded.register, today)
+    xbook.write_kontroll(book, problems, loaded.raw, now)
     result = ValidateResult(problems)
     return Outcome(f"Kontrollera: {result.summary} Se bladet {schema.KONTROLL}.",
                    {"fel": result.errors, "varningar": result.warnings})
@@ -57,7 +56,7 @@ def kontrollera(book: Any, today: date | None = None, now: datetime | None = Non
 def sammanstall(book: Any, today: date | None = None, now: datetime | None = None) -> Outcome:
     """Tally the report period from Inställningar onto Sammanställning."""
     today, now = today or date.today(), now or datetime.now()
-    register = xbook.read_register(book, SAMMANSTALL_SHEETS, today)
+    register = xbook.load(book, SAMMANSTALL_SHEETS, today).register
     start, end = resolve_period([register], None, None, today)
     t = tally([register], start, end)
     xbook.write_sammanstallning(book, t, now)
@@ -83,9 +82,10 @@ def nytt_bedomningsformular(book: Any, plats_id: str = "", tillfalle: str = "",
                           "Nivå, innan du skapar ett nytt formulär.")
     plats_id = (plats_id or current.head.plats_id).strip()
     tillfalle = (tillfalle or current.head.tillfalle).strip()
-    register = xbook.read_register(book, NYTT_FORMULAR_SHEETS, today)
+    loaded = xbook.load(book, _register_sheets(NYTT_FORMULAR_SHEETS), today)
+    register = loaded.register
     placements = {p.plats_id: p for p in register.placements}
-    plats_raw = find_raw(xbook.read_sheets(book, (schema.PLATSER,)), schema.PLATSER)
+    plats_raw = find_raw(loaded.raw, schema.PLATSER)
 
     if not plats_id or not tillfalle:
         _write_form(book, xform.choose_grid(today, plats_id, tillfalle), plats_raw, [], register)
@@ -170,7 +170,8 @@ def spara_bedomning(book: Any, today: date | None = None, now: datetime | None =
     except xform.NotAValue:
         raise AmanstError(f"Datum (cell B{xform.ROW_DATUM}) {where} är inget datum. Skriv det som "
                           "ÅÅÅÅ-MM-DD.") from None
-    register = xbook.read_register(book, SPARA_SHEETS, today)
+    loaded = xbook.load(book, _register_sheets(SPARA_SHEETS), today)
+    register = loaded.register
     earlier = [a.row for a in register.assessments
                if a.plats_id == head.plats_id and a.tillfalle == head.tillfalle]
     if earlier:
@@ -179,9 +180,8 @@ def spara_bedomning(book: Any, today: date | None = None, now: datetime | None =
                           "inte en gång till. Ändra där i stället.")
 
     rows = xform.assessment_rows(form, datum)
-    raw = xbook.read_sheets(book, SPARA_SHEETS)
-    bedomningar = find_raw(raw, schema.BEDOMNINGAR)
-    problems = _check_new_rows(book, bedomningar, rows, form, today)
+    bedomningar = find_raw(loaded.raw, schema.BEDOMNINGAR)
+    problems = _check_new_rows(book, loaded.raw, bedomningar, rows, form, today)
     if problems:
         shown = "; ".join(problems[:5]) + (f" (och {len(problems) - 5} till)"
                                           if len(problems) > 5 else "")
@@ -194,13 +194,14 @@ def spara_bedomning(book: Any, today: date | None = None, now: datetime | None =
                    {"plats_id": head.plats_id, "rader": len(rows), "forsta": first, "sista": last})
 
 
-def _check_new_rows(book: Any, bedomningar: Any, rows: list[dict[str, Any]], form: xform.Form,
-                    today: date) -> list[str]:
-    """Run the core's rules on Bedömningar with the new rows added; messages for the new rows."""
+def _check_new_rows(book: Any, read: dict[str, Any], bedomningar: Any, rows: list[dict[str, Any]],
+                    form: xform.Form, today: date) -> list[str]:
+    """Run the core's rules on the new rows alone (in their future Bedömningar rows); their
+    messages, by form row. Earlier rows are Kontrollera's business, not a reason to refuse."""
     from ..model import RawSheet
     from ..reading import load_register
 
-    raw = xbook.read_sheets(book, SPARA_SHEETS)
+    raw = dict(read)
     last_filled = max((r for r, values in bedomningar.rows
                        if any(v not in (None, "") for v in values)), default=bedomningar.header_row)
     headers = list(schema.SPEC_BY_NAME[schema.BEDOMNINGAR].headers)

@@ -17,6 +17,7 @@ never read, so the next run resets exactly those cells and deletes exactly the n
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -50,10 +51,23 @@ def find_sheet(book: Any, name: str) -> Any | None:
 
 
 def read_grid(sheet: Any) -> list[list[Any]]:
-    """The sheet's values from A1 to the last used cell, as rows of plain values."""
+    """The sheet's values from A1 to the last used cell, as rows of plain values.
+
+    A remote book's values are taken as the client sent them (``raw_value``: ``""`` for an empty
+    cell, a date as an ISO string ending in ``Z``), which ``addin.values`` reads like any other
+    reader's; converting them cell by cell in xlwings first took a third of a large run. A
+    desktop book goes through xlwings' conversion, which turns COM's dates into ``datetime``.
+    """
     last = sheet.used_range.last_cell
-    rows, cols = last.row, last.column
-    values = sheet.range((1, 1), (rows, cols)).options(ndim=2).value
+    rng = sheet.range((1, 1), (last.row, last.column))
+    if is_remote(sheet.book):
+        values = rng.raw_value
+        if not isinstance(values, (list, tuple)):
+            values = [[values]]
+        elif values and not isinstance(values[0], (list, tuple)):
+            values = [values]
+    else:
+        values = rng.options(ndim=2).value
     return [list(r) for r in values or []]
 
 
@@ -72,20 +86,26 @@ def stub(spec: schema.SheetSpec) -> RawSheet:
     return RawSheet(spec.name, list(spec.headers), [])
 
 
-def read_register(book: Any, needed: Sequence[str], today: date | None = None) -> Register:
-    """Read the ``needed`` sheets into a Register; every other input sheet counts as empty.
+@dataclass
+class Loaded:
+    register: Register
+    raw: dict[str, RawSheet]  # the sheets as read (for marks and appends), stubs not included
+
+
+def load(book: Any, needed: Sequence[str], today: date | None = None) -> Loaded:
+    """Read the ``needed`` sheets once into a Register; every other input sheet counts as empty.
 
     A needed sheet or column that is missing raises ``WorkbookStructureError`` (a Swedish
     message naming what is missing). Sheets a button does not need are never read, so a tally
     does not carry the participants' names and identity numbers over the network.
     """
     raw = read_sheets(book, needed)
-    reading.check_structure(raw, tuple(schema.SPEC_BY_NAME[n] for n in needed
-                                       if n in schema.SPEC_BY_NAME
-                                       and schema.SPEC_BY_NAME[n] in schema.REQUIRED_SHEETS))
+    reading.check_structure(raw, tuple(spec for spec in schema.REQUIRED_SHEETS
+                                       if spec.name in needed))
+    book_raw = dict(raw)
     for spec in schema.REQUIRED_SHEETS:
-        raw.setdefault(spec.name, stub(spec))
-    return reading.load_register(raw, source=book.name, today=today)
+        book_raw.setdefault(spec.name, stub(spec))
+    return Loaded(reading.load_register(book_raw, source=book.name, today=today), raw)
 
 
 # --- writing ----------------------------------------------------------------------------------

@@ -5,8 +5,10 @@ JSON with a 500, and gives an anonymous user (development without sign-in) no ro
 with ``required_roles`` refuses it. Through FastAPI's ``dependency_overrides`` (no change to the
 server's code) this module:
 
-- refuses any script name that is not in ``scripts.SCRIPTS`` (404) before anything runs;
-- answers a body that is not the Office.js client's JSON object with 400;
+- refuses any script name that is not in ``scripts.SCRIPTS`` (404) before anything runs, and the
+  custom-functions endpoint altogether (the add-in has no worksheet functions);
+- answers a body that is not the Office.js client's JSON object with 400 (FastAPI's own 422 for
+  an unreadable body becomes 400 too);
 - checks the script's role itself and answers 403 with a Swedish message;
 - in development (``XLWINGS_ENVIRONMENT=dev``) without an auth provider, signs everything in as a
   stand-in user with every role; in any other environment an anonymous user has no role, so a
@@ -23,8 +25,11 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Header, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from xlwings_server import dependencies as dep
 from xlwings_server.config import settings
+from xlwings_server.databases import get_redis_client
 from xlwings_server.models import User
 from xlwings_server.templates import templates
 
@@ -101,6 +106,15 @@ async def script_args(request: Request, book_data: dict = Depends(parse_book_inp
     return args
 
 
+async def no_custom_functions() -> None:
+    """Stands in for the object cache that only ``/xlwings/custom-functions-call`` asks for."""
+    raise HTTPException(status_code=404, detail="Tillägget har inga egna kalkylbladsfunktioner.")
+
+
+async def unreadable_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+    return JSONResponse({"detail": "Förfrågan kunde inte läsas (ogiltig JSON)."}, status_code=400)
+
+
 router = APIRouter(prefix=f"{settings.app_path}/amanst")
 
 
@@ -115,6 +129,8 @@ def install(app: Any) -> APIRouter:
     app.dependency_overrides[dep.authenticate] = authenticate
     app.dependency_overrides[dep.parse_book_input] = parse_book_input
     app.dependency_overrides[dep.get_script_args] = script_args
+    app.dependency_overrides[get_redis_client] = no_custom_functions
+    app.exception_handlers[RequestValidationError] = unreadable_request
     templates.env.globals["amanst_buttons"] = buttons
     if not settings.auth_providers and settings.environment != "dev":
         log.warning("Ingen inloggning är konfigurerad (XLWINGS_AUTH_PROVIDERS) och miljön är "

@@ -169,3 +169,12 @@ def test_manifest_and_task_pane_show_every_button(client):
         assert f'DefaultValue="{label}"' in manifest
         assert label in pane and f'data-amanst-script="{name}"' in pane
     assert "hello-ribbon" not in manifest + ribbon
+
+
+@pytest.mark.parametrize("body", [b"{not json", b'{"func_name": "run", "args": []}',
+                                  b'{"func_name": "kontrollera", "args": []}'])
+def test_no_worksheet_function_can_run(client, body):
+    response = client.post("/xlwings/custom-functions-call", content=body,
+                           headers={"Content-Type": "application/json"})
+    assert response.status_code in (400, 404), response.text
+    assert client.get("/xlwings/custom-functions-meta.json").json()["functions"] == []
