@@ -115,31 +115,31 @@ def _write_form(book: Any, grid: list[list[Any]], plats_raw: Any, levels: list[i
                 register: Any) -> None:
     sheet = xbook.replace_sheet(book, schema.FORMULAR)
     xbook.write_block(sheet, 1, 1, grid, len(xform.HEADERS))
-    title = sheet.range((1, 1)).font
+    title = xbook.cells(sheet, 1, 1).font
     title.bold = True
     title.size = 14
-    labels = sheet.range((xform.ROW_PLATS, 1), (xform.ROW_STATUS, 1))
+    labels = xbook.cells(sheet, xform.ROW_PLATS, 1, xform.ROW_STATUS, 1)
     labels.font.bold = True
-    sheet.range((xform.ROW_PLATS, 2), (xform.ROW_BEDOMD_AV, 2)).color = "#FFF2CC"
-    sheet.range((xform.ROW_DATUM, 2)).number_format = "yyyy-mm-dd"
+    xbook.cells(sheet, xform.ROW_PLATS, 2, xform.ROW_BEDOMD_AV, 2).color = "#FFF2CC"
+    xbook.cells(sheet, xform.ROW_DATUM, 2).number_format = "yyyy-mm-dd"
     xbook.set_widths(book, sheet, xform.WIDTHS)
-    _dropdown(sheet.range((xform.ROW_TILLFALLE, 2)), list(schema.TILLFALLEN))
+    _dropdown(xbook.cells(sheet, xform.ROW_TILLFALLE, 2), list(schema.TILLFALLEN))
     if plats_raw is not None and plats_raw.rows:
         col = next((i for i, h in enumerate(plats_raw.headers, start=1)
                     if h.strip().casefold() == "platsid"), None)
         platser = xbook.find_sheet(book, schema.PLATSER)
         if col is not None and platser is not None:
             last = plats_raw.rows[-1][0]
-            _dropdown(sheet.range((xform.ROW_PLATS, 2)),
-                      platser.range((plats_raw.header_row + 1, col), (last, col)))
+            _dropdown(xbook.cells(sheet, xform.ROW_PLATS, 2),
+                      xbook.cells(platser, plats_raw.header_row + 1, col, last, col))
     if len(grid) > xform.HEADER_ROW:
         last = len(grid)
         xbook.style_header(sheet, xform.HEADER_ROW, len(xform.HEADERS))
-        entry = sheet.range((xform.FIRST_ROW, 3), (last, 4))
+        entry = xbook.cells(sheet, xform.FIRST_ROW, 3, last, 4)
         entry.color = "#FFF2CC"
-        sheet.range((xform.FIRST_ROW, 2), (last, 2)).wrap_text = True
+        xbook.cells(sheet, xform.FIRST_ROW, 2, last, 2).wrap_text = True
         if levels:
-            _dropdown(sheet.range((xform.FIRST_ROW, 3), (last, 3)), [str(n) for n in levels])
+            _dropdown(xbook.cells(sheet, xform.FIRST_ROW, 3, last, 3), [str(n) for n in levels])
     sheet.activate()
 
 
@@ -188,7 +188,7 @@ def spara_bedomning(book: Any, today: date | None = None, now: datetime | None =
         raise AmanstError(f"Bedömningen sparades inte: {shown}.")
     first, last = xbook.append_rows(book, schema.BEDOMNINGAR, bedomningar, rows)
     sheet = xbook.find_sheet(book, schema.FORMULAR)
-    sheet.range((xform.ROW_STATUS, 2)).value = xform.saved_status(now, first, last)
+    xbook.write_block(sheet, xform.ROW_STATUS, 2, [[xform.saved_status(now, first, last)]])
     return Outcome(f"Spara bedömning: {len(rows)} rader för {head.plats_id}, {head.tillfalle} "
                    f"sparade på bladet {schema.BEDOMNINGAR} (rad {first}–{last}).",
                    {"plats_id": head.plats_id, "rader": len(rows), "forsta": first, "sista": last})

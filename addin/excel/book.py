@@ -58,8 +58,8 @@ def read_grid(sheet: Any) -> list[list[Any]]:
     reader's; converting them cell by cell in xlwings first took a third of a large run. A
     desktop book goes through xlwings' conversion, which turns COM's dates into ``datetime``.
     """
-    last = sheet.used_range.last_cell
-    rng = sheet.range((1, 1), (last.row, last.column))
+    last_row, last_col = _parse_a1(sheet.used_range.address.split(":")[-1])
+    rng = cells(sheet, 1, 1, last_row, last_col)
     if is_remote(sheet.book):
         values = rng.raw_value
         if not isinstance(values, (list, tuple)):
@@ -137,8 +137,41 @@ def write_block(sheet: Any, top: int, left: int, rows: Sequence[Sequence[Any]],
     for r, row in enumerate(grid):
         for c, value in enumerate(row):
             if isinstance(value, str) and looks_like_formula(value):
-                sheet.range((top + r, left + c)).number_format = TEXT_FORMAT
-    sheet.range((top, left), (top + len(grid) - 1, left + len(grid[0]) - 1)).value = grid
+                cells(sheet, top + r, left + c).number_format = TEXT_FORMAT
+    set_values(sheet, cells(sheet, top, left, top + len(grid) - 1, left + len(grid[0]) - 1), grid)
+
+
+def cells(sheet: Any, top: int, left: int, bottom: int | None = None,
+          right: int | None = None) -> Any:
+    """A range by its A1 address.
+
+    On a remote book, a range built from two corners (or resized) copies the whole sheet's
+    values to find its coordinates; an address does not, which matters on a sheet of 20,000 rows.
+    """
+    if bottom is None or (bottom, right) == (top, left):
+        return sheet.range(_a1(top, left))
+    return sheet.range(f"{_a1(top, left)}:{_a1(bottom, right)}")
+
+
+def _wire(value: Any) -> Any:
+    """A value as the Office.js client takes it (what xlwings' own conversion would send)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return (value.date().isoformat() if value.time() == datetime.min.time()
+                else value.replace(tzinfo=None).isoformat(sep=" ").split(".")[0])
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def set_values(sheet: Any, rng: Any, grid: list[list[Any]]) -> None:
+    """One write of a block. Remote: straight to the action (xlwings' conversion would resize
+    the range, which on a remote book copies the whole sheet); desktop: xlwings' conversion."""
+    if is_remote(sheet.book):
+        rng.raw_value = [[_wire(v) for v in row] for row in grid]
+    else:
+        rng.value = grid
 
 
 def replace_sheet(book: Any, name: str, hidden: bool = False) -> Any:
@@ -159,7 +192,7 @@ def replace_sheet(book: Any, name: str, hidden: bool = False) -> Any:
 
 
 def style_header(sheet: Any, row: int, width: int) -> None:
-    rng = sheet.range((row, 1), (row, width))
+    rng = cells(sheet, row, 1, row, width)
     rng.color = "#" + presentation.HEADER_FILL
     rng.font.bold = True
     rng.font.color = "#" + presentation.HEADER_FONT
@@ -167,7 +200,7 @@ def style_header(sheet: Any, row: int, width: int) -> None:
 
 def set_widths(book: Any, sheet: Any, widths: Sequence[float]) -> None:
     for col, chars in enumerate(widths, start=1):
-        sheet.range((1, col)).column_width = column_width(book, chars)
+        cells(sheet, 1, col).column_width = column_width(book, chars)
 
 
 def freeze_header(sheet: Any) -> None:
@@ -216,9 +249,9 @@ def _parse_a1(address: str) -> tuple[int, int]:
     return int(address[len(letters):]), col
 
 
-def _bands(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
+def _bands(positions: Iterable[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
     """Group cells into blocks (top, left, bottom, right) of nearby rows, each ≤ SET_COLORS_MAX."""
-    ordered = sorted(set(cells))
+    ordered = sorted(set(positions))
     bands: list[list[tuple[int, int]]] = []
     for cell in ordered:
         if bands:
@@ -242,7 +275,7 @@ def paint(sheet: Any, colours: dict[tuple[int, int], str | None]) -> None:
             matrix.append([colours.get((r, c), ...) for c in range(left, right + 1)])
         matrix = [[None if v is None else (v if v is ... else "#" + v) for v in row]
                   for row in matrix]
-        sheet.range((top, left), (bottom, right)).set_colors(matrix)
+        cells(sheet, top, left, bottom, right).set_colors(matrix)
 
 
 def write_marks(book: Any, problems: Sequence[Problem], raw: dict[str, RawSheet],
@@ -280,13 +313,13 @@ def write_marks(book: Any, problems: Sequence[Problem], raw: dict[str, RawSheet]
         paint(sheet, colours.get(sheet_name, {}))
         ours = notes_to_delete.get(sheet_name, set())
         for cell in sorted(ours):
-            rng = sheet.range(cell)
+            rng = cells(sheet, *cell)
             if rng.note is not None:
                 rng.note.delete()
         notes_ok = _notes_supported(sheet)
         for cell, text in sorted(new_notes.get(sheet_name, {}).items()):
             added = False
-            rng = sheet.range(cell)
+            rng = cells(sheet, *cell)
             if notes_ok and (cell in ours or rng.note is None):
                 rng.add_note(text)
                 added = True
@@ -313,11 +346,11 @@ def write_kontroll(book: Any, problems: Sequence[Problem], raw: dict[str, RawShe
     rows.append([presentation.kontroll_summary(problems, checked_at)])
     write_block(sheet, 1, 1, rows, len(schema.KONTROLL_HEADERS))
     style_header(sheet, 1, len(schema.KONTROLL_HEADERS))
-    sheet.range((len(rows), 1)).font.italic = True
+    cells(sheet, len(rows), 1).font.italic = True
     set_widths(book, sheet, KONTROLL_WIDTHS)
     if problems:
         last = len(problems) + 1
-        sheet.range((2, 5), (last, 5)).wrap_text = True
+        cells(sheet, 2, 5, last, 5).wrap_text = True
         paint(sheet, {(r, 6): presentation.FILL_FEL if p.severity == schema.SEVERITY_FEL
                       else presentation.FILL_VARNING for r, p in enumerate(problems, start=2)})
     freeze_header(sheet)
@@ -336,15 +369,15 @@ def write_sammanstallning(book: Any, tally: Tally, generated_at: datetime) -> No
     write_block(sheet, 1, 1, grid, width)
     for r in layout["header_rows"]:
         style_header(sheet, r, len(grid[r - 1]))
-        sheet.range((r, 1), (r, len(grid[r - 1]))).wrap_text = True
+        cells(sheet, r, 1, r, len(grid[r - 1])).wrap_text = True
     for r in layout["title_rows"]:
-        font = sheet.range((r, 1)).font
+        font = cells(sheet, r, 1).font
         font.bold = True
         font.color = "#" + presentation.HEADER_FILL
     for r in layout.get("total_rows", []):
-        sheet.range((r, 1), (r, len(grid[r - 1]))).font.bold = True
+        cells(sheet, r, 1, r, len(grid[r - 1])).font.bold = True
     for first, last, col in _column_runs(layout["percent_cells"]):
-        sheet.range((first, col), (last, col)).number_format = "0%"
+        cells(sheet, first, col, last, col).number_format = "0%"
     set_widths(book, sheet, (44, 40) + (13,) * (width - 2))
     header, first, last = layout["chart"]
     if last >= first:
@@ -352,9 +385,9 @@ def write_sammanstallning(book: Any, tally: Tally, generated_at: datetime) -> No
     sheet.activate()
 
 
-def _column_runs(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, int]]:
+def _column_runs(positions: Iterable[tuple[int, int]]) -> list[tuple[int, int, int]]:
     runs: list[list[int]] = []
-    for r, c in sorted(cells, key=lambda rc: (rc[1], rc[0])):
+    for r, c in sorted(positions, key=lambda rc: (rc[1], rc[0])):
         if runs and runs[-1][2] == c and runs[-1][1] == r - 1:
             runs[-1][1] = r
         else:
@@ -366,7 +399,7 @@ def _add_chart(book: Any, sheet: Any, header: int, last: int, width: int) -> Non
     """Mål against platser per förvaltning, beside the tables (as the openpyxl adapter does)."""
     left_chars = 44 + 40 + 13 * (width - 2) + 4
     chart = sheet.charts.add(left=left_chars * 5.6, top=15 * (header - 2), width=620, height=340)
-    chart.set_source_data(sheet.range((header, 1), (last, 3)))
+    chart.set_source_data(cells(sheet, header, 1, last, 3))
     chart.chart_type = "bar_clustered"
     try:
         chart.name = "Mål och platser"
@@ -417,4 +450,4 @@ def _grow_table(sheet: Any, last_row: int) -> None:
     bottom, right = _parse_a1(bottom_right or top_left)
     if last_row > bottom:
         top, left = _parse_a1(top_left)
-        table.resize(sheet.range((top, left), (last_row, right)))
+        table.resize(cells(sheet, top, left, last_row, right))

@@ -13,12 +13,15 @@ from pathlib import Path
 
 from addin.serve import server_environment
 
+_IMPORTED_EARLY = "xlwings" in sys.modules
 _STATE = tempfile.mkdtemp(prefix="amanst-state-")
 os.environ.update(server_environment())
 os.environ["AMANST_STATE_DIR"] = _STATE
 os.environ["AMANST_LOG_DIR"] = _STATE
 os.environ["DOTENV_PATH"] = str(Path(_STATE) / "no.env")  # a developer's .env must not leak in
-assert "xlwings" not in sys.modules or os.environ["XLWINGS_ON_SERVER"] == "true"
+if _IMPORTED_EARLY and not sys.modules["xlwings"].__pro__:
+    raise RuntimeError("xlwings was imported before tests/excel/conftest.py could set "
+                       "XLWINGS_LICENSE_KEY and XLWINGS_ON_SERVER; set them in tests/conftest.py.")
 
 import pytest  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
