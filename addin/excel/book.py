@@ -37,10 +37,6 @@ KONTROLL_WIDTHS = (16, 6, 22, 28, 90, 12)
 
 # --- reading ----------------------------------------------------------------------------------
 
-def sheet_names(book: Any) -> list[str]:
-    return [s.name for s in book.sheets]
-
-
 def find_sheet(book: Any, name: str) -> Any | None:
     """The sheet called ``name`` (ignoring case and surrounding spaces), or None."""
     wanted = name.strip().casefold()
