@@ -61,9 +61,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                        description="Startar xlwings Server med tillägget (knapparna i Excel) på "
                                    "den här datorn, utan inloggning. Produktion: se "
                                    "docs/excel-tillagg.md.")
-    p.add_argument("--host", default="127.0.0.1", help="adress att lyssna på (standard: 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (standard: 8000)")
-    p.add_argument("--ssl-certfile", type=Path, help="certifikat för https (Excel kräver https "
+    p.add_argument("--host", metavar="ADRESS", default="127.0.0.1", help="adress att lyssna på (standard: 127.0.0.1)")
+    p.add_argument("--port", metavar="PORT", type=int, default=8000, help="port (standard: 8000)")
+    p.add_argument("--ssl-certfile", metavar="FIL", type=Path, help="certifikat för https (Excel kräver https "
                    "utom mot localhost i vissa klienter)")
-    p.add_argument("--ssl-keyfile", type=Path, help="nyckel till certifikatet")
+    p.add_argument("--ssl-keyfile", metavar="FIL", type=Path, help="nyckel till certifikatet")
     p.set_defaults(func=cmd_serve)

@@ -52,3 +52,13 @@ def test_a1_round_trip():
     for row, col in [(1, 1), (27, 26), (3, 27), (1048576, 16384)]:
         assert xbook._parse_a1(xbook._a1(row, col)) == (row, col)
     assert xbook._parse_a1("$AB$12") == (12, 28)
+
+
+def test_serve_sets_defaults_but_keeps_what_is_set():
+    from addin.serve import PROJECT_DIR, server_environment
+
+    env = server_environment({"XLWINGS_ENVIRONMENT": "prod"})
+    assert env["XLWINGS_ENVIRONMENT"] == "prod"
+    assert env["XLWINGS_LICENSE_KEY"] == "noncommercial"
+    assert env["XLWINGS_PROJECT_DIR"] == str(PROJECT_DIR)
+    assert (PROJECT_DIR / "custom_scripts" / "__init__.py").exists()
