@@ -123,9 +123,10 @@ EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
 # Each feature registers its commands, and on import its demo step, in the order the demo runs:
 # certificates before the steering group, whose figures count the certificates issued.
 from .certificates.commands import add_commands as _certificate_commands  # noqa: E402
+from .serve import add_commands as _serve_commands  # noqa: E402
 from .steering.cli import add_commands as _steering_commands  # noqa: E402
 
-EXTENSIONS.extend([_certificate_commands, _steering_commands])
+EXTENSIONS.extend([_certificate_commands, _steering_commands, _serve_commands])
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,53 @@
+"""What each user's last runs did, for the task pane: a short JSON file per user on the server.
+
+A file rather than memory, so every worker process of the server answers the same. The file name
+is a hash of the user's id (no names in file names); only the last ``KEEP`` runs are kept, and an
+entry holds the Swedish summary line, the button and the time, plus optional ``links`` (title, url)
+that a button such as Utfärda intyg can add for the user's own downloads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+KEEP = 10
+
+
+def state_dir() -> Path:
+    return Path(os.environ.get("AMANST_STATE_DIR") or Path.home() / ".local" / "state" / "amanst")
+
+
+def _path(user_id: str) -> Path:
+    digest = hashlib.sha256(user_id.encode("utf-8")).hexdigest()[:32]
+    return state_dir() / "runlog" / f"{digest}.json"
+
+
+def entries(user_id: str) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(_path(user_id).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return data if isinstance(data, list) else []
+
+
+def add(user_id: str, button: str, summary: str, ok: bool = True,
+        links: list[dict[str, str]] | None = None, when: datetime | None = None) -> None:
+    """Put a run first in the user's log (best effort: a full disk must not fail the button)."""
+    entry = {"tid": (when or datetime.now()).strftime("%Y-%m-%d %H:%M"), "knapp": button,
+             "sammanfattning": summary, "ok": ok, "lankar": links or []}
+    path = _path(user_id)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = [entry] + entries(user_id)[: KEEP - 1]
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False)
+        os.replace(tmp, path)
+    except OSError:
+        pass

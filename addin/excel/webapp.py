@@ -1,0 +1,138 @@
+"""How the add-in adapts xlwings Server, installed from the project's ``routers/custom.py``.
+
+xlwings Server calls ``getattr(custom_scripts, name)`` for any name in the URL, answers malformed
+JSON with a 500, and gives an anonymous user (development without sign-in) no roles, so a script
+with ``required_roles`` refuses it. Through FastAPI's ``dependency_overrides`` (no change to the
+server's code) this module:
+
+- refuses any script name that is not in ``scripts.SCRIPTS`` (404) before anything runs, and the
+  custom-functions endpoint altogether (the add-in has no worksheet functions);
+- answers a body that is not the Office.js client's JSON object with 400 (FastAPI's own 422 for
+  an unreadable body becomes 400 too);
+- checks the script's role itself and answers 403 with a Swedish message;
+- in development (``XLWINGS_ENVIRONMENT=dev``) without an auth provider, signs everything in as a
+  stand-in user with every role; in any other environment an anonymous user has no role, so a
+  server deployed without sign-in refuses every button instead of opening them to everyone.
+
+It also adds ``GET /amanst/senaste`` (the signed-in user's last runs, for the task pane) and the
+template global ``amanst_buttons`` from which the ribbon, manifest and task pane are drawn.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Header, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from xlwings_server import dependencies as dep
+from xlwings_server.config import settings
+from xlwings_server.databases import get_redis_client
+from xlwings_server.models import User
+from xlwings_server.templates import templates
+
+from . import roles, runlog
+from .scripts import SCRIPTS
+
+log = logging.getLogger("amanst")
+
+DEV_USER_ID = "utvecklare"
+DEV_USER_NAME = "Utvecklare (ingen inloggning)"
+
+
+def dev_mode() -> bool:
+    return not settings.auth_providers and settings.environment == "dev"
+
+
+async def authenticate(token_string: str = Header(default="", alias="Authorization"),
+                       auth_provider: str | None = Header(default=None)) -> User:
+    if dev_mode():
+        return User(id=DEV_USER_ID, name=DEV_USER_NAME, roles=list(roles.ALL_ROLES))
+    return await dep.authenticate(token_string, auth_provider)
+
+
+async def parse_book_input(request: Request,
+                           form_data: str | None = Form(None, alias="bookData")) -> dict:
+    body = form_data
+    if body is None:
+        raw = await request.body()
+        body = raw.decode("utf-8", errors="replace") if raw else ""
+    if not body:
+        raise HTTPException(status_code=400, detail="Förfrågan saknar arbetsboken.")
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise HTTPException(status_code=400,
+                            detail="Förfrågan är inte giltig JSON och kunde inte läsas.") from None
+    if (not isinstance(data, dict) or not isinstance(data.get("book"), dict)
+            or not isinstance(data.get("sheets"), list) or "client" not in data
+            or "version" not in data):
+        raise HTTPException(status_code=400,
+                            detail="Förfrågan har inte arbetsbokens format och kunde inte läsas.")
+    return data
+
+
+def buttons() -> list[dict[str, Any]]:
+    """Every button, in ribbon order, with what the ribbon and task pane need to show and run it."""
+    result = []
+    for name, func in SCRIPTS.items():
+        meta = func.__xlscript__
+        result.append({"function_name": name, "label": meta["label"], "tooltip": meta["tooltip"],
+                       "role": meta["role"], "icon": meta["icon"],
+                       "include": ",".join(meta["include"] or [])})
+    return result
+
+
+async def script_args(request: Request, book_data: dict = Depends(parse_book_input),
+                      current_user: User = Depends(dep.get_user)) -> list:
+    name = request.path_params.get("script_name", "")
+    func = SCRIPTS.get(name)
+    if func is None:
+        raise HTTPException(status_code=404, detail="Det finns ingen sådan knapp på servern.")
+    required = func.__xlscript__.get("required_roles") or []
+    if not await current_user.has_required_roles(required):
+        missing = ", ".join(roles.DESCRIPTIONS.get(r, r) for r in required
+                            if r not in current_user.roles)
+        log.warning("Nekad: %s saknar roll för %s", current_user.id, name)
+        raise HTTPException(status_code=403, detail=f"Du har inte behörighet till den här knappen. "
+                            f"Den kräver rollen {missing}. Kontakta IT om du behöver den.")
+    args = book_data.pop("args", None)
+    if args is None:
+        return []
+    if not isinstance(args, list):
+        raise HTTPException(status_code=400, detail="'args' ska vara en lista.")
+    return args
+
+
+async def no_custom_functions() -> None:
+    """Stands in for the object cache that only ``/xlwings/custom-functions-call`` asks for."""
+    raise HTTPException(status_code=404, detail="Tillägget har inga egna kalkylbladsfunktioner.")
+
+
+async def unreadable_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+    return JSONResponse({"detail": "Förfrågan kunde inte läsas (ogiltig JSON)."}, status_code=400)
+
+
+router = APIRouter(prefix=f"{settings.app_path}/amanst")
+
+
+@router.get("/senaste")
+async def senaste(current_user: dep.User) -> dict[str, Any]:
+    """The signed-in user's last runs (newest first), for the task pane."""
+    return {"anvandare": current_user.name, "korningar": runlog.entries(str(current_user.id))}
+
+
+def install(app: Any) -> APIRouter:
+    """Hook the overrides into the xlwings Server app; return the router it should include."""
+    app.dependency_overrides[dep.authenticate] = authenticate
+    app.dependency_overrides[dep.parse_book_input] = parse_book_input
+    app.dependency_overrides[dep.get_script_args] = script_args
+    app.dependency_overrides[get_redis_client] = no_custom_functions
+    app.exception_handlers[RequestValidationError] = unreadable_request
+    templates.env.globals["amanst_buttons"] = buttons
+    if not settings.auth_providers and settings.environment != "dev":
+        log.warning("Ingen inloggning är konfigurerad (XLWINGS_AUTH_PROVIDERS) och miljön är "
+                    "%s: alla knappar nekas.", settings.environment)
+    return router

@@ -1,0 +1,43 @@
+"""xlwings Server's app under test: the environment is set before xlwings is first imported.
+
+xlwings reads ``XLWINGS_ON_SERVER`` and ``XLWINGS_LICENSE_KEY`` at import, and xlwings Server reads
+its settings and project directory at import, so this runs before any test module imports them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from addin.serve import server_environment
+
+_IMPORTED_EARLY = "xlwings" in sys.modules
+_STATE = tempfile.mkdtemp(prefix="amanst-state-")
+os.environ.update(server_environment())
+os.environ["AMANST_STATE_DIR"] = _STATE
+os.environ["AMANST_LOG_DIR"] = _STATE
+os.environ["DOTENV_PATH"] = str(Path(_STATE) / "no.env")  # a developer's .env must not leak in
+if _IMPORTED_EARLY and not sys.modules["xlwings"].__pro__:
+    raise RuntimeError("xlwings was imported before tests/excel/conftest.py could set "
+                       "XLWINGS_LICENSE_KEY and XLWINGS_ON_SERVER; set them in tests/conftest.py.")
+
+import pytest  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "workbooks" / "exempel.xlsx"
+
+
+@pytest.fixture(scope="session")
+def app():
+    from xlwings_server.main import main_app
+
+    return main_app
+
+
+@pytest.fixture()
+def client(app):
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
