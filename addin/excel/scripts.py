@@ -25,13 +25,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import anyio.to_thread
 import xlwings as xw
 from xlwings.server import script
+from xlwings_server.config import settings
 from xlwings_server.models import CurrentUser
 
 from .. import incidents
 from ..errors import AmanstError
-from . import actions, roles, runlog
+from . import actions, certificate_actions, roles, runlog, steering_actions
 from .actions import Outcome
 
 # function name → the script (the decorated function); filled by @button, in ribbon order.
@@ -69,8 +71,25 @@ def run(label: str, book: xw.Book, user: Any, action: Callable[[], Outcome]) -> 
     return book
 
 
+async def run_in_thread(label: str, book: xw.Book, user: Any,
+                        action: Callable[[], Outcome]) -> xw.Book:
+    """``run`` in a worker thread: xlwings Server calls a plain script on its event loop, so a
+    long button (issuing with PDFs, SMTP) would hold up every other request of that worker."""
+    return await anyio.to_thread.run_sync(lambda: run(label, book, user, action))
+
+
 def _arg(value: Any) -> str:
     return value if isinstance(value, str) else ""
+
+
+def _user(user: Any) -> tuple[str, str]:
+    """(id, name) of the signed-in user, for the register and for the owner of files."""
+    user_id = str(getattr(user, "id", "") or "okänd")
+    return user_id, str(getattr(user, "name", "") or user_id)
+
+
+def _links_base() -> str:
+    return f"{settings.app_path}/amanst"
 
 
 # --- the buttons, in ribbon order ---------------------------------------------------------------
@@ -105,5 +124,25 @@ def spara_bedomning(book: xw.Book, current_user: CurrentUser):
     return run("Spara bedömning", book, current_user, lambda: actions.spara_bedomning(book))
 
 
-# Utfärda intyg (role INTYGSUTFARDARE) and Skicka till styrgruppen (role SAMORDNARE) are added
-# here, after their issues have landed, as one @button function each (see the module docstring).
+@button("Utfärda intyg", "Skapar kompetensintyg (Word och PDF) för avslutade platser med "
+        "slutbedömning och utan fel, och för in dem på bladet Intygsregister. Inget intyg "
+        "utfärdas två gånger.",
+        role=roles.INTYGSUTFARDARE, include=certificate_actions.SHEETS, icon="intyg")
+async def utfarda_intyg(book: xw.Book, current_user: CurrentUser):
+    user_id, name = _user(current_user)
+    return await run_in_thread(
+        "Utfärda intyg", book, current_user,
+        lambda: certificate_actions.utfarda_intyg(book, issuer=name, user_id=user_id,
+                                                  link_base=_links_base()))
+
+
+@button("Skicka till styrgruppen", "Gör styrgruppens sammanställning för rapportperioden (bara "
+        "antal och andelar) och skickar den med e-post, eller sparar ett utkast att öppna i "
+        "Outlook.",
+        role=roles.SAMORDNARE, include=steering_actions.SHEETS, icon="styrgrupp")
+async def skicka_till_styrgruppen(book: xw.Book, current_user: CurrentUser):
+    user_id, _ = _user(current_user)
+    return await run_in_thread(
+        "Skicka till styrgruppen", book, current_user,
+        lambda: steering_actions.skicka_till_styrgruppen(book, user_id=user_id,
+                                                         link_base=_links_base()))

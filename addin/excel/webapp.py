@@ -14,8 +14,11 @@ server's code) this module:
   stand-in user with every role; in any other environment an anonymous user has no role, so a
   server deployed without sign-in refuses every button instead of opening them to everyone.
 
-It also adds ``GET /amanst/senaste`` (the signed-in user's last runs, for the task pane) and the
-template global ``amanst_buttons`` from which the ribbon, manifest and task pane are drawn.
+It also adds ``GET /amanst/senaste`` (the signed-in user's last runs, for the task pane), the
+downloads the task pane links to (``GET /amanst/intyg/<nummer>.docx|pdf``: a certificate, to the
+user who issued it; ``GET /amanst/utkast/<namn>.eml``: the user's own draft to the steering group;
+the rules are in ``files``) and the template global ``amanst_buttons`` from which the ribbon,
+manifest and task pane are drawn.
 """
 
 from __future__ import annotations
@@ -26,14 +29,14 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Header, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
 from xlwings_server import dependencies as dep
 from xlwings_server.config import settings
 from xlwings_server.databases import get_redis_client
 from xlwings_server.models import User
 from xlwings_server.templates import templates
 
-from . import roles, runlog
+from . import files, roles, runlog
 from .scripts import SCRIPTS
 
 log = logging.getLogger("amanst")
@@ -122,6 +125,41 @@ router = APIRouter(prefix=f"{settings.app_path}/amanst")
 async def senaste(current_user: dep.User) -> dict[str, Any]:
     """The signed-in user's last runs (newest first), for the task pane."""
     return {"anvandare": current_user.name, "korningar": runlog.entries(str(current_user.id))}
+
+
+NOT_FOUND = "Filen finns inte, eller så är den inte din att hämta."
+
+
+async def _with_role(user: User, role: str) -> None:
+    if not await user.has_required_roles([role]):
+        raise HTTPException(status_code=403, detail="Du har inte behörighet att hämta den här "
+                            f"filen. Den kräver rollen {roles.DESCRIPTIONS.get(role, role)}.")
+
+
+def _download(path: Any, name: str, kind: str) -> FileResponse:
+    return FileResponse(path, media_type=files.MEDIA_TYPES[kind], filename=name,
+                        headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+
+
+@router.get("/intyg/{name}")
+async def hamta_intyg(name: str, current_user: dep.User) -> FileResponse:
+    """A certificate file, to the user who issued it through the add-in (``files``' rule)."""
+    await _with_role(current_user, roles.INTYGSUTFARDARE)
+    path = files.certificate_file(name, str(current_user.id))
+    if path is None:
+        log.warning("Nekad nedladdning av intyg för %s", current_user.id)
+        raise HTTPException(status_code=404, detail=NOT_FOUND)
+    return _download(path, name, name.rsplit(".", 1)[-1])
+
+
+@router.get("/utkast/{name}")
+async def hamta_utkast(name: str, current_user: dep.User) -> FileResponse:
+    """The user's own draft e-mail to the steering group."""
+    await _with_role(current_user, roles.SAMORDNARE)
+    path = files.draft_file(name, str(current_user.id))
+    if path is None:
+        raise HTTPException(status_code=404, detail=NOT_FOUND)
+    return _download(path, name, "eml")
 
 
 def install(app: Any) -> APIRouter:

@@ -18,6 +18,10 @@ _STATE = tempfile.mkdtemp(prefix="amanst-state-")
 os.environ.update(server_environment())
 os.environ["AMANST_STATE_DIR"] = _STATE
 os.environ["AMANST_LOG_DIR"] = _STATE
+os.environ["AMANST_REGISTER"] = str(Path(_STATE) / "intygsregister.sqlite3")  # never ~/.amanst
+os.environ["AMANST_CERT_PDF"] = "0"  # Word only unless a test asks for PDFs
+for _key in [k for k in os.environ if k.startswith("AMANST_SMTP_")]:
+    del os.environ[_key]  # a developer's SMTP settings must not send test mail
 os.environ["DOTENV_PATH"] = str(Path(_STATE) / "no.env")  # a developer's .env must not leak in
 if _IMPORTED_EARLY and not sys.modules["xlwings"].__pro__:
     raise RuntimeError("xlwings was imported before tests/excel/conftest.py could set "

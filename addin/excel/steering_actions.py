@@ -1,0 +1,74 @@
+"""The button Skicka till styrgruppen over any ``xw.Book``: summary workbook by e-mail or as a draft.
+
+Reads only the sheets the tally needs (no Deltagare: no names or identity numbers cross the
+network), builds the steering group's workbook and message with ``addin.steering.service``
+(suppressed counts only) and then:
+
+- sends it over SMTP when the server is configured for it (``AMANST_SMTP_HOST`` and the rest of
+  ``docs/styrgrupp.md``'s settings);
+- otherwise saves it as a draft ``.eml`` in the user's own folder on the server
+  (``files.drafts_dir``) and offers it as a download link to that user only.
+
+The outcome says period, number of recipients and key figures; it never holds an address, a name
+or anything about a participant.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..steering import mail, service
+from ..steering.summary import SHARE, shown_text
+from . import book as xbook
+from . import files
+from .actions import SAMMANSTALL_SHEETS, Outcome
+
+SHEETS = SAMMANSTALL_SHEETS
+
+
+def smtp_configured(environ: Mapping[str, str] | None = None) -> bool:
+    env = os.environ if environ is None else environ
+    return bool(env.get(mail.ENV_PREFIX + "HOST", "").strip())
+
+
+def skicka_till_styrgruppen(book: Any, user_id: str, draft_path: Path | None = None,
+                            link_base: str | None = None, today: date | None = None,
+                            environ: Mapping[str, str] | None = None) -> Outcome:
+    """Send the steering group's summary, or save it as a draft when SMTP is not configured.
+
+    ``draft_path`` is where a draft goes (default: a new file in the user's folder on the
+    server); ``link_base`` (the server's ``/amanst`` path) adds its download link.
+    """
+    today = today or date.today()
+    register = xbook.load(book, SHEETS, today).register
+    package = service.prepare([register], today=today, environ=environ)
+    summary = package.summary
+    k = summary.key_figures
+    period = f"{summary.period_from:%Y-%m-%d} – {summary.period_to:%Y-%m-%d}"
+    figures = (f"Platser: {shown_text(k['platser']) or '–'}"
+               + (f" (mål {shown_text(k['mal'])})" if k.get("mal") is not None else "")
+               + f", avslutade: {shown_text(k['avslutade']) or '–'}, till arbete eller studier "
+               f"vid avslut: {shown_text(k['share_end'], SHARE) or '–'}.")
+    details: dict[str, Any] = {"period": period, "mottagare": len(package.recipients),
+                               "fil": package.file_name, "lankar": []}
+    if smtp_configured(environ):
+        sent = service.send_message(package.message, package.recipients, environ)
+        details["skickat"] = True
+        return Outcome(f"Skicka till styrgruppen: sammanställningen för {period} skickades till "
+                       f"{len(sent)} mottagare (Styrgruppens e-post på bladet Inställningar). "
+                       f"{figures}", details)
+    target = draft_path or files.new_draft_path(user_id)
+    service.save_draft(package.message, target)
+    details["skickat"] = False
+    if link_base is not None:
+        details["lankar"] = [{"title": "Utkast till styrgruppen (öppna i Outlook)",
+                              "url": f"{link_base}/utkast/{target.name}"}]
+    where = "Hämta det i aktivitetsfönstret" if link_base is not None else f"Det ligger i {target}"
+    return Outcome(f"Skicka till styrgruppen: ingen e-postserver är inställd, så sammanställningen "
+                   f"för {period} sparades som ett utkast till {len(package.recipients)} "
+                   f"mottagare. {where}, öppna det i Outlook, granska och skicka. {figures}",
+                   details)
