@@ -23,6 +23,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableStyleInfo
 
 XLWINGS_VERSION = "0.37.8"
 
@@ -205,6 +206,14 @@ def apply(actions: list[dict[str, Any]], wb: Any) -> Any:
             dv = DataValidation(type="list", formula1=formula)
             dv.add(next(_cells(ws, action))[2].coordinate)
             ws.add_data_validation(dv)
+        elif func == "addTable":
+            address, has_headers, style, name = args
+            assert has_headers, "the add-in always creates tables with their header row"
+            table = Table(displayName=name or f"Tabell{len(ws.tables) + 1}",
+                          ref=address.replace("$", ""))
+            table.tableStyleInfo = TableStyleInfo(name=style or "TableStyleMedium2",
+                                                  showRowStripes=True)
+            ws.add_table(table)
         elif func == "resizeTable":
             table_index, address = args
             table = list(ws.tables.values())[table_index]

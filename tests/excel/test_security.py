@@ -87,7 +87,8 @@ def test_development_without_sign_in_runs(client, sammanstall_body):
     assert client.post(CALL + "sammanstall", json=sammanstall_body).status_code == 200
 
 
-@pytest.mark.parametrize("name", ["run", "button", "_arg", "actions", "xw", "roles",
+@pytest.mark.parametrize("name", ["run", "button", "_arg", "run_in_thread", "_user", "_links_base",
+                                  "certificate_actions", "steering_actions", "actions", "xw", "roles",
                                   "__init__", "__class__", "__dict__", "SCRIPTS", "hello_world",
                                   "nonexistent"])
 def test_only_scripts_can_run(client, name, sammanstall_body):
@@ -153,7 +154,14 @@ def test_every_action_our_scripts_emit_exists_in_the_client(client):
     response = client.post(CALL + "spara_bedomning", json=body)
     assert response.status_code == 200, response.text
     emitted |= {a["func"] for a in response.json()["actions"]}
-    assert {"deleteNote", "resizeTable", "setDataValidationList"} <= emitted
+    for script in ("utfarda_intyg", "utfarda_intyg", "skicka_till_styrgruppen"):
+        body = payload(EXAMPLE, SCRIPTS[script].__xlscript__["include"], workbook=wb)
+        response = client.post(CALL + script, json=body)
+        assert response.status_code == 200, response.text
+        acts = response.json()["actions"]
+        emitted |= {a["func"] for a in acts}
+        apply(acts, wb)
+    assert {"deleteNote", "resizeTable", "setDataValidationList", "addTable"} <= emitted
     assert emitted <= known, emitted - known
 
 

@@ -47,13 +47,39 @@ export async function refreshRuns() {
     item.append(el("strong", "", run.knapp));
     item.append(el("div", run.ok ? "" : "run-error", run.sammanfattning));
     for (const link of run.lankar || []) {
-      const a = el("a", "d-block", link.title);
+      const a = el("a", "d-block amanst-download", link.title);
       a.href = link.url;
-      a.target = "_blank";
-      a.rel = "noopener";
+      a.addEventListener("click", (event) => {
+        event.preventDefault();
+        download(link.url, a);
+      });
       item.append(a);
     }
     list.append(item);
+  }
+}
+
+// Downloads carry the sign-in token like every other request (a plain link would not), so the
+// file is fetched here and handed to the browser as a blob. The server serves it only to the
+// user it belongs to (addin/excel/files.py).
+async function download(url, anchor) {
+  try {
+    const response = await fetch(url, { headers: authHeaders(await getAuth()) });
+    if (!response.ok) {
+      anchor.replaceWith(el("div", "run-error", "Filen kunde inte hämtas (den finns inte eller är inte din)."));
+      return;
+    }
+    const blob = await response.blob();
+    const objectUrl = URL.createObjectURL(blob);
+    const save = document.createElement("a");
+    save.href = objectUrl;
+    save.download = url.split("/").pop();
+    document.body.append(save);
+    save.click();
+    save.remove();
+    setTimeout(() => URL.revokeObjectURL(objectUrl), 60000);
+  } catch (error) {
+    console.error(error);
   }
 }
 
