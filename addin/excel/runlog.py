@@ -3,7 +3,9 @@
 A file rather than memory, so every worker process of the server answers the same. The file name
 is a hash of the user's id (no names in file names); only the last ``KEEP`` runs are kept, and an
 entry holds the Swedish summary line, the button and the time, plus optional ``links`` (title, url)
-that a button such as Utfärda intyg can add for the user's own downloads.
+that a button such as Utfärda intyg can add for the user's own downloads. Adding an entry holds
+an exclusive lock on the user's lock file (POSIX ``flock``), so simultaneous runs of one user, in
+threads or worker processes, never drop each other's entries.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -36,6 +40,21 @@ def entries(user_id: str) -> list[dict[str, Any]]:
     return data if isinstance(data, list) else []
 
 
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: best effort without a lock
+        yield
+        return
+    with open(path.with_suffix(".lock"), "a+b") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def add(user_id: str, button: str, summary: str, ok: bool = True,
         links: list[dict[str, str]] | None = None, when: datetime | None = None) -> None:
     """Put a run first in the user's log (best effort: a full disk must not fail the button)."""
@@ -44,10 +63,11 @@ def add(user_id: str, button: str, summary: str, ok: bool = True,
     path = _path(user_id)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = [entry] + entries(user_id)[: KEEP - 1]
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False)
-        os.replace(tmp, path)
+        with _locked(path):
+            data = [entry] + entries(user_id)[: KEEP - 1]
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, ensure_ascii=False)
+            os.replace(tmp, path)
     except OSError:
         pass
