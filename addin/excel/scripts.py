@@ -6,15 +6,16 @@ only those sheets' values). ``@button`` registers the function in ``SCRIPTS``; t
 ``custom_scripts`` exposes exactly ``SCRIPTS``, the ribbon, the manifest and the task pane are
 generated from it, and any other name is refused before it reaches xlwings (``webapp``).
 
-Adding a button (for example Utfärda intyg or Skicka till styrgruppen) is one function below::
+Adding a button is one function below::
 
-    @button("Utfärda intyg", "Skapar kompetensintyg för avslutade platser ...",
-            role=roles.INTYGSUTFARDARE, include=certificate_actions.SHEETS)
-    def utfarda_intyg(book: xw.Book, current_user: CurrentUser):
-        return run("Utfärda intyg", book, current_user,
-                   lambda: certificate_actions.utfarda_intyg(book, issued_by=current_user.name))
+    @button("Kontrollera", "Går igenom alla regler ...", role=roles.HANDLAGGARE,
+            include=actions.KONTROLLERA_SHEETS)
+    def kontrollera(book: xw.Book, current_user: CurrentUser):
+        return run("Kontrollera", book, current_user, lambda: actions.kontrollera(book))
 
-where the action returns an ``Outcome`` (summary line, optional links for the task pane).
+where the action returns an ``Outcome`` (summary line, optional links for the task pane). A button
+that may take long (Utfärda intyg with PDFs, Skicka till styrgruppen over SMTP) is an ``async``
+script that awaits ``run_in_thread``: xlwings Server calls a plain script on its event loop.
 
 Errors: an ``AmanstError`` (or ``xw.XlwingsError``) is shown to the user as it is; anything else is
 logged with its traceback under an incident id and the user sees a short Swedish message.
