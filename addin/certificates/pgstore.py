@@ -64,12 +64,20 @@ class PostgresStore(SqlStore):
         with self._errors():
             # a writer waits at most LOCK_TIMEOUT for another one, then the user is told
             self.db.execute(f"SET lock_timeout = '{int(LOCK_TIMEOUT * 1000)}ms'")
-            with self.db.transaction():
-                self.db.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
-                for statement in filter(str.strip, SCHEMA.split(";")):
-                    self.db.execute(statement)
-                for statement in MIGRATIONS:
-                    self.db.execute(statement)
+            if not self._schema_ready():  # DDL only when needed: it locks, and a read-only
+                with self.db.transaction():  # role may still verify
+                    self.db.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+                    for statement in filter(str.strip, SCHEMA.split(";")):
+                        self.db.execute(statement)
+                    for statement in MIGRATIONS:
+                        self.db.execute(statement)
+
+    def _schema_ready(self) -> bool:
+        row = self.db.execute(
+            "SELECT to_regclass('files') IS NOT NULL AND EXISTS (SELECT 1 FROM "
+            "information_schema.columns WHERE table_schema = current_schema() AND "
+            "table_name = 'certificates' AND column_name = 'claimed_by')").fetchone()
+        return bool(row and row[0])
 
     def _translate(self, exc: Exception) -> RegisterError:
         reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]

@@ -500,7 +500,12 @@ class SqliteStore(SqlStore):
         self.owner = owner_token()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT, isolation_level=None)
+            if self.path.exists() and not os.access(self.path, os.W_OK):
+                # a read-only register still verifies; writing fails with a clear message
+                self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                          timeout=LOCK_TIMEOUT, isolation_level=None)
+            else:
+                self.db = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT, isolation_level=None)
             self.db.execute(f"PRAGMA busy_timeout = {int(LOCK_TIMEOUT * 1000)}")
             self.db.execute("PRAGMA synchronous = FULL")
             self.db.execute("PRAGMA foreign_keys = ON")
