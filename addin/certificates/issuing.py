@@ -136,7 +136,7 @@ def _issue(register: Register, out_dir: Path, issuer: str, store: CertificateSto
     today = today or now.date()
     prefix = prefix_of(register)
     issuer = issuer.strip() or "okänd"
-    live = store.live_numbers(prefix)
+    live = store.live_numbers(prefix, now)
     only = [reissue.strip()] if reissue else None
     p = plan(register, today, certified=live, only=only, reissue=bool(reissue))
     result = IssueResult(already=list(p.already), ineligible=list(p.ineligible),

@@ -206,7 +206,7 @@ class CertificateStore(Protocol):
     """What issuing, verifying and revoking need from a register (SQLite or PostgreSQL)."""
 
     def close(self) -> None: ...
-    def live_numbers(self, prefix: str) -> dict[str, str]: ...
+    def live_numbers(self, prefix: str, now: datetime | None = None) -> dict[str, str]: ...
     def claim(self, prefix: str, year: int, requests: Sequence[ClaimRequest], issuer: str,
               workbook: str, now: datetime) -> tuple[list[Claim], list[tuple[str, str]]]: ...
     def finalize(self, done: Iterable[tuple[str, str, dict[str, tuple[str, str]]]],
@@ -289,9 +289,14 @@ class SqlStore:
 
     # --- issuing ------------------------------------------------------------------------------
 
-    def live_numbers(self, prefix: str) -> dict[str, str]:
-        return dict(self._read("SELECT plats_id, number FROM certificates WHERE prefix = ? AND "
-                               "status IN (?, ?)", (prefix, *LIVE)))
+    def live_numbers(self, prefix: str, now: datetime | None = None) -> dict[str, str]:
+        """PlatsID → number of each live certificate or claim, except dead claims (which the
+        next ``claim`` for that placement takes over)."""
+        cutoff = ((now or datetime.now()) - STALE_CLAIM).isoformat(timespec="seconds")
+        rows = self._read("SELECT plats_id, number, status, claimed_by, issued_at FROM "
+                          "certificates WHERE prefix = ? AND status IN (?, ?)", (prefix, *LIVE))
+        return {r[0]: r[1] for r in rows
+                if r[2] != PENDING or not (r[4] < cutoff or owner_gone(r[3]))}
 
     def _void(self, db: Any, numbers: Sequence[str], now: datetime, owner: str | None) -> None:
         """Void pending claims; with ``owner``, only those this owner still holds."""
