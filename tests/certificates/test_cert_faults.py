@@ -93,6 +93,36 @@ def test_killed_during_issuance_the_next_run_finishes(book, tmp_path, register_d
     assert again.issued == [] and len(again.already) == 77
 
 
+KILLED_IN_PDF = """
+import os, signal, sys
+from datetime import date
+from pathlib import Path
+from addin.certificates import pdf, workflow
+def die(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+pdf.convert = die
+workflow.issue_workbook(Path(sys.argv[1]), Path(sys.argv[2]), register=sys.argv[3], pdf=True,
+                        today=date(2026, 11, 27))
+"""
+
+
+def test_killed_while_making_pdfs_the_next_run_makes_them(book, tmp_path, register_db):
+    out = tmp_path / "intyg"
+    proc = subprocess.run([sys.executable, "-c", KILLED_IN_PDF, str(book), str(out), register_db],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    assert status_counts(register_db) == {"Giltigt": 77}
+    assert not list(out.glob("*.pdf"))
+    assert pdf.find_soffice(), "LibreOffice (soffice) must be installed for this test"
+    r = workflow.issue_workbook(book, out, register=register_db, pdf=True, today=TODAY).result
+    assert r.issued == [] and r.pdf_completed == NUMBERS_77 and not r.pdf_missing
+    visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert visible == sorted([f"{n}.docx" for n in NUMBERS_77] + [f"{n}.pdf" for n in NUMBERS_77])
+    with open_store(register_db) as store:
+        for entry in store.entries("ASF"):
+            assert sha256_file(out / entry.files["pdf"][0]) == entry.files["pdf"][1]
+
+
 def test_a_live_or_foreign_claim_is_left_alone_until_the_timeout(register_db):
     t0 = datetime(2026, 11, 27, 9, 0, 0)
     requests = [ClaimRequest("P0001", "D0001", "sv")]
