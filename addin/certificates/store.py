@@ -10,8 +10,8 @@ outside every workbook, so numbers are unique across workbooks, users, processes
 How issuing stays unique and idempotent, even with many processes at once:
 
 * ``claim`` runs in one transaction that first takes a write lock (SQLite: ``BEGIN IMMEDIATE``;
-  PostgreSQL: a transaction-scoped advisory lock per prefix): it reads the live certificates, takes the next sequence numbers and inserts each new
-  certificate as ``Utfärdas`` (being issued). A partial unique index allows only one live
+  PostgreSQL: a transaction-scoped advisory lock per prefix): it reads the live certificates,
+  takes the next sequence numbers and inserts each new certificate as ``Utfärdas`` (being issued). A partial unique index allows only one live
   (``Utfärdas`` or ``Giltigt``) certificate per (prefix, PlatsID), so a second click or a second
   process finds the placement taken and issues nothing.
 * ``finalize`` records the files' SHA-256 and turns the claim ``Giltigt``; ``abandon`` voids a claim
