@@ -131,14 +131,23 @@ def buttons() -> list[dict[str, Any]]:
     return result
 
 
-async def script_args(request: Request, current_user: User = Depends(dep.get_user),
-                      book_data: dict = Depends(parse_book_input)) -> list:
-    # current_user comes first: FastAPI resolves dependencies in order, so an unauthenticated
-    # request is answered 401 before its body is decoded.
-    name = request.path_params.get("script_name", "")
-    func = SCRIPTS.get(name)
+async def known_script(request: Request) -> Any:
+    """The button named in the URL, or 404 before anything else (sign-in, body) is looked at."""
+    func = SCRIPTS.get(request.path_params.get("script_name", ""))
     if func is None:
         raise HTTPException(status_code=404, detail="Det finns ingen sådan knapp på servern.")
+    return func
+
+
+async def script_args(func: Any = Depends(known_script),
+                      current_user: User = Depends(dep.get_user),
+                      book_data: dict = Depends(dep.parse_book_input)) -> list:
+    # FastAPI resolves dependencies in this order: an unknown name is 404 and a request without
+    # a valid sign-in 401 before its body is decoded, so neither costs any JSON parsing.
+    # ``dep.parse_book_input`` (overridden by ours), not ours directly: FastAPI caches a
+    # dependency's result per request under the original function, so the Book dependency reuses
+    # this very dict and the body is decoded once, not twice.
+    name = func.__name__
     required = func.__xlscript__.get("required_roles") or []
     if not await current_user.has_required_roles(required):
         missing = ", ".join(roles.DESCRIPTIONS.get(r, r) for r in required
