@@ -201,8 +201,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNREADABLE
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
-
-
 __all__ = ["main", "build_parser"]

@@ -18,6 +18,11 @@ from .tally import Counts, GroupRow, Tally
 FILL_FEL = "FFC7CE"
 FILL_VARNING = "FFEB9C"
 MARK_AUTHOR = "Kontrollera (amanst)"
+# The hidden sheet on which every adapter records the cells the last check marked (sheet, A1
+# address, Ja/Nej: whether we added the note), so the next check, from Excel or the command line,
+# resets exactly those cells without reading formats.
+MARKS_SHEET = "Kontrollmarkeringar"
+MARKS_HEADERS = ("Blad", "Cell", "Anteckning")
 HEADER_FILL = "1F4E79"
 HEADER_FONT = "FFFFFF"
 

@@ -84,7 +84,7 @@ def free_port() -> int:
 def start_server(port: int, state: str) -> subprocess.Popen:
     env = {**os.environ, "AMANST_STATE_DIR": state, "AMANST_LOG_DIR": state,
            "DOTENV_PATH": str(Path(state) / "no.env")}
-    proc = subprocess.Popen([sys.executable, "-m", "addin.cli", "serve", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "addin", "serve", "--port", str(port)],
                             cwd=REPO, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     for _ in range(100):

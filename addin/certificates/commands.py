@@ -16,7 +16,7 @@ from pathlib import Path
 from .. import operations
 from ..cli import EXIT_OK, EXIT_PROBLEMS, _date, _print
 from . import workflow
-from .store import DEFAULT_PATH, ENV_REGISTER
+from .store import DEFAULT_PATH, ENV_REGISTER, ENV_REGISTER_URL
 
 PROGRESS_FROM = 20  # show a progress bar from this many files
 
@@ -54,7 +54,11 @@ def _report(outcome: workflow.WorkbookIssue) -> list[str]:
         lines.append(f"Inget intyg: {item.reason}")
     if r.pdf_skipped_reason:
         lines.append(r.pdf_skipped_reason)
-    if r.pdf_missing:
+    if r.pdf_completed:
+        lines.append("PDF skapades nu för tidigare utfärdade " + ", ".join(r.pdf_completed) + ".")
+    if r.pdf_timeout:
+        lines.append(r.pdf_timeout)
+    elif r.pdf_missing:
         lines.append("PDF kunde inte skapas för " + ", ".join(r.pdf_missing) + ". Word-filerna "
                      "finns; försök igen med LibreOffice stängt.")
     lines.append(f"Klart: {r.summary}" + (f" Filerna finns i {r.out_dir}." if r.issued else ""))
@@ -119,7 +123,8 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
     hidden_today = {"type": _date, "default": None, "help": argparse.SUPPRESS}
-    register_help = (f"intygsregistrets databasfil (standard: miljövariabeln {ENV_REGISTER}, "
+    register_help = (f"intygsregistret: en databasfil eller en adress postgresql://... "
+                     f"(standard: miljövariabeln {ENV_REGISTER_URL} eller {ENV_REGISTER}, "
                      f"annars {DEFAULT_PATH})")
 
     p = sub.add_parser(
@@ -134,7 +139,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--pdf", action="store_true", help="skapa även PDF-filer (kräver LibreOffice)")
     p.add_argument("--reissue", metavar="PLATSID",
                    help="utfärda ett nytt intyg för den här platsen; det gamla blir Ersatt")
-    p.add_argument("--register", metavar="SÖKVÄG", type=Path, help=register_help)
+    p.add_argument("--register", metavar="REGISTER", help=register_help)
     p.add_argument("--out", metavar="SÖKVÄG", type=Path,
                    help="skriv arbetsboken med bladet Intygsregister hit (standard: arbetsboken "
                         "själv, med en säkerhetskopia bredvid)")
@@ -149,7 +154,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("number", metavar="INTYGSNUMMER")
     p.add_argument("code", metavar="KOD", help="verifieringskoden som står på intyget")
     p.add_argument("--file", metavar="FIL", type=Path, help="intygsfilen (.docx eller .pdf)")
-    p.add_argument("--register", metavar="SÖKVÄG", type=Path, help=register_help)
+    p.add_argument("--register", metavar="REGISTER", help=register_help)
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("revoke", help="återkalla ett utfärdat intyg",
@@ -159,7 +164,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--reason", metavar="TEXT", help="varför (sparas i registret, skrivs inte ut)")
     p.add_argument("--workbook", metavar="ARBETSBOK", type=Path,
                    help="uppdatera bladet Intygsregister i den här arbetsboken")
-    p.add_argument("--register", metavar="SÖKVÄG", type=Path, help=register_help)
+    p.add_argument("--register", metavar="REGISTER", help=register_help)
     p.set_defaults(func=cmd_revoke)
 
 

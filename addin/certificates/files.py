@@ -4,6 +4,8 @@ A file is written to a hidden temporary name in the target folder, flushed to di
 hard-linked to its final name: the link fails if the name exists, so an issued certificate is never
 replaced, and a reader never sees half a file. Where the file system has no hard links (some
 network shares), an exclusive rename is used instead. Names come from the certificate number only.
+The one exception is ``replace=True``, for a run that took over a dead run's claim: the number is
+now its own, so the dead run's unfinished file under that number is replaced.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ def publish(tmp: Path, target: Path) -> None:
     tmp.unlink(missing_ok=True)
 
 
-def write_new(folder: Path, name: str, data: bytes) -> Path:
+def write_new(folder: Path, name: str, data: bytes, replace: bool = False) -> Path:
     target = target_in(folder, name)
     fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=Path(name).suffix, dir=folder)
     tmp = Path(tmp_name)
@@ -65,7 +67,10 @@ def write_new(folder: Path, name: str, data: bytes) -> Path:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
-        publish(tmp, target)
+        if replace:
+            os.replace(tmp, target)
+        else:
+            publish(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
     return target

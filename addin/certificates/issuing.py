@@ -9,8 +9,11 @@ Order of events, chosen so a failure never leaves a number on two certificates o
 without a register entry: templates are compiled and test-rendered first (a refused template
 issues nothing), numbers are claimed in one transaction, each file is written under its number
 and never over an existing file, the register entry is then made valid with the files' SHA-256,
-and a claim whose file failed is voided. PDFs are made afterwards in batches; their SHA-256 is
-added to the entry.
+and a claim whose file failed is voided. A claim left by a run that died (killed, crashed) is
+taken over by the next run for the same placement, which writes the file under the same number
+and finishes the entry (see ``store``). PDFs are made afterwards in batches; their SHA-256 is
+added to the entry. With ``pdf=True`` a run also makes the PDFs an earlier run did not (LibreOffice
+hung, missing, or the run was killed), for certificates whose Word file is in ``out_dir``.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from . import pdf as pdf_mod
 from .context import LANG_EN, Candidate, Ineligible, plan
 from .files import publish, sha256_file, target_in, write_new
 from .render import CompiledTemplate
-from .store import CertificateStore, ClaimRequest, SqliteStore, new_code
+from .store import CertificateStore, ClaimRequest, new_code, open_store
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATES_DIR = REPO_ROOT / "templates"
@@ -65,6 +68,8 @@ class IssueResult:
     pdf_requested: bool = False
     pdf_skipped_reason: str = ""  # Swedish, when PDFs were asked for but not made
     pdf_missing: list[str] = field(default_factory=list)  # numbers whose PDF failed
+    pdf_timeout: str = ""  # Swedish, when LibreOffice hung and was stopped
+    pdf_completed: list[str] = field(default_factory=list)  # earlier numbers whose PDF came now
     out_dir: Path | None = None
 
     @property
@@ -109,12 +114,13 @@ def issue_certificates(register: Register, out_dir: Path, issuer: str,
                        progress: Progress | None = None, pdf_workers: int = 2) -> IssueResult:
     """Issue a certificate for every eligible placement of ``register`` into ``out_dir``.
 
-    ``store`` defaults to the SQLite register (``AMANST_REGISTER`` or ``~/.amanst``). With
+    ``store`` defaults to ``open_store()`` (``AMANST_REGISTER_URL``, ``AMANST_REGISTER`` or
+    ``~/.amanst``). With
     ``reissue`` (a PlatsID) only that placement is issued, with a new number, and its valid
     certificate becomes Ersatt. ``progress`` is called with the number of files just finished.
     """
     own_store = store is None
-    store = store or SqliteStore()
+    store = store or open_store()
     try:
         return _issue(register, Path(out_dir), issuer, store, pdf, reissue, today, now,
                       templates_dir, progress, pdf_workers)
@@ -130,12 +136,14 @@ def _issue(register: Register, out_dir: Path, issuer: str, store: CertificateSto
     today = today or now.date()
     prefix = prefix_of(register)
     issuer = issuer.strip() or "okänd"
-    live = store.live_numbers(prefix)
+    live = store.live_numbers(prefix, now)
     only = [reissue.strip()] if reissue else None
     p = plan(register, today, certified=live, only=only, reissue=bool(reissue))
     result = IssueResult(already=list(p.already), ineligible=list(p.ineligible),
                          pdf_requested=want_pdf, out_dir=out_dir)
     if not p.candidates:
+        if want_pdf:
+            _make_pdfs(result, store, out_dir, progress, pdf_workers)
         return result
     templates = load_templates({c.language for c in p.candidates}, templates_dir)
     # a trial render per template before any number is taken: a template that the sandbox
@@ -161,7 +169,7 @@ def _issue(register: Register, out_dir: Path, issuer: str, store: CertificateSto
             template = templates[candidate.language]
             data = template.render(candidate.context(claim.number, claim.code, today))
             name = f"{claim.number}.docx"
-            path = write_new(out_dir, name, data)
+            path = write_new(out_dir, name, data, replace=claim.resumed)
             sha = hashlib.sha256(data).hexdigest()
             written.add(claim.number)
             pending.append((claim.number, template.fingerprint, {"docx": (name, sha)}))
@@ -180,31 +188,63 @@ def _issue(register: Register, out_dir: Path, issuer: str, store: CertificateSto
         unused = [c.number for c in claims if c.number not in written]
         if unused:
             store.abandon(unused, datetime.now())
-    if want_pdf and result.issued:
+    if want_pdf:
         _make_pdfs(result, store, out_dir, progress, pdf_workers)
     return result
 
 
+def _without_pdf(result: IssueResult, store: CertificateStore, out_dir: Path) -> dict[Path, str]:
+    """Earlier certificates of this run's placements whose Word file (unchanged) is in
+    ``out_dir`` but that have no PDF: docx path → number."""
+    found = {}
+    for _, number in result.already:
+        entry = store.get(number)
+        if entry is None or "pdf" in entry.files or "docx" not in entry.files:
+            continue
+        name, sha = entry.files["docx"]
+        docx = out_dir / name
+        if docx.is_file() and not (out_dir / f"{entry.number}.pdf").exists() \
+                and sha256_file(docx) == sha:
+            found[docx] = entry.number
+    return found
+
+
 def _make_pdfs(result: IssueResult, store: CertificateStore, out_dir: Path,
                progress: Progress | None, workers: int) -> None:
+    by_docx = {c.docx: c.number for c in result.issued}
+    earlier = _without_pdf(result, store, out_dir)
+    by_docx.update(earlier)
+    if not by_docx:
+        return
     soffice = pdf_mod.find_soffice()
     if soffice is None:
         result.pdf_skipped_reason = ("LibreOffice finns inte på den här datorn, så inga PDF-filer "
                                      "skapades. Word-filerna är utfärdade och registrerade.")
         return
+    certs = {c.number: c for c in result.issued}
     work = Path(tempfile.mkdtemp(prefix=".pdf-", dir=out_dir))
     try:
-        by_docx = {c.docx: c for c in result.issued}
         conversion = pdf_mod.convert(list(by_docx), work, workers=workers, progress=progress,
                                      soffice=soffice)
         files = []
         for docx_path, made in conversion.pdfs.items():
-            cert = by_docx[docx_path]
-            target = target_in(out_dir, f"{cert.number}.pdf")
+            number = by_docx[docx_path]
+            target = target_in(out_dir, f"{number}.pdf")
             publish(made, target)
-            cert.pdf, cert.pdf_sha256 = target, sha256_file(target)
-            files.append((cert.number, "pdf", target.name, cert.pdf_sha256))
+            sha = sha256_file(target)
+            if number in certs:
+                certs[number].pdf, certs[number].pdf_sha256 = target, sha
+            else:
+                result.pdf_completed.append(number)
+            files.append((number, "pdf", target.name, sha))
         store.add_files(files)
-        result.pdf_missing = sorted(by_docx[m].number for m in conversion.missing)
+        result.pdf_missing = sorted(by_docx[m] for m in conversion.missing)
+        result.pdf_completed.sort()
+        if conversion.timed_out:
+            result.pdf_timeout = (
+                "LibreOffice svarade inte inom väntetiden och stoppades, så "
+                f"{len(result.pdf_missing)} PDF-filer skapades inte. Word-filerna är utfärdade "
+                "och registrerade och ligger kvar. Kör samma kommando med --pdf igen när "
+                "LibreOffice fungerar: då skapas bara de PDF-filer som saknas.")
     finally:
         shutil.rmtree(work, ignore_errors=True)

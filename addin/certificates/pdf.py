@@ -5,13 +5,16 @@ tenth of that. So the files are split into ``workers`` groups converted in paral
 own ``soffice`` with its own profile directory (two processes sharing a profile block each other),
 in chunks of ``CHUNK`` files: one call stops after about 246 files and still exits 0. Afterwards
 every PDF is checked to exist and not be empty; a chunk with missing files is retried once per
-file, and what is still missing is reported by name.
+file, and what is still missing is reported by name. A LibreOffice that hangs is stopped after its
+timeout (the whole process group, so no ``soffice.bin`` is left behind), is not retried, and the
+conversion says so (``timed_out``): the caller keeps the Word files and tells the user.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Callable, Sequence
@@ -45,30 +48,51 @@ class Conversion:
     pdfs: dict[Path, Path] = field(default_factory=dict)  # docx → pdf (in the work folder)
     missing: list[Path] = field(default_factory=list)
     calls: int = 0
+    timed_out: bool = False  # a LibreOffice call hung and was stopped
 
 
-def _run(soffice: str, profile: Path, files: Sequence[Path], out_dir: Path) -> None:
+def timeout_for(count: int) -> float:
+    return START_TIMEOUT + PER_FILE_TIMEOUT * count
+
+
+def _run(soffice: str, profile: Path, files: Sequence[Path], out_dir: Path) -> bool:
+    """Run one conversion; False when it hung and was stopped."""
     cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible",
            "--nologo", "--norestore", "--nodefault", "--nolockcheck", "--convert-to", "pdf",
            "--outdir", str(out_dir), *map(str, files)]
+    group = os.name == "posix"
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=group)
     try:
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
-                       timeout=START_TIMEOUT + PER_FILE_TIMEOUT * len(files))
+        proc.wait(timeout=timeout_for(len(files)))
+        return True
     except subprocess.TimeoutExpired:
-        pass  # whatever was converted is kept; the check below names the rest
+        # whatever was converted is kept; the check afterwards names the rest
+        try:
+            if group:
+                os.killpg(proc.pid, signal.SIGKILL)
+            else:
+                proc.kill()
+        except OSError:
+            pass
+        proc.wait()
+        return False
 
 
 def _convert_group(soffice: str, files: Sequence[Path], out_dir: Path,
-                   progress: Callable[[int], None] | None) -> tuple[dict[Path, Path], list[Path], int]:
+                   progress: Callable[[int], None] | None
+                   ) -> tuple[dict[Path, Path], list[Path], int, bool]:
     done: dict[Path, Path] = {}
     calls = 0
+    hung = False
     with tempfile.TemporaryDirectory(prefix="amanst-lo-") as profile:
         profile_path = Path(profile)
 
         def attempt(batch: Sequence[Path]) -> list[Path]:
-            nonlocal calls
+            nonlocal calls, hung
             calls += 1
-            _run(soffice, profile_path, batch, out_dir)
+            if not _run(soffice, profile_path, batch, out_dir):
+                hung = True
             missing = []
             for f in batch:
                 pdf = out_dir / (f.stem + ".pdf")
@@ -82,11 +106,14 @@ def _convert_group(soffice: str, files: Sequence[Path], out_dir: Path,
 
         still: list[Path] = []
         for start in range(0, len(files), CHUNK):
+            if hung:  # a LibreOffice that hung once is not given the rest
+                still += files[start:start + CHUNK]
+                continue
             missing = attempt(files[start:start + CHUNK])
-            if missing:  # one more try, in one call: usually the chunk stopped early
+            if missing and not hung:  # one more try, in one call: usually the chunk stopped early
                 missing = attempt(missing)
             still += missing
-    return done, still, calls
+    return done, still, calls, hung
 
 
 def convert(files: Sequence[Path], out_dir: Path, workers: int = 2,
@@ -104,9 +131,10 @@ def convert(files: Sequence[Path], out_dir: Path, workers: int = 2,
     size = -(-len(files) // workers)
     groups = [list(files[i:i + size]) for i in range(0, len(files), size)]
     with ThreadPoolExecutor(max_workers=len(groups)) as pool:
-        for done, missing, calls in pool.map(
+        for done, missing, calls, hung in pool.map(
                 lambda g: _convert_group(soffice, g, out_dir, progress), groups):
             result.pdfs.update(done)
             result.missing += missing
             result.calls += calls
+            result.timed_out |= hung
     return result

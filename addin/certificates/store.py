@@ -1,44 +1,56 @@
 """The certificate register: the one authority that hands out certificate numbers.
 
-``CertificateStore`` is the interface the rest of the code uses; ``SqliteStore`` implements it in
-one SQLite file (the default, for one installation), and a PostgreSQL store can implement the same
-methods later. The register lives outside every workbook, so numbers are unique across workbooks,
-users and processes.
+``CertificateStore`` is the interface the rest of the code uses. ``SqlStore`` holds the logic in
+portable SQL; ``SqliteStore`` runs it on one SQLite file (the default, for one installation) and
+``PostgresStore`` (module ``pgstore``) on PostgreSQL, so several servers share one register.
+``open_store(register)`` is the one place that picks the backend: a ``postgresql://`` URL (given,
+or in ``AMANST_REGISTER_URL``) means PostgreSQL, anything else a SQLite file. The register lives
+outside every workbook, so numbers are unique across workbooks, users, processes and servers.
 
 How issuing stays unique and idempotent, even with many processes at once:
 
-* ``claim`` runs in one ``BEGIN IMMEDIATE`` transaction (SQLite's write lock, taken before
-  reading): it reads the live certificates, takes the next sequence numbers and inserts each new
-  certificate as ``Utfärdas`` (being issued). A partial unique index allows only one live
+* ``claim`` runs in one transaction that first takes a write lock (SQLite: ``BEGIN IMMEDIATE``;
+  PostgreSQL: a transaction-scoped advisory lock per prefix): it reads the live certificates,
+  takes the next sequence numbers and inserts each new certificate as ``Utfärdas`` (being issued). A partial unique index allows only one live
   (``Utfärdas`` or ``Giltigt``) certificate per (prefix, PlatsID), so a second click or a second
   process finds the placement taken and issues nothing.
 * ``finalize`` records the files' SHA-256 and turns the claim ``Giltigt``; ``abandon`` voids a claim
-  whose file could not be made (``Makulerat``: the number is never used again). A claim left by a
-  crashed process is voided by the next ``claim`` after ``STALE_CLAIM``.
+  whose file could not be made (``Makulerat``: the number is never used again).
+* Every claim records its owner: host, boot, PID namespace, PID and process start time, plus a
+  random part per store (``owner_token``). A claim whose owner is provably gone (same host, boot
+  and PID namespace, and that process no longer exists) or that is older than ``STALE_CLAIM`` is
+  dead: the next ``claim`` for the same placement takes it over (same number, new code) and
+  finishes it; dead claims nobody asks for are voided. Owners on other servers can't be checked,
+  so only the timeout frees theirs. ``finalize`` and ``abandon`` touch only claims the store
+  still owns, so a run that was merely slow can never overwrite the one that took over.
 
 Only a salted hash of each verification code is kept: the code itself exists on the certificate.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
 import re
 import secrets
+import socket
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from .. import schema
 from ..errors import AmanstError
 
 ENV_REGISTER = "AMANST_REGISTER"
+ENV_REGISTER_URL = "AMANST_REGISTER_URL"  # postgresql://... : a register shared by many servers
 DEFAULT_PATH = Path.home() / ".amanst" / "intygsregister.sqlite3"
 STALE_CLAIM = timedelta(minutes=30)
+LOCK_TIMEOUT = 60.0  # seconds to wait for another writer before saying the register is locked
 
 PENDING = "Utfärdas"  # claimed, files being made (internal)
 VOID = "Makulerat"  # a claim that never became a certificate (internal)
@@ -78,6 +90,72 @@ def code_matches(code: str, stored: str) -> bool:
     return hmac.compare_digest(expected, stored)
 
 
+def _proc_start(pid: int) -> str | None:
+    """The start time of ``pid`` in clock ticks since boot (Linux), or None if it doesn't exist."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]  # field 22; the name before ")" may hold spaces
+
+
+def _machine() -> tuple[str, str, str]:
+    """(host, boot id, PID namespace): where a PID means the same process. Empty off Linux."""
+    host = socket.gethostname()
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+        pidns = os.readlink("/proc/self/ns/pid")
+    except OSError:
+        return host, "", ""
+    return host, boot, pidns
+
+
+def owner_token() -> str:
+    """Who holds a claim: host|boot|pidns|pid|start|random (the random part per store)."""
+    host, boot, pidns = _machine()
+    pid = os.getpid()
+    start = (_proc_start(pid) or "") if boot else ""
+    return "|".join((host, boot, pidns, str(pid), start, secrets.token_hex(4)))
+
+
+def owner_gone(token: str) -> bool:
+    """True only when the claim's process provably no longer exists.
+
+    That needs the same host, boot and PID namespace as this process (so the PID means the same
+    thing) and then either no such PID or one that started at another time (the PID was reused).
+    Anything else, such as another server or a system without /proc, is left to ``STALE_CLAIM``.
+    """
+    parts = token.split("|")
+    if len(parts) != 6:
+        return False
+    host, boot, pidns, pid, start, _ = parts
+    if not boot or not start or (host, boot, pidns) != _machine() or not pid.isdigit():
+        return False
+    return _proc_start(int(pid)) != start
+
+
+def is_url(value: str | Path | None) -> bool:
+    return isinstance(value, str) and re.match(r"(?i)postgres(ql)?://", value.strip()) is not None
+
+
+def open_store(register: str | Path | None = None) -> CertificateStore:
+    """Open the certificate register: the one rule for which backend and where.
+
+    ``register`` (a ``--register`` value) wins: a ``postgresql://`` URL opens PostgreSQL, anything
+    else is a SQLite file. Without it: ``AMANST_REGISTER_URL`` (PostgreSQL), then
+    ``AMANST_REGISTER`` (a URL or a file), then ``~/.amanst/intygsregister.sqlite3``.
+    """
+    value: str | Path | None = register
+    if value is None or (isinstance(value, str) and not value.strip()):
+        value = (os.environ.get(ENV_REGISTER_URL, "").strip()
+                 or os.environ.get(ENV_REGISTER, "").strip() or None)
+    if is_url(value):
+        from .pgstore import PostgresStore  # psycopg is needed only for PostgreSQL
+
+        return PostgresStore(str(value).strip())
+    return SqliteStore(Path(value) if value is not None else None)
+
+
 def format_number(prefix: str, year: int, seq: int) -> str:
     return f"{prefix}-{year}-{seq:05d}"
 
@@ -95,6 +173,7 @@ class Claim:
     request: ClaimRequest
     number: str
     code: str  # in memory only: printed on the certificate, never stored
+    resumed: bool = False  # taken over from a dead run: its unfinished file may be replaced
 
 
 @dataclass
@@ -124,9 +203,10 @@ class Verification:
 
 
 class CertificateStore(Protocol):
-    """What issuing, verifying and revoking need from a register (SQLite now, PostgreSQL later)."""
+    """What issuing, verifying and revoking need from a register (SQLite or PostgreSQL)."""
 
-    def live_numbers(self, prefix: str) -> dict[str, str]: ...
+    def close(self) -> None: ...
+    def live_numbers(self, prefix: str, now: datetime | None = None) -> dict[str, str]: ...
     def claim(self, prefix: str, year: int, requests: Sequence[ClaimRequest], issuer: str,
               workbook: str, now: datetime) -> tuple[list[Claim], list[tuple[str, str]]]: ...
     def finalize(self, done: Iterable[tuple[str, str, dict[str, tuple[str, str]]]],
@@ -150,6 +230,7 @@ CREATE TABLE IF NOT EXISTS certificates (
     template_fingerprint TEXT NOT NULL DEFAULT '', code_hash TEXT NOT NULL,
     status TEXT NOT NULL, replaces TEXT NOT NULL DEFAULT '', replaced_by TEXT NOT NULL DEFAULT '',
     status_changed_at TEXT NOT NULL DEFAULT '', status_reason TEXT NOT NULL DEFAULT '',
+    claimed_by TEXT NOT NULL DEFAULT '',
     UNIQUE (prefix, year, seq));
 CREATE UNIQUE INDEX IF NOT EXISTS one_live_certificate_per_place
     ON certificates (prefix, plats_id) WHERE status IN ('Utfärdas', 'Giltigt');
@@ -167,80 +248,89 @@ def register_path(explicit: Path | None = None) -> Path:
     return Path(env) if env else DEFAULT_PATH
 
 
-class SqliteStore:
-    """The register in one SQLite file (rollback journal: also safe on a shared folder)."""
+class SqlStore:
+    """The register's logic in portable SQL; subclasses connect and take the write lock.
 
-    def __init__(self, path: Path | None = None):
-        self.path = register_path(path)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-            self.db.execute("PRAGMA busy_timeout = 60000")
-            self.db.execute("PRAGMA synchronous = FULL")
-            self.db.execute("PRAGMA foreign_keys = ON")
-            # each statement is idempotent and atomic on its own; executescript would commit an
-            # open transaction first, so it runs outside one
-            self.db.executescript(SCHEMA)
-        except (sqlite3.Error, OSError) as exc:
-            raise RegisterError(f"Intygsregistret {self.path} kan inte öppnas ({exc}). Kontrollera "
-                                f"sökvägen (--register eller {ENV_REGISTER}) och behörigheten."
-                                ) from None
+    SQL is written with ``?`` placeholders; ``_sql`` turns them into the driver's style.
+    ``self.db`` is the connection, ``self.owner`` this store's claim owner (``owner_token``).
+    """
+
+    db: Any
+    owner: str
+    placeholder = "?"
+
+    def _sql(self, sql: str) -> str:
+        return sql if self.placeholder == "?" else sql.replace("?", self.placeholder)
+
+    def _run(self, db: Any, sql: str, args: Sequence = ()) -> Any:
+        return db.execute(self._sql(sql), tuple(args))
+
+    def _read(self, sql: str, args: Sequence = ()) -> list[tuple]:
+        with self._errors():
+            return [tuple(r) for r in self._run(self.db, sql, args).fetchall()]
+
+    def _errors(self) -> contextlib.AbstractContextManager:  # driver errors → RegisterError
+        return contextlib.nullcontext()
+
+    def _write(self) -> contextlib.AbstractContextManager:
+        raise NotImplementedError
+
+    def _lock_prefix(self, db: Any, prefix: str) -> None:
+        """Serialise claims for one prefix (SQLite's write lock already serialises everything)."""
 
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> SqliteStore:
+    def __enter__(self):
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    class _Txn:
-        def __init__(self, db: sqlite3.Connection):
-            self.db = db
-
-        def __enter__(self) -> sqlite3.Connection:
-            self.db.execute("BEGIN IMMEDIATE")
-            return self.db
-
-        def __exit__(self, exc_type, exc, tb) -> None:
-            self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")
-
-    def _write(self) -> SqliteStore._Txn:
-        return SqliteStore._Txn(self.db)
-
     # --- issuing ------------------------------------------------------------------------------
 
-    def live_numbers(self, prefix: str) -> dict[str, str]:
-        rows = self.db.execute("SELECT plats_id, number FROM certificates WHERE prefix = ? AND "
-                               "status IN (?, ?)", (prefix, *LIVE))
-        return dict(rows.fetchall())
+    def live_numbers(self, prefix: str, now: datetime | None = None) -> dict[str, str]:
+        """PlatsID → number of each live certificate or claim, except dead claims (which the
+        next ``claim`` for that placement takes over)."""
+        cutoff = ((now or datetime.now()) - STALE_CLAIM).isoformat(timespec="seconds")
+        rows = self._read("SELECT plats_id, number, status, claimed_by, issued_at FROM "
+                          "certificates WHERE prefix = ? AND status IN (?, ?)", (prefix, *LIVE))
+        return {r[0]: r[1] for r in rows
+                if r[2] != PENDING or not (r[4] < cutoff or owner_gone(r[3]))}
 
-    def _void_stale(self, db: sqlite3.Connection, now: datetime) -> None:
-        cutoff = (now - STALE_CLAIM).isoformat(timespec="seconds")
-        stale = [r[0] for r in db.execute(
-            "SELECT number FROM certificates WHERE status = ? AND issued_at < ?", (PENDING, cutoff))]
-        self._void(db, stale, now)
-
-    def _void(self, db: sqlite3.Connection, numbers: Sequence[str], now: datetime) -> None:
+    def _void(self, db: Any, numbers: Sequence[str], now: datetime, owner: str | None) -> None:
+        """Void pending claims; with ``owner``, only those this owner still holds."""
         stamp = now.isoformat(timespec="seconds")
         for number in numbers:
-            row = db.execute("SELECT replaces FROM certificates WHERE number = ? AND status = ?",
-                             (number, PENDING)).fetchone()
-            if row is None:
+            row = self._run(db, "SELECT replaces, claimed_by FROM certificates WHERE number = ? "
+                            "AND status = ?", (number, PENDING)).fetchone()
+            if row is None or (owner is not None and row[1] != owner):
                 continue
-            db.execute("UPDATE certificates SET status = ?, status_changed_at = ? WHERE number = ?",
-                       (VOID, stamp, number))
-            if row[0]:  # a reissue that failed: the old certificate is valid again
-                db.execute("UPDATE certificates SET status = ?, replaced_by = '', "
-                           "status_changed_at = ? WHERE number = ? AND replaced_by = ?",
-                           (schema.CERT_GILTIGT, stamp, row[0], number))
+            # the owner is checked again in the update: another run may take the claim over
+            # between the two statements (PostgreSQL, READ COMMITTED)
+            cur = self._run(db, "UPDATE certificates SET status = ?, status_changed_at = ? "
+                            "WHERE number = ? AND status = ? AND claimed_by = ?",
+                            (VOID, stamp, number, PENDING, row[1]))
+            if cur.rowcount == 1 and row[0]:  # a failed reissue: the old one is valid again
+                self._run(db, "UPDATE certificates SET status = ?, replaced_by = '', "
+                          "status_changed_at = ? WHERE number = ? AND replaced_by = ?",
+                          (schema.CERT_GILTIGT, stamp, row[0], number))
+
+    def _dead_claims(self, db: Any, prefix: str, now: datetime) -> list[tuple]:
+        """Pending claims of ``prefix`` whose process is provably gone or that are too old."""
+        cutoff = (now - STALE_CLAIM).isoformat(timespec="seconds")
+        rows = self._run(db, "SELECT number, plats_id, replaces, claimed_by, issued_at FROM "
+                         "certificates WHERE prefix = ? AND status = ?", (prefix, PENDING)
+                         ).fetchall()
+        return [tuple(r) for r in rows if r[4] < cutoff or owner_gone(r[3])]
 
     def claim(self, prefix: str, year: int, requests: Sequence[ClaimRequest], issuer: str,
               workbook: str, now: datetime) -> tuple[list[Claim], list[tuple[str, str]]]:
         """Take numbers for the requests whose placement has no live certificate.
 
-        Returns the claims and, for the others, (PlatsID, live number).
+        A claim left by a dead run for a requested placement is taken over (``resumed``: same
+        number, a new code, this store as owner) so the run finishes the job; other dead claims
+        are voided. Returns the claims and, for the others, (PlatsID, live number).
         """
         if not PREFIX_PATTERN.fullmatch(prefix):
             raise AmanstError(f"Intygsprefixet '{prefix}' går inte att använda: skriv 1–12 "
@@ -248,14 +338,35 @@ class SqliteStore:
         claims: list[Claim] = []
         taken: list[tuple[str, str]] = []
         stamp = now.isoformat(timespec="seconds")
+        wanted = {r.plats_id: r for r in requests}
         with self._write() as db:
-            self._void_stale(db, now)
-            live = dict(db.execute("SELECT plats_id, number FROM certificates WHERE prefix = ? "
-                                   "AND status IN (?, ?)", (prefix, *LIVE)).fetchall())
-            row = db.execute("SELECT last FROM sequences WHERE prefix = ? AND year = ?",
-                             (prefix, year)).fetchone()
+            self._lock_prefix(db, prefix)
+            resumed: set[str] = set()
+            void: list[str] = []
+            for number, plats_id, replaces, old_owner, _ in self._dead_claims(db, prefix, now):
+                req = wanted.get(plats_id)
+                if req is None or req.replaces != replaces or plats_id in resumed:
+                    void.append(number)
+                    continue
+                code = new_code()
+                # compare-and-swap on the owner: a run that is only slow can never finalise it now
+                cur = self._run(db, "UPDATE certificates SET code_hash = ?, claimed_by = ?, "
+                                "issuer = ?, workbook = ?, issued_at = ?, deltagar_id = ?, "
+                                "language = ? WHERE number = ? AND status = ? AND claimed_by = ?",
+                                (hash_code(code), self.owner, issuer, workbook, stamp,
+                                 req.deltagar_id, req.language, number, PENDING, old_owner))
+                if cur.rowcount == 1:
+                    resumed.add(plats_id)
+                    claims.append(Claim(req, number, code, resumed=True))
+            self._void(db, void, now, None)
+            live = dict(self._run(db, "SELECT plats_id, number FROM certificates WHERE "
+                                  "prefix = ? AND status IN (?, ?)", (prefix, *LIVE)).fetchall())
+            row = self._run(db, "SELECT last FROM sequences WHERE prefix = ? AND year = ?",
+                            (prefix, year)).fetchone()
             last = row[0] if row else 0
             for req in requests:
+                if req.plats_id in resumed:
+                    continue
                 held = live.get(req.plats_id)
                 if held is not None and held != req.replaces:
                     taken.append((req.plats_id, held))
@@ -267,57 +378,79 @@ class SqliteStore:
                 number = format_number(prefix, year, last)
                 code = new_code()
                 if req.replaces:
-                    db.execute("UPDATE certificates SET status = ?, replaced_by = ?, "
-                               "status_changed_at = ? WHERE number = ?",
-                               (schema.CERT_ERSATT, number, stamp, req.replaces))
-                db.execute(
-                    "INSERT INTO certificates (number, prefix, year, seq, plats_id, deltagar_id, "
-                    "workbook, issuer, issued_at, language, code_hash, status, replaces) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (number, prefix, year, last, req.plats_id, req.deltagar_id, workbook, issuer,
-                     stamp, req.language, hash_code(code), PENDING, req.replaces))
+                    self._run(db, "UPDATE certificates SET status = ?, replaced_by = ?, "
+                              "status_changed_at = ? WHERE number = ?",
+                              (schema.CERT_ERSATT, number, stamp, req.replaces))
+                self._run(db,
+                          "INSERT INTO certificates (number, prefix, year, seq, plats_id, "
+                          "deltagar_id, workbook, issuer, issued_at, language, code_hash, status, "
+                          "replaces, claimed_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          (number, prefix, year, last, req.plats_id, req.deltagar_id, workbook,
+                           issuer, stamp, req.language, hash_code(code), PENDING, req.replaces,
+                           self.owner))
                 live[req.plats_id] = number
                 claims.append(Claim(req, number, code))
-            db.execute("INSERT INTO sequences (prefix, year, last) VALUES (?, ?, ?) "
-                       "ON CONFLICT (prefix, year) DO UPDATE SET last = excluded.last",
-                       (prefix, year, last))
+            self._run(db, "INSERT INTO sequences (prefix, year, last) VALUES (?, ?, ?) "
+                      "ON CONFLICT (prefix, year) DO UPDATE SET last = excluded.last",
+                      (prefix, year, last))
         return claims, taken
 
     def finalize(self, done: Iterable[tuple[str, str, dict[str, tuple[str, str]]]],
                  now: datetime) -> None:
-        """(number, template fingerprint, {kind: (file name, sha256)}) → Giltigt."""
+        """(number, template fingerprint, {kind: (file name, sha256)}) → Giltigt.
+
+        Only claims this store still owns: one taken over by another run stays theirs.
+        """
         stamp = now.isoformat(timespec="seconds")
+        done = list(done)
+        if not done:
+            return
         with self._write() as db:
             for number, template_fp, files in done:
-                db.execute("UPDATE certificates SET status = ?, template_fingerprint = ?, "
-                           "status_changed_at = ? WHERE number = ? AND status = ?",
-                           (schema.CERT_GILTIGT, template_fp, stamp, number, PENDING))
+                cur = self._run(db, "UPDATE certificates SET status = ?, template_fingerprint = ?, "
+                                "status_changed_at = ? WHERE number = ? AND status = ? AND "
+                                "claimed_by = ?", (schema.CERT_GILTIGT, template_fp, stamp, number,
+                                                   PENDING, self.owner))
+                if cur.rowcount != 1:
+                    continue
                 for kind, (name, sha) in files.items():
-                    db.execute("INSERT OR REPLACE INTO files (number, kind, name, sha256) "
-                               "VALUES (?, ?, ?, ?)", (number, kind, name, sha))
+                    self._upsert_file(db, number, kind, name, sha)
+
+    def _upsert_file(self, db: Any, number: str, kind: str, name: str, sha: str) -> None:
+        self._run(db, "INSERT INTO files (number, kind, name, sha256) VALUES (?, ?, ?, ?) "
+                  "ON CONFLICT (number, kind) DO UPDATE SET name = excluded.name, "
+                  "sha256 = excluded.sha256", (number, kind, name, sha))
 
     def add_files(self, files: Iterable[tuple[str, str, str, str]]) -> None:
         """(number, kind, file name, sha256): a file made after the certificate (the PDF)."""
+        files = list(files)
+        if not files:
+            return
         with self._write() as db:
-            db.executemany("INSERT OR REPLACE INTO files (number, kind, name, sha256) "
-                           "VALUES (?, ?, ?, ?)", list(files))
+            for number, kind, name, sha in files:
+                self._upsert_file(db, number, kind, name, sha)
 
     def abandon(self, numbers: Iterable[str], now: datetime) -> None:
-        with self._write() as db:
-            self._void(db, list(numbers), now)
+        """Void this store's claims whose file could not be made."""
+        numbers = list(numbers)
+        if numbers:
+            with self._write() as db:
+                self._void(db, numbers, now, self.owner)
 
     # --- reading, revoking, verifying -----------------------------------------------------------
+
+    _for_update = ""  # PostgreSQL: lock the row read before a revoke
 
     _COLUMNS = ("number, prefix, plats_id, deltagar_id, workbook, issuer, issued_at, "
                 "template_fingerprint, status, replaces, replaced_by, status_changed_at")
 
     def _entries(self, where: str, args: tuple) -> list[Entry]:
-        rows = self.db.execute(f"SELECT {self._COLUMNS} FROM certificates WHERE {where} "
-                               "ORDER BY prefix, year, seq", args).fetchall()
+        rows = self._read(f"SELECT {self._COLUMNS} FROM certificates WHERE {where} "
+                          "ORDER BY prefix, year, seq", args)
         entries = [Entry(*row) for row in rows]
         by_number = {e.number: e for e in entries}
         if by_number:
-            for number, kind, name, sha in self.db.execute(
+            for number, kind, name, sha in self._read(
                     "SELECT number, kind, name, sha256 FROM files"):
                 if number in by_number:
                     by_number[number].files[kind] = (name, sha)
@@ -339,21 +472,21 @@ class SqliteStore:
     def revoke(self, number: str, reason: str, now: datetime) -> Entry:
         number = number.strip().upper()
         with self._write() as db:
-            row = db.execute("SELECT status FROM certificates WHERE number = ?",
-                             (number,)).fetchone()
+            row = self._run(db, "SELECT status FROM certificates WHERE number = ?" + self._for_update,
+                            (number,)).fetchone()
             if row is None or row[0] in (PENDING, VOID):
                 raise AmanstError(f"Intyget {number} finns inte i intygsregistret.")
             if row[0] == schema.CERT_ATERKALLAT:
                 raise AmanstError(f"Intyget {number} är redan återkallat.")
-            db.execute("UPDATE certificates SET status = ?, status_changed_at = ?, "
-                       "status_reason = ? WHERE number = ?",
-                       (schema.CERT_ATERKALLAT, now.isoformat(timespec="seconds"), reason, number))
+            self._run(db, "UPDATE certificates SET status = ?, status_changed_at = ?, "
+                      "status_reason = ? WHERE number = ?",
+                      (schema.CERT_ATERKALLAT, now.isoformat(timespec="seconds"), reason, number))
         return self.get(number)  # type: ignore[return-value]
 
     def verify(self, number: str, code: str, file_sha256: str | None = None) -> Verification:
         number = number.strip().upper()
-        row = self.db.execute("SELECT code_hash, status FROM certificates WHERE number = ?",
-                              (number,)).fetchone()
+        rows = self._read("SELECT code_hash, status FROM certificates WHERE number = ?", (number,))
+        row = rows[0] if rows else None
         if row is None or row[1] in (PENDING, VOID) or not code_matches(code, row[0]):
             return Verification(number, False, file_checked=file_sha256 is not None)
         entry = self.get(number)
@@ -362,3 +495,62 @@ class SqliteStore:
             kind = next((k for k, (_, sha) in entry.files.items()
                          if hmac.compare_digest(sha, file_sha256)), None)
         return Verification(number, True, entry, kind, file_sha256 is not None)
+
+
+class SqliteStore(SqlStore):
+    """The register in one SQLite file (rollback journal: also safe on a shared folder)."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = register_path(path)
+        self.owner = owner_token()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self.path.exists() and not os.access(self.path, os.W_OK):
+                # a read-only register still verifies; writing fails with a clear message
+                self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                          timeout=LOCK_TIMEOUT, isolation_level=None)
+            else:
+                self.db = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT, isolation_level=None)
+            self.db.execute(f"PRAGMA busy_timeout = {int(LOCK_TIMEOUT * 1000)}")
+            self.db.execute("PRAGMA synchronous = FULL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            # each statement is idempotent and atomic on its own; executescript would commit an
+            # open transaction first, so it runs outside one
+            self.db.executescript(SCHEMA)
+            columns = {r[1] for r in self.db.execute("PRAGMA table_info(certificates)")}
+            if "claimed_by" not in columns:  # a register made before claims had owners
+                self.db.execute("ALTER TABLE certificates ADD COLUMN claimed_by TEXT NOT NULL "
+                                "DEFAULT ''")
+        except (sqlite3.Error, OSError) as exc:
+            raise self._translate(exc) from None
+
+    def _translate(self, exc: Exception) -> RegisterError:
+        text = str(exc).lower()
+        if "locked" in text or "busy" in text:
+            return RegisterError(f"Intygsregistret {self.path} är låst av ett annat program eller "
+                                 f"en annan körning och blev inte ledigt inom {LOCK_TIMEOUT:g} "
+                                 "sekunder. Inget har ändrats; försök igen om en stund.")
+        if "readonly" in text or "read-only" in text or "read only" in text:
+            return RegisterError(f"Intygsregistret {self.path} är skrivskyddat, så inga intyg kan "
+                                 "utfärdas eller återkallas. Inget har ändrats. Be IT ge skrivrätt "
+                                 "till filen och mappen den ligger i.")
+        return RegisterError(f"Intygsregistret {self.path} kan inte användas ({exc}). Kontrollera "
+                             f"sökvägen (--register eller {ENV_REGISTER}) och behörigheten.")
+
+    @contextlib.contextmanager
+    def _errors(self):
+        try:
+            yield
+        except (sqlite3.Error, OSError) as exc:
+            raise self._translate(exc) from None
+
+    @contextlib.contextmanager
+    def _write(self):
+        with self._errors():
+            self.db.execute("BEGIN IMMEDIATE")  # the write lock, taken before anything is read
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")

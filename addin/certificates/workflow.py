@@ -1,7 +1,8 @@
 """File-level operations for certificates: issue from a workbook path, verify, revoke.
 
 These join the core (``issuing``), the register (``store``) and the .xlsx adapters, and print
-nothing; ``commands`` (the command line) and the demo call them.
+nothing; ``commands`` (the command line) and the demo call them. ``register`` is a ``--register``
+value: a SQLite file, a ``postgresql://`` URL, or None for the configured one (``open_store``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ..xlsx import writer
 from .files import sha256_file
 from .issuing import IssueResult, Progress, issue_certificates, prefix_of
 from .sheet import sheet_changes, write_sheet
-from .store import CertificateStore, Entry, SqliteStore, Verification
+from .store import CertificateStore, Entry, Verification, open_store
 
 
 def current_user() -> str:
@@ -57,11 +58,11 @@ def sync_workbook(path: Path, store: CertificateStore, out: Path | None = None,
 
 
 def issue_workbook(path: Path, out_dir: Path, *, pdf: bool = False, reissue: str | None = None,
-                   register: Path | None = None, workbook_out: Path | None = None,
+                   register: str | Path | None = None, workbook_out: Path | None = None,
                    issuer: str | None = None, today: date | None = None,
                    progress: Progress | None = None, backup: bool = True) -> WorkbookIssue:
     reg = read_register(path, today)
-    with SqliteStore(register) as store:
+    with open_store(register) as store:
         result = issue_certificates(reg, out_dir, issuer or current_user(), store, pdf=pdf,
                                     reissue=reissue, today=today, progress=progress)
         outcome = WorkbookIssue(result)
@@ -75,7 +76,7 @@ def issue_workbook(path: Path, out_dir: Path, *, pdf: bool = False, reissue: str
     return outcome
 
 
-def verify(number: str, code: str, file: Path | None = None, register: Path | None = None
+def verify(number: str, code: str, file: Path | None = None, register: str | Path | None = None
            ) -> Verification:
     sha = None
     if file is not None:
@@ -83,14 +84,14 @@ def verify(number: str, code: str, file: Path | None = None, register: Path | No
             sha = sha256_file(file)
         except OSError as exc:
             raise AmanstError(f"Filen {file} kunde inte läsas: {exc.strerror}.") from None
-    with SqliteStore(register) as store:
+    with open_store(register) as store:
         return store.verify(number, code, sha)
 
 
-def revoke(number: str, reason: str = "", register: Path | None = None,
+def revoke(number: str, reason: str = "", register: str | Path | None = None,
            workbook: Path | None = None, now: datetime | None = None
            ) -> tuple[Entry, Path | None]:
-    with SqliteStore(register) as store:
+    with open_store(register) as store:
         entry = store.revoke(number, reason, now or datetime.now())
         written = None
         if workbook is not None:

@@ -27,8 +27,8 @@ from ..tally import Tally
 from ..xlsx.cells import looks_like_formula
 from ..xlsx.reader import raw_sheet
 
-MARKS_SHEET = "Kontrollmarkeringar"
-MARKS_HEADERS = ("Blad", "Cell", "Anteckning")
+MARKS_SHEET = presentation.MARKS_SHEET
+MARKS_HEADERS = presentation.MARKS_HEADERS
 TEXT_FORMAT = "@"
 SET_COLORS_MAX = 10_000  # cells per set_colors call (the client refuses more)
 BAND_GAP = 20  # marked rows further apart than this go into separate set_colors blocks

@@ -4,7 +4,7 @@ Layout (rows are Excel rows)::
 
     1   Bedömningsformulär
     2   (what to do)
-    3   PlatsID      | P-0012         ← chosen from a dropdown
+    3   PlatsID      | P0012          ← chosen from a dropdown
     4   Tillfälle    | Uppföljning 1  ← chosen from a dropdown
     5   Datum        | 2026-11-27
     6   Bedömd av    | (name)

@@ -8,7 +8,12 @@ server's code) this module:
 - refuses any script name that is not in ``scripts.SCRIPTS`` (404) before anything runs, and the
   custom-functions endpoint altogether (the add-in has no worksheet functions);
 - answers a body that is not the Office.js client's JSON object with 400 (FastAPI's own 422 for
-  an unreadable body becomes 400 too);
+  an unreadable body becomes 400 too): malformed or too deeply nested JSON, a content type that
+  is neither JSON nor a form, a book or sheet of the wrong shape;
+- signs the user in before the body is decoded, so a request without a valid token costs no JSON
+  parsing (401 first);
+- refuses a body over ``AMANST_MAX_BODY_BYTES`` with 413 before anything reads it
+  (``bodylimit.BodyLimit``, ASGI middleware);
 - checks the script's role itself and answers 403 with a Swedish message;
 - in development (``XLWINGS_ENVIRONMENT=dev``) without an auth provider, signs everything in as a
   stand-in user with every role; in any other environment an anonymous user has no role, so a
@@ -37,6 +42,7 @@ from xlwings_server.models import User
 from xlwings_server.templates import templates
 
 from . import files, roles, runlog
+from .bodylimit import BodyLimit
 from .scripts import SCRIPTS
 
 log = logging.getLogger("amanst")
@@ -56,25 +62,65 @@ async def authenticate(token_string: str = Header(default="", alias="Authorizati
     return await dep.authenticate(token_string, auth_provider)
 
 
-async def parse_book_input(request: Request,
-                           form_data: str | None = Form(None, alias="bookData")) -> dict:
-    body = form_data
-    if body is None:
-        raw = await request.body()
-        body = raw.decode("utf-8", errors="replace") if raw else ""
-    if not body:
-        raise HTTPException(status_code=400, detail="Förfrågan saknar arbetsboken.")
+JSON_TYPES = {"application/json", "text/json", ""}  # "" : a client that names no type
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}  # xlwings' htmx client
+CLIENTS = {"Office.js", "Google Apps Script", "Microsoft Office"}  # the clients xlwings knows
+SCALARS = (str, int, float, bool, type(None))
+
+
+def _shape_ok(data: Any) -> bool:
+    """What xlwings' remote Book and our adapter read, with the types they assume."""
+    if not isinstance(data, dict) or data.get("client") not in CLIENTS:
+        return False
+    book, sheets, names = data.get("book"), data.get("sheets"), data.get("names", [])
+    if (not isinstance(data.get("version"), str) or not isinstance(book, dict)
+            or not isinstance(book.get("name"), str)
+            or not isinstance(book.get("active_sheet_index", 0), int)
+            or not isinstance(sheets, list) or not sheets or not isinstance(names, list)
+            or not all(isinstance(n, dict) for n in names)):
+        return False
+    for sheet in sheets:
+        if not isinstance(sheet, dict) or not isinstance(sheet.get("name"), str):
+            return False
+        values = sheet.get("values")
+        if not isinstance(values, list) or not all(isinstance(row, list) for row in values):
+            return False
+        if not all(isinstance(v, SCALARS) for row in values for v in row):
+            return False
+        for key in ("tables", "notes", "pictures", "shapes", "charts", "pivot_tables"):
+            items = sheet.get(key, [])
+            if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+                return False
+    return True
+
+
+def decode_book(body: str) -> dict:
+    """The request's JSON as the client's book, or a 400 with a Swedish message."""
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than Python's limit
         raise HTTPException(status_code=400,
                             detail="Förfrågan är inte giltig JSON och kunde inte läsas.") from None
-    if (not isinstance(data, dict) or not isinstance(data.get("book"), dict)
-            or not isinstance(data.get("sheets"), list) or "client" not in data
-            or "version" not in data):
+    if not _shape_ok(data):
         raise HTTPException(status_code=400,
                             detail="Förfrågan har inte arbetsbokens format och kunde inte läsas.")
     return data
+
+
+async def parse_book_input(request: Request,
+                           form_data: str | None = Form(None, alias="bookData")) -> dict:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type in FORM_TYPES:
+        body = form_data  # FastAPI has already parsed the form (and consumed the stream)
+    elif content_type in JSON_TYPES:
+        raw = await request.body()
+        body = raw.decode("utf-8", errors="replace") if raw else ""
+    else:
+        raise HTTPException(status_code=400, detail="Förfrågan har fel innehållstyp; servern tar "
+                            "emot arbetsboken som JSON (application/json).")
+    if not body:
+        raise HTTPException(status_code=400, detail="Förfrågan saknar arbetsboken.")
+    return decode_book(body)
 
 
 def buttons() -> list[dict[str, Any]]:
@@ -88,12 +134,23 @@ def buttons() -> list[dict[str, Any]]:
     return result
 
 
-async def script_args(request: Request, book_data: dict = Depends(parse_book_input),
-                      current_user: User = Depends(dep.get_user)) -> list:
-    name = request.path_params.get("script_name", "")
-    func = SCRIPTS.get(name)
+async def known_script(request: Request) -> Any:
+    """The button named in the URL, or 404 before anything else (sign-in, body) is looked at."""
+    func = SCRIPTS.get(request.path_params.get("script_name", ""))
     if func is None:
         raise HTTPException(status_code=404, detail="Det finns ingen sådan knapp på servern.")
+    return func
+
+
+async def script_args(func: Any = Depends(known_script),
+                      current_user: User = Depends(dep.get_user),
+                      book_data: dict = Depends(dep.parse_book_input)) -> list:
+    # FastAPI resolves dependencies in this order: an unknown name is 404 and a request without
+    # a valid sign-in 401 before its body is decoded, so neither costs any JSON parsing.
+    # ``dep.parse_book_input`` (overridden by ours), not ours directly: FastAPI caches a
+    # dependency's result per request under the original function, so the Book dependency reuses
+    # this very dict and the body is decoded once, not twice.
+    name = func.__name__
     required = func.__xlscript__.get("required_roles") or []
     if not await current_user.has_required_roles(required):
         missing = ", ".join(roles.DESCRIPTIONS.get(r, r) for r in required
@@ -164,6 +221,7 @@ async def hamta_utkast(name: str, current_user: dep.User) -> FileResponse:
 
 def install(app: Any) -> APIRouter:
     """Hook the overrides into the xlwings Server app; return the router it should include."""
+    app.add_middleware(BodyLimit)  # the app is still being built, so middleware can be added
     app.dependency_overrides[dep.authenticate] = authenticate
     app.dependency_overrides[dep.parse_book_input] = parse_book_input
     app.dependency_overrides[dep.get_script_args] = script_args

@@ -100,7 +100,12 @@ def _column_numbers(ws: Worksheet) -> dict[str, int]:
 
 
 def _mark_cells(wb: Workbook, problems: Sequence[Problem]) -> None:
+    """Fill and note each offending cell; record them on the hidden marks sheet.
+
+    A cell that already holds a note of the user's gets the fill but keeps its note.
+    """
     columns_by_sheet: dict[str, dict[str, int]] = {}
+    record: list[list[str]] = [list(presentation.MARKS_HEADERS)]
     for (sheet, row, column), (fill, note) in presentation.marks(problems).items():
         if sheet not in wb.sheetnames:
             continue
@@ -111,14 +116,30 @@ def _mark_cells(wb: Workbook, problems: Sequence[Problem]) -> None:
             continue
         cell = ws.cell(row=row, column=col)
         cell.fill = PatternFill("solid", fgColor=fill)
-        cell.comment = Comment(note, presentation.MARK_AUTHOR, width=320, height=110)
+        added = cell.comment is None
+        if added:
+            cell.comment = Comment(note, presentation.MARK_AUTHOR, width=320, height=110)
+        record.append([sheet, cell.coordinate, "Ja" if added else "Nej"])
+    ws = _replace_sheet(wb, presentation.MARKS_SHEET)
+    ws.sheet_state = "hidden"
+    for row in record:
+        ws.append(row)
 
 
 def clear_marks(wb: Workbook) -> None:
-    """Remove the fill and note of every cell an earlier check marked (and only those)."""
+    """Reset the cells the last check marked (from the hidden record, or by our note's author)."""
     ours = {presentation.FILL_FEL, presentation.FILL_VARNING}
-    for ws in wb.worksheets:
-        if ws.title in (schema.KONTROLL, schema.SAMMANSTALLNING):
+    if presentation.MARKS_SHEET in wb.sheetnames:
+        for sheet, address, note in list(wb[presentation.MARKS_SHEET].iter_rows(
+                min_row=2, max_col=3, values_only=True)):
+            if sheet in wb.sheetnames and address:
+                cell = wb[str(sheet)][str(address)]
+                cell.fill = NO_FILL
+                if note == "Ja":
+                    cell.comment = None
+        return
+    for ws in wb.worksheets:  # a workbook marked before the record existed
+        if ws.title in (schema.KONTROLL, schema.SAMMANSTALLNING, presentation.MARKS_SHEET):
             continue
         for row in ws.iter_rows():
             for cell in row:

@@ -26,7 +26,7 @@ def test_killed_while_writing_over_the_register(tmp_path: Path, delay: float):
     path = tmp_path / "register.xlsx"
     shutil.copy(ROOT / "workbooks" / "exempel.xlsx", path)
     expected = data(path)
-    proc = subprocess.Popen([sys.executable, "-m", "addin.cli", "validate", str(path), "--out",
+    proc = subprocess.Popen([sys.executable, "-m", "addin", "validate", str(path), "--out",
                              str(path)], cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     time.sleep(delay)

@@ -31,3 +31,49 @@ def zip_parts(data: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert z.testzip() is None
         return {name: z.read(name) for name in z.namelist()}
+
+
+PG_ENV = "AMANST_TEST_POSTGRES_URL"
+
+
+def postgres_register():
+    """Yield a URL whose search_path is a new schema; drop the schema afterwards."""
+    import os
+    import secrets
+    from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+    import pytest
+
+    url = os.environ.get(PG_ENV, "").strip()
+    if not url:
+        message = f"{PG_ENV} is not set: no PostgreSQL server for the register tests"
+        if os.environ.get("CI"):
+            pytest.fail(message + " (CI must run them: .ci/run starts PostgreSQL)")
+        pytest.skip(message)
+    import psycopg
+
+    schema = f"t_{secrets.token_hex(6)}"
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute(f"CREATE SCHEMA {schema}")
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query) + [("options", f"-c search_path={schema}")]
+    try:
+        yield urlunsplit(parts._replace(query=urlencode(query, quote_via=quote)))
+    finally:
+        with psycopg.connect(url, autocommit=True) as con:
+            con.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def status_counts(register: str) -> dict[str, int]:
+    """Every row of the register by status, including claims (Utfärdas) and voided ones."""
+    from addin.certificates.store import open_store
+
+    with open_store(register) as store:
+        return dict(store._read("SELECT status, COUNT(*) FROM certificates GROUP BY status"))
+
+
+def sequence_last(register: str) -> list[int]:
+    from addin.certificates.store import open_store
+
+    with open_store(register) as store:
+        return [r[0] for r in store._read("SELECT last FROM sequences")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-from certhelpers import EXAMPLE, TODAY
+from certhelpers import EXAMPLE, TODAY, postgres_register
 
 from addin.operations import read_register
 
@@ -19,3 +19,16 @@ def example_register_cached():
 def example_register(example_register_cached):
     """A private deep copy, so a test may edit names or settings freely."""
     return copy.deepcopy(example_register_cached)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def register_db(request, tmp_path):
+    """A fresh, empty certificate register on each backend, as a ``--register`` value.
+
+    PostgreSQL: a schema of its own in the database at ``AMANST_TEST_POSTGRES_URL`` (``.ci/run``
+    starts one). Without that variable the PostgreSQL cases fail in CI and are skipped elsewhere.
+    """
+    if request.param == "sqlite":
+        yield str(tmp_path / "reg.sqlite3")
+        return
+    yield from postgres_register()

@@ -1,29 +1,36 @@
-"""Eight processes issuing from two workbooks at once: no number twice, no placement twice."""
+"""Concurrency, on SQLite and on PostgreSQL: eight processes issuing from two workbooks, and ten
+simultaneous "Utfärda intyg" calls on one workbook. No number twice, no placement twice, and a
+second run issues nothing."""
 
 from __future__ import annotations
 
+import copy
 import json
-import sqlite3
 import subprocess
 import sys
+import threading
 from collections import Counter
 
 import openpyxl
-from certhelpers import EXAMPLE
+from certhelpers import EXAMPLE, TODAY, sequence_last, status_counts
 
 from addin import schema
+from addin.certificates import issue_certificates, workflow
+from addin.certificates.store import open_store
 
 WORKER = """
 import json, sys
 from datetime import date
 from pathlib import Path
 from addin.certificates import workflow
-book, out, db, book_out = map(Path, sys.argv[1:5])
-o = workflow.issue_workbook(book, out, register=db, workbook_out=book_out, issuer=sys.argv[5],
-                            today=date(2026, 11, 27))
+book, out, book_out = map(Path, (sys.argv[1], sys.argv[2], sys.argv[4]))
+o = workflow.issue_workbook(book, out, register=sys.argv[3], workbook_out=book_out,
+                            issuer=sys.argv[5], today=date(2026, 11, 27))
 print(json.dumps({"issued": [[c.number, c.plats_id] for c in o.result.issued],
                   "already": o.result.already}))
 """
+
+NUMBERS_77 = [f"ASF-2026-{n:05d}" for n in range(1, 78)]
 
 
 def _renumbered_copy(target):
@@ -38,13 +45,13 @@ def _renumbered_copy(target):
     wb.save(target)
 
 
-def test_eight_processes_two_workbooks(tmp_path):
+def test_eight_processes_two_workbooks(tmp_path, register_db):
     a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
     a.write_bytes(EXAMPLE.read_bytes())
     _renumbered_copy(b)
-    db, out = tmp_path / "reg.sqlite3", tmp_path / "intyg"
+    out = tmp_path / "intyg"
     procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(a if i % 2 else b), str(out),
-                               str(db), str(tmp_path / f"ut{i}.xlsx"), f"p{i}"],
+                               register_db, str(tmp_path / f"ut{i}.xlsx"), f"p{i}"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for i in range(8)]
     results = []
@@ -59,10 +66,52 @@ def test_eight_processes_two_workbooks(tmp_path):
     assert max(numbers.values()) == 1 and max(places.values()) == 1
     assert sorted(numbers) == [f"ASF-2026-{n:05d}" for n in range(1, 155)]
     assert len(list(out.glob("*.docx"))) == 154
-    with sqlite3.connect(db) as con:
-        rows = con.execute("SELECT status, COUNT(*) FROM certificates GROUP BY status").fetchall()
-        assert rows == [("Giltigt", 154)]
-        assert con.execute("SELECT last FROM sequences").fetchall() == [(154,)]
+    assert status_counts(register_db) == {"Giltigt": 154}
+    assert sequence_last(register_db) == [154]
     # every process that issued nothing for a placement saw it as already issued
     for r in results:
         assert len(r["issued"]) + len(r["already"]) == 77
+
+    again = workflow.issue_workbook(a, out, register=register_db, workbook_out=tmp_path / "x.xlsx",
+                                    today=TODAY)
+    assert again.result.issued == [] and len(again.result.already) == 77
+
+
+def test_ten_simultaneous_issue_calls_issue_each_certificate_once(example_register, tmp_path,
+                                                                  register_db):
+    """Ten users press "Utfärda intyg" for the same workbook at the same moment."""
+    out = tmp_path / "intyg"
+    start = threading.Barrier(10)
+    results: list = [None] * 10
+    errors: list = []
+
+    def press(i: int) -> None:
+        try:
+            with open_store(register_db) as store:
+                start.wait(timeout=60)
+                results[i] = issue_certificates(copy.deepcopy(example_register), out, f"user{i}",
+                                                store, today=TODAY)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=press, args=(i,)) for i in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=600)
+    assert errors == [] and all(r is not None for r in results)
+
+    issued = [c for r in results for c in r.issued]
+    assert sorted(c.number for c in issued) == NUMBERS_77
+    assert len({c.plats_id for c in issued}) == 77
+    for r in results:  # each call either issued a placement or saw it issued by another
+        assert len(r.issued) + len(r.already) == 77
+    assert sorted(p.name for p in out.iterdir()) == [f"{n}.docx" for n in NUMBERS_77]
+    assert status_counts(register_db) == {"Giltigt": 77}
+    with open_store(register_db) as store:
+        assert {e.number: e.files["docx"][1] for e in store.entries("ASF")} == {
+            c.number: c.docx_sha256 for c in issued}
+        second = issue_certificates(copy.deepcopy(example_register), out, "again", store,
+                                    today=TODAY)
+    assert second.issued == [] and len(second.already) == 77
+    assert status_counts(register_db) == {"Giltigt": 77}

@@ -36,6 +36,7 @@ SEND = "skicka_till_styrgruppen"
 def own_state(tmp_path, monkeypatch):
     """Each test its own register database, certificate folder and state folder."""
     monkeypatch.setenv("AMANST_REGISTER", str(tmp_path / "intygsregister.sqlite3"))
+    monkeypatch.delenv("AMANST_REGISTER_URL", raising=False)
     monkeypatch.setenv("AMANST_CERT_DIR", str(tmp_path / "intyg"))
     monkeypatch.setenv("AMANST_STATE_DIR", str(tmp_path / "state"))
     return tmp_path

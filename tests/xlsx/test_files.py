@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.comments import Comment
 
 from addin import checks, operations, presentation, schema
 from addin.errors import WorkbookLocked, WorkbookStructureError, WorkbookUnreadable
@@ -30,7 +31,7 @@ def example(tmp_path: Path) -> Path:
 def values(path: Path) -> dict[str, list[tuple]]:
     wb = openpyxl.load_workbook(path)
     return {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets
-            if ws.title not in (schema.KONTROLL, schema.SAMMANSTALLNING)}
+            if ws.title not in (schema.KONTROLL, schema.SAMMANSTALLNING, presentation.MARKS_SHEET)}
 
 
 def test_template_has_every_sheet_table_list_and_format():
@@ -101,6 +102,27 @@ def test_a_second_check_removes_marks_that_no_longer_apply(example: Path):
     assert cell.comment is None and cell.fill.fill_type is None
     still = [p for p in checks.validate(operations.read_register(example)) if p.row]
     assert len(still) == len([p for p in first if p.row]) - 1
+
+
+def test_a_users_own_note_is_never_replaced_or_removed(example: Path):
+    first = checks.validate(operations.read_register(example))
+    target = next(p for p in first if p.sheet == schema.PLATSER and p.column == "Avbrottsorsak")
+    column = schema.SPEC_BY_NAME[schema.PLATSER].headers.index("Avbrottsorsak") + 1
+    wb = openpyxl.load_workbook(example)
+    wb[schema.PLATSER].cell(row=target.row, column=column).comment = Comment("Fråga Lena", "Anna")
+    wb.save(example)
+
+    operations.validate_workbook(example, out=example)
+    wb = openpyxl.load_workbook(example)
+    cell = wb[schema.PLATSER].cell(row=target.row, column=column)
+    assert cell.comment.text == "Fråga Lena" and cell.fill.fgColor.rgb.endswith(presentation.FILL_FEL)
+    assert wb[presentation.MARKS_SHEET].sheet_state == "hidden"
+
+    cell.value = "Fått arbete"
+    wb.save(example)
+    operations.validate_workbook(example, out=example)
+    cell = openpyxl.load_workbook(example)[schema.PLATSER].cell(row=target.row, column=column)
+    assert cell.comment.text == "Fråga Lena" and cell.fill.fill_type is None
 
 
 def test_writing_over_the_input_keeps_a_backup(example: Path):

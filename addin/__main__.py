@@ -1,0 +1,7 @@
+"""``python -m addin ...`` runs the command line, like the ``amanst`` console script."""
+
+import sys
+
+from addin.cli import main
+
+sys.exit(main())

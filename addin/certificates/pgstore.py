@@ -1,0 +1,116 @@
+"""The certificate register on PostgreSQL: one register shared by several servers.
+
+Same logic and SQL as the SQLite register (``store.SqlStore``); what differs is how a writer is
+serialised. Each write runs in one transaction (READ COMMITTED); ``claim`` first takes a
+transaction-scoped advisory lock for its prefix, so two servers claiming for the same prefix take
+turns and the second reads what the first committed. The partial unique index
+(one live certificate per prefix and PlatsID) and the primary keys stay the last line of defence.
+The schema is created under a database-wide advisory lock, because ``CREATE ... IF NOT EXISTS``
+is not safe against itself in PostgreSQL.
+
+Opened through ``store.open_store`` with a ``postgresql://`` URL. Messages never show the
+password: errors name the host, port, database and user only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from .store import LOCK_TIMEOUT, SCHEMA, RegisterError, SqlStore, owner_token
+
+try:
+    import psycopg
+    from psycopg import conninfo
+except ImportError:  # pragma: no cover - the extra is not installed
+    psycopg = None  # type: ignore[assignment]
+
+CONNECT_TIMEOUT = 10  # seconds
+SCHEMA_LOCK = 0x616D616E  # "aman": the advisory lock key while the schema is made
+MIGRATIONS = ("ALTER TABLE certificates ADD COLUMN IF NOT EXISTS claimed_by TEXT NOT NULL "
+              "DEFAULT ''",)
+
+
+def describe(url: str) -> str:
+    """``user@host:port/db`` from a URL, without the password (for messages)."""
+    try:
+        info = conninfo.conninfo_to_dict(url)
+    except Exception:  # noqa: BLE001 - an unparsable URL: say so without echoing it
+        return "(ogiltig databasadress)"
+    host = info.get("host") or "localhost"
+    port = info.get("port") or "5432"
+    user = info.get("user") or "?"
+    return f"{user}@{host}:{port}/{info.get('dbname') or user}"
+
+
+class PostgresStore(SqlStore):
+    """The register in a PostgreSQL database (``postgresql://user:password@host/db``)."""
+
+    placeholder = "%s"
+    _for_update = " FOR UPDATE"
+
+    def __init__(self, url: str):
+        if psycopg is None:
+            raise RegisterError("Intygsregistret är inställt på PostgreSQL men stödet för "
+                                "PostgreSQL är inte installerat. Be IT installera amanst med "
+                                "tillägget postgres (pip install 'amanst[postgres]').")
+        self.where = describe(url)
+        self._secret = conninfo.conninfo_to_dict(url).get("password") or ""
+        self.owner = owner_token()
+        try:
+            self.db = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
+        except Exception as exc:  # noqa: BLE001 - any failure to connect: a Swedish message
+            raise self._translate(exc) from None
+        with self._errors():
+            # a writer waits at most LOCK_TIMEOUT for another one, then the user is told
+            self.db.execute(f"SET lock_timeout = '{int(LOCK_TIMEOUT * 1000)}ms'")
+            if not self._schema_ready():  # DDL only when needed: it locks, and a read-only
+                with self.db.transaction():  # role may still verify
+                    self.db.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+                    for statement in filter(str.strip, SCHEMA.split(";")):
+                        self.db.execute(statement)
+                    for statement in MIGRATIONS:
+                        self.db.execute(statement)
+
+    def _schema_ready(self) -> bool:
+        row = self.db.execute(
+            "SELECT to_regclass('files') IS NOT NULL AND EXISTS (SELECT 1 FROM "
+            "information_schema.columns WHERE table_schema = current_schema() AND "
+            "table_name = 'certificates' AND column_name = 'claimed_by')").fetchone()
+        return bool(row and row[0])
+
+    def _translate(self, exc: Exception) -> RegisterError:
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        if self._secret:
+            reason = reason.replace(self._secret, "***")
+        sqlstate = getattr(exc, "sqlstate", None) or ""
+        if sqlstate == "55P03" or "lock timeout" in reason:
+            return RegisterError(f"Intygsregistret i PostgreSQL ({self.where}) är låst av en "
+                                 f"annan körning och blev inte ledigt inom {LOCK_TIMEOUT:g} "
+                                 "sekunder. Inget har ändrats; försök igen om en stund.")
+        if sqlstate == "25006" or sqlstate.startswith("42501"):
+            return RegisterError(f"Intygsregistret i PostgreSQL ({self.where}) får inte ändras av "
+                                 "den här användaren (skrivskyddat eller saknar behörighet). "
+                                 "Inget har ändrats. Be IT ge rollen skrivrätt.")
+        if isinstance(exc, psycopg.OperationalError):
+            return RegisterError(f"Intygsregistret i PostgreSQL ({self.where}) går inte att nå: "
+                                 f"{reason}. Inget har ändrats. Kontrollera adressen "
+                                 "(--register eller AMANST_REGISTER_URL), lösenordet och att "
+                                 "databasservern är igång.")
+        return RegisterError(f"Intygsregistret i PostgreSQL ({self.where}) kan inte användas: "
+                             f"{reason}. Inget har ändrats.")
+
+    @contextlib.contextmanager
+    def _errors(self):
+        try:
+            yield
+        except psycopg.Error as exc:
+            raise self._translate(exc) from None
+
+    @contextlib.contextmanager
+    def _write(self):
+        with self._errors(), self.db.transaction():
+            yield self.db
+
+    def _lock_prefix(self, db: Any, prefix: str) -> None:
+        db.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"amanst:{prefix}",))

@@ -1,0 +1,236 @@
+"""Load on loopback: 20 concurrent users pressing Kontrollera on the example workbook.
+
+Starts ``amanst serve`` (uvicorn, one process, development settings) on 127.0.0.1 on a free port
+in a subprocess, builds Kontrollera's request once as the Office.js client does
+(``tests/excel/officejs_client.py``; the example has 182 places, about 0.8 MB), then ``--users``
+threads, each with its own HTTP connection, post it back to back for ``--seconds`` (and at most
+``--max-requests`` in all). Every answer must be 200 with a list of actions; anything else counts
+as an error. Reports requests, errors, throughput, p50/p95/max latency and the server's memory
+(VmRSS before, VmHWM = peak resident set after, from /proc/<pid>/status), then stops the server.
+
+With ``--flood-seconds`` (default 10; 0 to skip) a second server is started the way production
+runs (``XLWINGS_ENVIRONMENT=prod`` with xlwings Server's test auth provider) and the same users
+post the same request without a token: every answer must be 401, and the figures show what an
+unauthenticated flood costs next to real work, measured in the same run.
+
+    python bench/bench_load.py                 # 60 s, 20 users
+    python bench/bench_load.py --seconds 10
+
+``tests/adversarial/test_load.py`` runs the same code for about 5 s (no timing assertions).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+import httpx  # noqa: E402
+
+from addin.excel.actions import KONTROLLERA_SHEETS  # noqa: E402
+from tests.excel.officejs_client import payload  # noqa: E402
+
+EXAMPLE = REPO / "workbooks" / "exempel.xlsx"
+HOST = "127.0.0.1"  # loopback only
+CALL = "/xlwings/custom-scripts-call/kontrollera"
+STARTUP_TRIES = 150  # x 0.2 s
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def start_server(state: str, extra_env: dict[str, str] | None = None
+                 ) -> tuple[subprocess.Popen, str]:
+    """``amanst serve`` on a free loopback port; returns the process and its base URL."""
+    port = free_port()
+    env = {**os.environ, "AMANST_STATE_DIR": state, "AMANST_LOG_DIR": state,
+           "DOTENV_PATH": str(Path(state) / "no.env"), **(extra_env or {})}
+    # what the ``amanst`` console script runs (``python -m addin.cli`` would import cli twice)
+    command = [sys.executable, "-c", "import sys; from addin.cli import main; "
+               "sys.exit(main(sys.argv[1:]))", "serve", "--host", HOST, "--port", str(port)]
+    proc = subprocess.Popen(command, cwd=REPO, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://{HOST}:{port}"
+    for _ in range(STARTUP_TRIES):
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited at start (code {proc.returncode})")
+        try:
+            if httpx.get(base + "/", timeout=2).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    stop_server(proc)
+    raise RuntimeError("the server did not start")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=15)
+
+
+def memory_kb(pid: int) -> dict[str, int]:
+    """VmRSS (now) and VmHWM (peak resident set) of a process, in kB, from /proc."""
+    result = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            result[key] = int(value.split()[0])
+    return result
+
+
+def kontrollera_request() -> bytes:
+    body = payload(EXAMPLE, list(KONTROLLERA_SHEETS))
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+
+def valid_actions(response: httpx.Response) -> bool:
+    """200 with ``{"actions": [...]}``, every action an object naming its function."""
+    if response.status_code != 200:
+        return False
+    try:
+        acts = response.json()["actions"]
+    except (ValueError, KeyError, TypeError):
+        return False
+    return (isinstance(acts, list) and bool(acts)
+            and all(isinstance(a, dict) and isinstance(a.get("func"), str) for a in acts))
+
+
+@dataclass
+class Result:
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    error_samples: list[str] = field(default_factory=list)
+
+    @property
+    def requests(self) -> int:
+        return len(self.latencies)
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies:
+            return 0.0
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def run_load(base: str, data: bytes, *, users: int = 20, seconds: float = 60.0,
+             max_requests: int = 20_000, expect=valid_actions,
+             headers: dict[str, str] | None = None) -> Result:
+    """``users`` threads post ``data`` until ``seconds`` pass or ``max_requests`` are sent."""
+    result = Result()
+    lock = threading.Lock()
+    sent = [0]
+    send_headers = {"Content-Type": "application/json", **(headers or {})}
+    start = time.perf_counter()
+    deadline = start + seconds
+
+    def user() -> None:
+        with httpx.Client(base_url=base, timeout=120) as http:
+            while time.perf_counter() < deadline:
+                with lock:
+                    if sent[0] >= max_requests:
+                        return
+                    sent[0] += 1
+                t0 = time.perf_counter()
+                try:
+                    response = http.post(CALL, content=data, headers=send_headers)
+                    ok, detail = expect(response), f"{response.status_code} {response.text[:200]}"
+                except httpx.HTTPError as exc:
+                    ok, detail = False, repr(exc)
+                elapsed = time.perf_counter() - t0
+                with lock:
+                    result.latencies.append(elapsed)
+                    if not ok:
+                        result.errors += 1
+                        if len(result.error_samples) < 5:
+                            result.error_samples.append(detail)
+
+    threads = [threading.Thread(target=user, daemon=True) for _ in range(users)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=seconds + 180)  # bounded: a request has a 120 s timeout
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def measure(data: bytes, *, users: int, seconds: float, max_requests: int,
+            extra_env: dict[str, str] | None = None, expect=valid_actions,
+            headers: dict[str, str] | None = None) -> tuple[Result, dict[str, int]]:
+    """Start a server, load it, read its memory, stop it."""
+    with tempfile.TemporaryDirectory(prefix="amanst-load-") as state:
+        proc, base = start_server(state, extra_env)
+        try:
+            before = memory_kb(proc.pid)
+            result = run_load(base, data, users=users, seconds=seconds,
+                              max_requests=max_requests, expect=expect, headers=headers)
+            after = memory_kb(proc.pid)
+        finally:
+            stop_server(proc)
+    return result, {"rss_before_kb": before["VmRSS"], "peak_kb": after["VmHWM"]}
+
+
+def report(title: str, result: Result, memory: dict[str, int], users: int) -> None:
+    print(f"\n{title}")
+    print(f"  users {users}, {result.seconds:.1f} s, requests {result.requests}, "
+          f"errors {result.errors}, throughput {result.requests / result.seconds:.1f} req/s")
+    print(f"  latency p50 {result.percentile(50) * 1000:.0f} ms, p95 "
+          f"{result.percentile(95) * 1000:.0f} ms, max {max(result.latencies, default=0) * 1000:.0f} ms")
+    print(f"  server memory: {memory['rss_before_kb'] / 1024:.0f} MB resident before, "
+          f"peak (VmHWM) {memory['peak_kb'] / 1024:.0f} MB")
+    for sample in result.error_samples:
+        print(f"  error: {sample}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--max-requests", type=int, default=20_000)
+    parser.add_argument("--flood-seconds", type=float, default=10.0)
+    args = parser.parse_args(argv)
+
+    data = kontrollera_request()
+    print(f"Kontrollera on {EXAMPLE.name}: request {len(data) / 1e6:.2f} MB, "
+          f"{os.cpu_count()} CPUs, server: one uvicorn process on {HOST}")
+    result, memory = measure(data, users=args.users, seconds=args.seconds,
+                             max_requests=args.max_requests)
+    report("Kontrollera, signed in (development)", result, memory, args.users)
+    failed = result.errors > 0
+    if args.flood_seconds > 0:
+        prod = {"XLWINGS_ENVIRONMENT": "prod", "XLWINGS_AUTH_PROVIDERS": '["custom"]',
+                "XLWINGS_ENABLE_SOCKETIO": "false"}
+        flood, flood_memory = measure(
+            data, users=args.users, seconds=args.flood_seconds, max_requests=args.max_requests,
+            extra_env=prod, expect=lambda r: r.status_code == 401)
+        report("The same requests without a token (production settings): all must be 401",
+               flood, flood_memory, args.users)
+        if result.requests and flood.requests:
+            ratio = (flood.requests / flood.seconds) / (result.requests / result.seconds)
+            print(f"\n  an unauthenticated request costs 1/{ratio:.0f} of a Kontrollera "
+                  f"(throughput ratio {ratio:.0f}x, same run)")
+        failed = failed or flood.errors > 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
