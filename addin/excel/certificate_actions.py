@@ -16,14 +16,12 @@ a second click issues nothing and writes nothing, and a sheet that missed a run 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from .. import schema
-from ..certificates import IssueResult, issue_certificates, prefix_of, sheet_changes
-from ..certificates import store as cstore
+from ..certificates import IssueResult, issue_certificates, open_store, prefix_of, sheet_changes
 from ..model import RawSheet
 from ..reading import find_sheet as find_raw
 from . import book as xbook
@@ -35,16 +33,6 @@ from .actions import INPUT_SHEETS, Outcome
 SHEETS = tuple(n for n in INPUT_SHEETS if n != schema.MERVARDE) + (schema.INTYGSREGISTER,)
 HEADERS = schema.REGISTER_SHEET.headers
 SHOWN_REASONS = 5
-
-
-def open_store() -> Any:
-    """The register database as the certificates package configures it.
-
-    Its factory (``open_store``: SQLite or PostgreSQL from the environment) when the package has
-    one, else the SQLite store (``AMANST_REGISTER``).
-    """
-    factory: Callable[[], Any] | None = getattr(cstore, "open_store", None)
-    return factory() if factory is not None else cstore.SqliteStore()
 
 
 def utfarda_intyg(book: Any, issuer: str, user_id: str, out_dir: Path | None = None,
@@ -60,7 +48,7 @@ def utfarda_intyg(book: Any, issuer: str, user_id: str, out_dir: Path | None = N
     register = loaded.register
     prefix = prefix_of(register)
     folder = Path(out_dir) if out_dir is not None else files.cert_dir()
-    with open_store() as store:
+    with open_store() as store:  # the configured register: PostgreSQL or SQLite (the package's rule)
         result = issue_certificates(register, folder, issuer, store, pdf=files.pdf_wanted(),
                                     today=today)
         for cert in result.issued:
