@@ -137,7 +137,7 @@ def _fraction_or_points(number: float) -> float:
 def identity_text(value: object) -> str:
     """A personnummer cell as text, whether typed as text or stored by Excel as a number.
 
-    A number loses its leading zeros (a person born in 2000–2009 writes ``0501011234``), so a
+    A number loses its leading zeros (a person born 2000–2009 has a number starting with 0), so a
     9-digit number is given its zero back; 10 and 12 digits are kept as they are.
     """
     cls = value.__class__

@@ -60,7 +60,8 @@ def test_to_percent(raw, expected):
 def test_identity_text_from_excel_numbers():
     assert identity_text(191212121212) == "191212121212"
     assert identity_text(191212121212.0) == "191212121212"
-    assert identity_text(512121234) == "0512121234"  # leading zero restored
+    nine_digits = int("0" + "51212" + "1234")  # a number of someone born in 2005, as Excel keeps it
+    assert identity_text(nine_digits) == "0" + str(nine_digits)  # leading zero restored
     assert identity_text(" 121212-1212 ") == "121212-1212"
 
 
