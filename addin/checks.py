@@ -41,6 +41,14 @@ class Context:
         return {d.deltagar_id for d in self.register.participants if d.deltagar_id}
 
     @cached_property
+    def unreadable_rows(self) -> dict[str, set[int]]:
+        """Sheet → rows with a value that could not be read (already reported while reading)."""
+        rows: dict[str, set[int]] = defaultdict(set)
+        for p in self.register.read_problems:
+            rows[p.sheet].add(p.row)
+        return rows
+
+    @cached_property
     def competence_pairs(self) -> dict[tuple[str, str], set[str]]:
         """(modul, kompetens) → the yrkesområden it belongs to ('' for the general modules)."""
         pairs: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -331,13 +339,13 @@ def assessment_placement(ctx: Context) -> Iterator[Problem]:
 def assessment_fields(ctx: Context) -> Iterator[Problem]:
     levels = ctx.register.catalog.nivaer
     for a in ctx.register.assessments:
-        if a.datum is None and a.row not in _unreadable_rows(ctx, B):
+        if a.datum is None and a.row not in ctx.unreadable_rows[B]:
             yield _p(B, a.row, "Datum", "", "Datum saknas.")
         if a.tillfalle not in schema.TILLFALLEN:
             yield _p(B, a.row, "Tillfälle", a.tillfalle,
                      f"Tillfälle ska vara ett av: {_listed(schema.TILLFALLEN)}.")
         if a.niva is None:
-            if a.row not in _unreadable_rows(ctx, B):
+            if a.row not in ctx.unreadable_rows[B]:
                 yield _p(B, a.row, "Nivå", "", "Nivå saknas.")
         elif a.niva not in levels:
             yield _p(B, a.row, "Nivå", a.niva,
@@ -375,13 +383,6 @@ def assessment_not_twice(ctx: Context) -> Iterator[Problem]:
             first[key] = a.row
 
 
-def _unreadable_rows(ctx: Context, sheet: str) -> set[int]:
-    cache = ctx.__dict__.setdefault("_unreadable", {})
-    if sheet not in cache:
-        cache[sheet] = {p.row for p in ctx.register.read_problems if p.sheet == sheet}
-    return cache[sheet]
-
-
 # --- Mervärde ---------------------------------------------------------------------------------
 
 @rule
@@ -392,7 +393,7 @@ def mervarde_rows(ctx: Context) -> Iterator[Problem]:
             yield _p(M, m.row, "PlatsID", "", "PlatsID saknas.")
         elif m.plats_id not in ctx.placements_by_id:
             yield _p(M, m.row, "PlatsID", m.plats_id, "PlatsID finns inte på bladet Platser.")
-        if m.datum is None and m.row not in _unreadable_rows(ctx, M):
+        if m.datum is None and m.row not in ctx.unreadable_rows[M]:
             yield _p(M, m.row, "Datum", "", "Datum saknas.")
         if m.perspektiv not in schema.PERSPEKTIV:
             yield _p(M, m.row, "Perspektiv", m.perspektiv, "Perspektiv ska vara Individ eller "

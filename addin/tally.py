@@ -7,7 +7,6 @@ outside the list, a date that is not a date) is left out and counted in ``utelam
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -210,6 +209,3 @@ def _add_monthly(monthly: dict[str, Counts], p: Placement, c: Counts) -> None:
         month.avbrutna += c.avbrutna
         month.till_arbete_eller_studier += c.till_arbete_eller_studier
 
-
-def status_counts(registers: Iterable[Register]) -> Counter[str]:
-    return Counter(p.status for reg in registers for p in reg.placements)

@@ -25,10 +25,6 @@ class NotAValue(ValueError):
     """A cell holds something that is not of its column's kind."""
 
 
-def is_empty(value: object) -> bool:
-    return value is None or (value.__class__ is str and not value.strip())
-
-
 def text(value: object) -> str:
     """A cell as trimmed text; numbers without their spurious ``.0``; dates as ISO."""
     cls = value.__class__

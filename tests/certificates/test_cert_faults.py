@@ -19,7 +19,7 @@ from certhelpers import EXAMPLE, TODAY, docx_text, status_counts
 
 from addin.certificates import pdf, store as store_mod, workflow
 from addin.certificates.files import sha256_file
-from addin.certificates.store import (ClaimRequest, RegisterError, open_store, owner_gone,
+from addin.certificates.store import (ClaimRequest, open_store, owner_gone,
                                       owner_token)
 from addin.cli import main
 

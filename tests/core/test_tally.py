@@ -10,7 +10,7 @@ import openpyxl
 
 from addin import tally as tally_module
 from addin.operations import read_register
-from tests.builders import assessment, participant, placement, register
+from tests.builders import participant, placement, register
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "workbooks" / "exempel.xlsx"
 START, END = date(2026, 1, 1), date(2026, 6, 30)

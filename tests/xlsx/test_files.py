@@ -14,7 +14,7 @@ from openpyxl.comments import Comment
 
 from addin import checks, operations, presentation, schema
 from addin.errors import WorkbookLocked, WorkbookStructureError, WorkbookUnreadable
-from addin.xlsx import reader, writer
+from addin.xlsx import reader
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "workbooks" / "exempel.xlsx"
