@@ -254,21 +254,26 @@ def test_a_certificate_is_served_to_its_issuer_only(client, example, signed_in, 
 def test_a_certificate_from_the_command_line_has_no_owner_and_is_not_served(client, own_state):
     folder = own_state / "intyg"
     folder.mkdir()
-    (folder / "ASF-2026-00001.docx").write_bytes(b"PK")
-    assert client.get("/amanst/intyg/ASF-2026-00001.docx").status_code == 404
+    (folder / "ASF-2031-00001.docx").write_bytes(b"PK")
+    assert client.get("/amanst/intyg/ASF-2031-00001.docx").status_code == 404
 
 
-TRICKS = ["..%2F..%2Fetc%2Fpasswd", "%2E%2E%2Fintygsregister.sqlite3", "ASF-2026-00001.docx%00.pdf",
-          ".utfardare", ".utfardare%2FASF-2026-00001", "asf-2026-00001.docx",
-          "ASF-2026-00001.DOCX", "ASF-2026-00001.docx.", "ASF-2026-00001", "ASF-2026-00001.xlsx",
-          "ASF-2026-1.docx", "ASF-2026-00001.docx%2F..", "%2Fetc%2Fpasswd", "..", "link.docx",
-          "ASF-2026-00001.docx%20", "%20ASF-2026-00001.docx"]
+def tricks(number: str) -> list[str]:
+    """Requests that must never reach a certificate file, built around a real ``number``."""
+    prefix, year, seq = number.split("-")
+    return ["..%2F..%2Fetc%2Fpasswd", "%2E%2E%2Fintygsregister.sqlite3", f"{number}.docx%00.pdf",
+            ".utfardare", f".utfardare%2F{number}", f"{number.lower()}.docx", f"{number}.DOCX",
+            f"{number}.docx.", number, f"{number}.xlsx", f"{prefix}-{year}-{int(seq)}.docx",
+            f"{number}.docx%2F..", "%2Fetc%2Fpasswd", "..", "link.docx", f"{number}.docx%20",
+            f"%20{number}.docx"]
 
 
 def test_path_tricks_are_not_found(client, example, own_state):
     apply(post(client, ISSUE, example).json()["actions"], example)
-    assert client.get("/amanst/intyg/ASF-2026-00001.docx").status_code == 200  # the real one
-    for name in TRICKS:
+    # the server numbers with the year of the day it runs: take the number it gave, never a year
+    number = live_entries()[0].number
+    assert client.get(f"/amanst/intyg/{number}.docx").status_code == 200  # the real one
+    for name in tricks(number):
         response = client.get(f"/amanst/intyg/{name}")
         assert response.status_code == 404, (name, response.status_code)
         assert "root:" not in response.text and "PK" not in response.text[:2]
