@@ -4,16 +4,17 @@ Entra ID is stood in for by a local HTTP server publishing an OpenID configurati
 (JWKS) of an RSA key made here; the tokens are signed with it. What a valid token is, is taken
 from Microsoft's documentation, not from our code:
 
-- "Validate tokens" (learn.microsoft.com/en-us/entra/identity-platform/access-tokens#validate-tokens):
-  validate the signature with the key named by ``kid`` from the tenant's published keys, and the
+- "Validate tokens"
+  (learn.microsoft.com/en-us/entra/identity-platform/access-tokens#validate-tokens): validate
+  the signature with the key named by ``kid`` from the tenant's published keys, and the
   claims ``aud`` (the app's client id; v1.0 tokens may carry the application id URI), ``iss``
   (``https://login.microsoftonline.com/{tenant}/v2.0`` for v2.0, ``https://sts.windows.net/{tenant}/``
   for v1.0; a multi-tenant app checks that the issuer names the token's own ``tid``), ``nbf`` and
   ``exp``.
 - "Access token claims reference" (learn.microsoft.com/en-us/entra/identity-platform/
-  access-token-claims-reference): ``exp`` is "the expiration time on or after which the JWT must
-  not be accepted for processing"; ``nbf`` "the time before which the JWT must not be accepted";
-  ``roles`` "the set of permissions exposed by the application" granted to the caller.
+  access-token-claims-reference): ``exp`` is when the token expires and must no longer be
+  accepted, ``nbf`` the time before which it must not be, ``roles`` the app roles granted to the
+  caller, ``tid`` the tenant that signed the user in.
 - RFC 7519 §4.1.4: "the current date/time MUST be before the expiration date/time".
 """
 
@@ -23,6 +24,7 @@ import asyncio
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pytest
 from joserfc import jwt
@@ -46,9 +48,9 @@ OTHER_KEY = RSAKey.generate_key(2048, parameters={"kid": "amanst-test-1", "use":
 
 
 class _EntraStandIn(BaseHTTPRequestHandler):
-    documents: dict[str, bytes] = {}
+    documents: ClassVar[dict[str, bytes]] = {}
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         body = self.documents.get(self.path)
         self.send_response(200 if body is not None else 404)
         self.send_header("Content-Type", "application/json")
