@@ -113,3 +113,34 @@ def test_the_support_url_is_ours(client, monkeypatch):
     assert "Dokumentation för IT" in client.get(local(default)).text
     monkeypatch.setenv("AMANST_SUPPORT_URL", "https://intranat.malmo.se/amanst-stod")
     assert support(client.get("/manifest.xml").content) == "https://intranat.malmo.se/amanst-stod"
+
+
+def _without_notes(body: dict) -> dict:
+    """What xlwings' client sends from an Excel without ExcelApi 1.18 (notesArray gives [])."""
+    for sheet in body["sheets"]:
+        sheet.update(notes=[], notes_supported=False)
+    return body
+
+
+def test_kontrollera_falls_back_without_notes_and_still_marks(client):
+    import openpyxl
+
+    from .conftest import EXAMPLE
+    from .officejs_client import apply, payload
+
+    include = SCRIPTS["kontrollera"].__xlscript__["include"]
+    wb = openpyxl.load_workbook(EXAMPLE)
+    funcs = []
+    for notes in (False, True, False):  # old Excel, then new, then old again after notes exist
+        body = payload(EXAMPLE, include, workbook=wb)
+        response = client.post("/xlwings/custom-scripts-call/kontrollera",
+                               json=body if notes else _without_notes(body))
+        assert response.status_code == 200, response.text
+        actions = response.json()["actions"]
+        funcs.append({a["func"] for a in actions})
+        apply(actions, wb)
+    old, new, old_again = funcs
+    assert "addNote" in new
+    for without in (old, old_again):
+        assert not without & set(excelapi.FALLS_BACK), without & set(excelapi.FALLS_BACK)
+        assert "setRangeColors" in without  # the marks keep their colour
