@@ -85,6 +85,18 @@ class Settings:
         6 * MIB, "AMANST_MAX_BODY_BYTES",
         "Största förfrågan (byte) servern tar emot från Excel; större avvisas med 413 innan den "
         "läses. Håll den lika med den omvända proxyns gräns.", group="Server")
+    support_url: str = _setting(
+        "", "AMANST_SUPPORT_URL",
+        "Adress (https) till stödet för Excel-tillägget: Excel visar den som tilläggets "
+        "supportlänk och serverns startsida länkar dit.", group="Server",
+        shown_default="serverns startsida (https://<värd>/)")
+    office_frame_ancestors: str = _setting(
+        "https://*.officeapps.live.com https://*.sharepoint.com https://*.office.com "
+        "https://office.com https://*.office365.com https://*.microsoft365.com "
+        "https://microsoft365.com https://*.cloud.microsoft https://onedrive.live.com",
+        "AMANST_OFFICE_FRAME_ANCESTORS",
+        "Webbplatser (med mellanslag emellan) som får visa aktivitetsfönstret i en ram: Excel på "
+        "webben. Alla andra nekas (Content-Security-Policy frame-ancestors).", group="Server")
     smtp_host: str = _setting(
         "", "AMANST_SMTP_HOST",
         "E-postservern för Skicka till styrgruppen; tomt: ett utkast sparas i stället.",
