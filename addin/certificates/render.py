@@ -52,6 +52,7 @@ from lxml import etree
 
 from ..errors import AmanstError
 from .context import CONTEXT_KEYS
+from .limits import RENDER_SECONDS, LimitedSandbox, RenderLimit, RenderTimedOut, deadline
 
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 # docxtpl renders these core properties through Jinja too
@@ -92,7 +93,7 @@ class TemplateRefused(AmanstError):
 
 
 def make_environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    return LimitedSandbox(autoescape=True, undefined=StrictUndefined)
 
 
 def fingerprint(data: bytes) -> str:
@@ -100,6 +101,10 @@ def fingerprint(data: bytes) -> str:
 
 
 def _explain(exc: Exception, name: str) -> TemplateRefused:
+    if isinstance(exc, RenderLimit):
+        return TemplateRefused(
+            f"Mallen {name} avbröts: den skulle skapa {exc.what}. Ta bort taggen som gör det; "
+            "bara platshållarna i dokumentationen behövs.")
     if isinstance(exc, SecurityError):
         return TemplateRefused(
             f"Mallen {name} försöker komma åt programmets inre delar och används inte "
@@ -368,7 +373,16 @@ class CompiledTemplate:
                 self._members.append(m)
 
     def render_parts(self, context: Mapping[str, Any]) -> dict[str, bytes]:
-        """The rendered XML of each changed part, by zip member name."""
+        """The rendered XML of each changed part, by zip member name, within the time limit."""
+        try:
+            return deadline(lambda: self._render_parts(context), RENDER_SECONDS)
+        except RenderTimedOut:
+            raise TemplateRefused(
+                f"Mallen {self.name} avbröts efter {RENDER_SECONDS:.0f} sekunder utan att bli "
+                "klar. Kontrollera att mallens loopar ({% for %}) tar slut; ett intyg fylls i "
+                "på några millisekunder.") from None
+
+    def _render_parts(self, context: Mapping[str, Any]) -> dict[str, bytes]:
         try:
             out = {"word/document.xml": self._render_body(context)}
             for name, template, kind in self._parts:
