@@ -114,9 +114,15 @@ S_PERIOD_TILL = "Rapportperiod till"
 S_MINSTA_ANTAL = "Minsta redovisade antal"
 S_LAGSTA_NIVA = "Lägsta nivå på intyget"
 S_VERIFIERINGSADRESS = "Verifieringsadress"
+# for the certificate's look and the English certificate (docs/kompetensintyg.md)
+S_KONTAKT = "Kontakt på intyget"
+S_LOGOTYP = "Logotyp"
+S_ORGANISATION_EN = "Organisation (engelska)"
+S_TITEL_EN = "Undertecknarens titel (engelska)"
 SETTING_KEYS = (S_ORGANISATION, S_FORVALTNING, S_PREFIX, S_ORT, S_UNDERTECKNARE, S_TITEL,
                 S_STYRGRUPP_EPOST, S_AVSANDARE_EPOST, S_PERIOD_FRAN, S_PERIOD_TILL,
-                S_MINSTA_ANTAL, S_LAGSTA_NIVA, S_VERIFIERINGSADRESS)
+                S_MINSTA_ANTAL, S_LAGSTA_NIVA, S_VERIFIERINGSADRESS, S_KONTAKT, S_LOGOTYP,
+                S_ORGANISATION_EN, S_TITEL_EN)
 DEFAULT_MINSTA_ANTAL = 5
 DEFAULT_LAGSTA_NIVA = 2
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from .. import checks, schema
 from ..model import Assessment, Participant, Placement, Register
+from .qr import verification_url
 
 CONTEXT_KEYS = frozenset({"intyg", "utfardare", "deltagare", "anstallning", "grupper", "nivaer"})
 
@@ -103,8 +104,13 @@ class Candidate:
     def deltagar_id(self) -> str:
         return self.participant.deltagar_id
 
-    def context(self, number: str, code: str, issued_on: date) -> dict[str, Any]:
+    def context(self, number: str, code: str, issued_on: date,
+                verification_address: str | None = None) -> dict[str, Any]:
+        """The template's variables. ``verification_address`` overrides the workbook's
+        Verifieringsadress (an installation may set it for all workbooks)."""
         lang, p, s = self.language, self.placement, self.settings
+        address = (s.get(schema.S_VERIFIERINGSADRESS, "") if verification_address is None
+                   else verification_address).strip().rstrip("/")
         groups = []
         for modul in schema.MODULER:
             items = [{"namn": c.kompetens, "niva": c.niva, "niva_namn": self.levels[c.niva][0]}
@@ -119,6 +125,7 @@ class Candidate:
                 "datum": long_date(issued_on, lang),
                 "bedomningsdatum": long_date(self.assessed_on, lang),
                 "lagsta_niva": self.levels.get(self.lagsta_niva, (str(self.lagsta_niva), ""))[0],
+                "verifieringslank": verification_url(address, number, code),
             },
             "utfardare": {
                 "organisation": s.get(schema.S_ORGANISATION, ""),
@@ -126,7 +133,8 @@ class Candidate:
                 "ort": s.get(schema.S_ORT, ""),
                 "undertecknare": s.get(schema.S_UNDERTECKNARE, ""),
                 "titel": s.get(schema.S_TITEL, ""),
-                "verifieringsadress": s.get(schema.S_VERIFIERINGSADRESS, ""),
+                "verifieringsadress": address,
+                "kontakt": s.get(schema.S_KONTAKT, ""),
             },
             "deltagare": {
                 "namn": f"{self.participant.fornamn} {self.participant.efternamn}".strip(),

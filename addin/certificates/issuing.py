@@ -33,6 +33,8 @@ from ..model import Register
 from . import pdf as pdf_mod
 from .context import LANG_EN, Candidate, Ineligible, plan
 from .files import publish, sha256_file, target_in, write_new
+from .images import load_logo
+from .qr import BLANK_PNG, qr_png, require_address, verification_url
 from .render import CompiledTemplate
 from .store import CertificateStore, ClaimRequest, new_code, open_store
 
@@ -93,17 +95,24 @@ def prefix_of(register: Register) -> str:
     return prefix
 
 
-def load_templates(languages: set[str], templates_dir: Path | None = None
-                   ) -> dict[str, CompiledTemplate]:
+def templates_folder(templates_dir: Path | None = None) -> Path:
     env = os.environ.get(ENV_TEMPLATES, "").strip()
-    folder = Path(templates_dir) if templates_dir else Path(env) if env else TEMPLATES_DIR
+    return Path(templates_dir) if templates_dir else Path(env) if env else TEMPLATES_DIR
+
+
+def load_templates(languages: set[str], templates_dir: Path | None = None, logo: str = ""
+                   ) -> dict[str, CompiledTemplate]:
+    """The compiled templates; ``logo`` names a file in the templates folder (Inställningar's
+    Logotyp) that replaces the template's own logo."""
+    folder = templates_folder(templates_dir)
+    logo_png = load_logo(logo, folder) if logo.strip() else None
     templates = {}
     for lang in sorted(languages):
         path = folder / TEMPLATE_FILES[lang]
         if not path.exists():
             raise AmanstError(f"Mallen {path} saknas. Lägg tillbaka den eller bygg den med "
                               "scripts/build_certificate_templates.py.")
-        templates[lang] = CompiledTemplate(path)
+        templates[lang] = CompiledTemplate(path, logo=logo_png)
     return templates
 
 
@@ -111,8 +120,14 @@ def issue_certificates(register: Register, out_dir: Path, issuer: str,
                        store: CertificateStore | None = None, *, pdf: bool = False,
                        reissue: str | None = None, today: date | None = None,
                        now: datetime | None = None, templates_dir: Path | None = None,
-                       progress: Progress | None = None, pdf_workers: int = 2) -> IssueResult:
+                       progress: Progress | None = None, pdf_workers: int = 2,
+                       verification_address: str | None = None, production: bool = False
+                       ) -> IssueResult:
     """Issue a certificate for every eligible placement of ``register`` into ``out_dir``.
+
+    ``verification_address`` (default: the workbook's Verifieringsadress) is where each
+    certificate's QR code leads; with ``production`` an empty or example address is refused
+    before anything is issued.
 
     ``store`` defaults to ``open_store()`` (``AMANST_REGISTER_URL``, ``AMANST_REGISTER`` or
     ``~/.amanst``). With
@@ -123,7 +138,7 @@ def issue_certificates(register: Register, out_dir: Path, issuer: str,
     store = store or open_store()
     try:
         return _issue(register, Path(out_dir), issuer, store, pdf, reissue, today, now,
-                      templates_dir, progress, pdf_workers)
+                      templates_dir, progress, pdf_workers, verification_address, production)
     finally:
         if own_store:
             store.close()  # type: ignore[union-attr]
@@ -131,10 +146,14 @@ def issue_certificates(register: Register, out_dir: Path, issuer: str,
 
 def _issue(register: Register, out_dir: Path, issuer: str, store: CertificateStore, want_pdf: bool,
            reissue: str | None, today: date | None, now: datetime | None,
-           templates_dir: Path | None, progress: Progress | None, pdf_workers: int) -> IssueResult:
+           templates_dir: Path | None, progress: Progress | None, pdf_workers: int,
+           verification_address: str | None = None, production: bool = False) -> IssueResult:
     now = now or datetime.now()
     today = today or now.date()
     prefix = prefix_of(register)
+    address = require_address(register.settings.get(schema.S_VERIFIERINGSADRESS)
+                              if verification_address is None else verification_address,
+                              production)
     issuer = issuer.strip() or "okänd"
     live = store.live_numbers(prefix, now)
     only = [reissue.strip()] if reissue else None
@@ -145,12 +164,14 @@ def _issue(register: Register, out_dir: Path, issuer: str, store: CertificateSto
         if want_pdf:
             _make_pdfs(result, store, out_dir, progress, pdf_workers)
         return result
-    templates = load_templates({c.language for c in p.candidates}, templates_dir)
+    templates = load_templates({c.language for c in p.candidates}, templates_dir,
+                               register.settings.get(schema.S_LOGOTYP))
     # a trial render per template before any number is taken: a template that the sandbox
     # refuses, or that names a value that does not exist, stops here and issues nothing
     for lang, template in templates.items():
         sample = next(c for c in p.candidates if c.language == lang)
-        template.render(sample.context(f"{prefix}-{today.year}-00000", new_code(), today))
+        template.render(sample.context(f"{prefix}-{today.year}-00000", new_code(), today,
+                                       address))
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -167,7 +188,9 @@ def _issue(register: Register, out_dir: Path, issuer: str, store: CertificateSto
         for claim in claims:
             candidate: Candidate = by_place[claim.request.plats_id]
             template = templates[candidate.language]
-            data = template.render(candidate.context(claim.number, claim.code, today))
+            link = verification_url(address, claim.number, claim.code)
+            data = template.render(candidate.context(claim.number, claim.code, today, address),
+                                   qr=qr_png(link) if link else BLANK_PNG)
             name = f"{claim.number}.docx"
             path = write_new(out_dir, name, data, replace=claim.resumed)
             sha = hashlib.sha256(data).hexdigest()
