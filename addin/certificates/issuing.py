@@ -36,6 +36,7 @@ from .files import publish, sha256_file, target_in, write_new
 from .images import load_logo
 from .qr import BLANK_PNG, qr_png, require_address, verification_url
 from .render import CompiledTemplate
+from .seal import SealConfig, SealError, Sealer
 from .store import CertificateStore, ClaimRequest, new_code, open_store
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -72,6 +73,7 @@ class IssueResult:
     pdf_missing: list[str] = field(default_factory=list)  # numbers whose PDF failed
     pdf_timeout: str = ""  # Swedish, when LibreOffice hung and was stopped
     pdf_completed: list[str] = field(default_factory=list)  # earlier numbers whose PDF came now
+    seal_error: str = ""  # Swedish, when PDFs could not be sealed (they were not published)
     out_dir: Path | None = None
 
     @property
@@ -121,13 +123,14 @@ def issue_certificates(register: Register, out_dir: Path, issuer: str,
                        reissue: str | None = None, today: date | None = None,
                        now: datetime | None = None, templates_dir: Path | None = None,
                        progress: Progress | None = None, pdf_workers: int = 2,
-                       verification_address: str | None = None, production: bool = False
-                       ) -> IssueResult:
+                       verification_address: str | None = None, production: bool = False,
+                       seal: SealConfig | None = None) -> IssueResult:
     """Issue a certificate for every eligible placement of ``register`` into ``out_dir``.
 
     ``verification_address`` (default: the workbook's Verifieringsadress) is where each
     certificate's QR code leads; with ``production`` an empty or example address is refused
-    before anything is issued.
+    before anything is issued. With a configured ``seal`` every PDF is sealed before it is
+    published; a seal that cannot be loaded stops the run before any number is claimed.
 
     ``store`` defaults to ``open_store()`` (``AMANST_REGISTER_URL``, ``AMANST_REGISTER`` or
     ``~/.amanst``). With
@@ -138,7 +141,8 @@ def issue_certificates(register: Register, out_dir: Path, issuer: str,
     store = store or open_store()
     try:
         return _issue(register, Path(out_dir), issuer, store, pdf, reissue, today, now,
-                      templates_dir, progress, pdf_workers, verification_address, production)
+                      templates_dir, progress, pdf_workers, verification_address, production,
+                      seal)
     finally:
         if own_store:
             store.close()  # type: ignore[union-attr]
@@ -147,13 +151,16 @@ def issue_certificates(register: Register, out_dir: Path, issuer: str,
 def _issue(register: Register, out_dir: Path, issuer: str, store: CertificateStore, want_pdf: bool,
            reissue: str | None, today: date | None, now: datetime | None,
            templates_dir: Path | None, progress: Progress | None, pdf_workers: int,
-           verification_address: str | None = None, production: bool = False) -> IssueResult:
+           verification_address: str | None = None, production: bool = False,
+           seal: SealConfig | None = None) -> IssueResult:
     now = now or datetime.now()
     today = today or now.date()
     prefix = prefix_of(register)
     address = require_address(register.settings.get(schema.S_VERIFIERINGSADRESS)
                               if verification_address is None else verification_address,
                               production)
+    sealer = (Sealer(seal, location=register.settings.get(schema.S_ORT))
+              if want_pdf and seal is not None and seal.configured else None)
     issuer = issuer.strip() or "okänd"
     live = store.live_numbers(prefix, now)
     only = [reissue.strip()] if reissue else None
@@ -162,7 +169,7 @@ def _issue(register: Register, out_dir: Path, issuer: str, store: CertificateSto
                          pdf_requested=want_pdf, out_dir=out_dir)
     if not p.candidates:
         if want_pdf:
-            _make_pdfs(result, store, out_dir, progress, pdf_workers)
+            _make_pdfs(result, store, out_dir, progress, pdf_workers, sealer)
         return result
     templates = load_templates({c.language for c in p.candidates}, templates_dir,
                                register.settings.get(schema.S_LOGOTYP))
@@ -212,7 +219,7 @@ def _issue(register: Register, out_dir: Path, issuer: str, store: CertificateSto
         if unused:
             store.abandon(unused, datetime.now())
     if want_pdf:
-        _make_pdfs(result, store, out_dir, progress, pdf_workers)
+        _make_pdfs(result, store, out_dir, progress, pdf_workers, sealer)
     return result
 
 
@@ -233,7 +240,7 @@ def _without_pdf(result: IssueResult, store: CertificateStore, out_dir: Path) ->
 
 
 def _make_pdfs(result: IssueResult, store: CertificateStore, out_dir: Path,
-               progress: Progress | None, workers: int) -> None:
+               progress: Progress | None, workers: int, sealer: Sealer | None = None) -> None:
     by_docx = {c.docx: c.number for c in result.issued}
     earlier = _without_pdf(result, store, out_dir)
     by_docx.update(earlier)
@@ -250,8 +257,17 @@ def _make_pdfs(result: IssueResult, store: CertificateStore, out_dir: Path,
         conversion = pdf_mod.convert(list(by_docx), work, workers=workers, progress=progress,
                                      soffice=soffice)
         files = []
+        unsealed = []
         for docx_path, made in conversion.pdfs.items():
             number = by_docx[docx_path]
+            if sealer is not None:
+                try:
+                    sealer.seal_file(made)
+                except SealError as exc:  # not published unsealed; a later --pdf run retries
+                    result.seal_error = (f"{exc} {{n}} PDF-filer publicerades därför inte; kör "
+                                         "samma kommando med --pdf igen när det fungerar.")
+                    unsealed.append(docx_path)
+                    continue
             target = target_in(out_dir, f"{number}.pdf")
             publish(made, target)
             sha = sha256_file(target)
@@ -261,7 +277,8 @@ def _make_pdfs(result: IssueResult, store: CertificateStore, out_dir: Path,
                 result.pdf_completed.append(number)
             files.append((number, "pdf", target.name, sha))
         store.add_files(files)
-        result.pdf_missing = sorted(by_docx[m] for m in conversion.missing)
+        result.pdf_missing = sorted(by_docx[m] for m in [*conversion.missing, *unsealed])
+        result.seal_error = result.seal_error.replace("{n}", str(len(unsealed)))
         result.pdf_completed.sort()
         if conversion.timed_out:
             result.pdf_timeout = (
