@@ -32,6 +32,7 @@ from ..errors import AmanstError
 from ..model import Register
 from . import pdf as pdf_mod
 from .context import LANG_EN, Candidate, Ineligible, plan
+from . import credential as vc
 from .files import publish, sha256_file, target_in, write_new
 from .images import load_logo
 from .qr import BLANK_PNG, qr_png, require_address, verification_url
@@ -61,6 +62,8 @@ class IssuedCertificate:
     replaces: str = ""
     pdf: Path | None = None
     pdf_sha256: str = ""
+    credential: Path | None = None  # NUMMER.json, the Open Badges 3.0 credential
+    credential_jwt: Path | None = None  # NUMMER.jwt, the same credential signed (VC-JWT)
 
 
 @dataclass
@@ -124,13 +127,16 @@ def issue_certificates(register: Register, out_dir: Path, issuer: str,
                        now: datetime | None = None, templates_dir: Path | None = None,
                        progress: Progress | None = None, pdf_workers: int = 2,
                        verification_address: str | None = None, production: bool = False,
-                       seal: SealConfig | None = None) -> IssueResult:
+                       seal: SealConfig | None = None,
+                       credential_key: vc.SigningKey | None = None) -> IssueResult:
     """Issue a certificate for every eligible placement of ``register`` into ``out_dir``.
 
     ``verification_address`` (default: the workbook's Verifieringsadress) is where each
     certificate's QR code leads; with ``production`` an empty or example address is refused
     before anything is issued. With a configured ``seal`` every PDF is sealed before it is
-    published; a seal that cannot be loaded stops the run before any number is claimed.
+    published; a seal that cannot be loaded stops the run before any number is claimed. With a
+    ``credential_key`` each certificate also gets ``NUMMER.json`` (its Open Badges 3.0
+    credential) and ``NUMMER.jwt`` (the same, signed), both registered with their SHA-256.
 
     ``store`` defaults to ``open_store()`` (``AMANST_REGISTER_URL``, ``AMANST_REGISTER`` or
     ``~/.amanst``). With
@@ -142,7 +148,7 @@ def issue_certificates(register: Register, out_dir: Path, issuer: str,
     try:
         return _issue(register, Path(out_dir), issuer, store, pdf, reissue, today, now,
                       templates_dir, progress, pdf_workers, verification_address, production,
-                      seal)
+                      seal, credential_key)
     finally:
         if own_store:
             store.close()  # type: ignore[union-attr]
@@ -152,7 +158,8 @@ def _issue(register: Register, out_dir: Path, issuer: str, store: CertificateSto
            reissue: str | None, today: date | None, now: datetime | None,
            templates_dir: Path | None, progress: Progress | None, pdf_workers: int,
            verification_address: str | None = None, production: bool = False,
-           seal: SealConfig | None = None) -> IssueResult:
+           seal: SealConfig | None = None,
+           credential_key: vc.SigningKey | None = None) -> IssueResult:
     now = now or datetime.now()
     today = today or now.date()
     prefix = prefix_of(register)
@@ -161,6 +168,9 @@ def _issue(register: Register, out_dir: Path, issuer: str, store: CertificateSto
                               production)
     sealer = (Sealer(seal, location=register.settings.get(schema.S_ORT))
               if want_pdf and seal is not None and seal.configured else None)
+    service = vc.Service(address) if credential_key is not None else None
+    if service is not None:
+        service.origin  # noqa: B018 - refuses a missing address before any number is claimed
     issuer = issuer.strip() or "okänd"
     live = store.live_numbers(prefix, now)
     only = [reissue.strip()] if reissue else None
@@ -196,16 +206,21 @@ def _issue(register: Register, out_dir: Path, issuer: str, store: CertificateSto
             candidate: Candidate = by_place[claim.request.plats_id]
             template = templates[candidate.language]
             link = verification_url(address, claim.number, claim.code)
-            data = template.render(candidate.context(claim.number, claim.code, today, address),
-                                   qr=qr_png(link) if link else BLANK_PNG)
+            context = candidate.context(claim.number, claim.code, today, address)
+            data = template.render(context, qr=qr_png(link) if link else BLANK_PNG)
             name = f"{claim.number}.docx"
             path = write_new(out_dir, name, data, replace=claim.resumed)
             sha = hashlib.sha256(data).hexdigest()
+            files = {"docx": (name, sha)}
+            cert = IssuedCertificate(claim.number, candidate.plats_id, candidate.deltagar_id,
+                                     candidate.language, path, sha, now, issuer,
+                                     candidate.replaces)
+            if service is not None:
+                files.update(_write_credential(cert, candidate, context, service, credential_key,
+                                               out_dir, claim.resumed))
             written.add(claim.number)
-            pending.append((claim.number, template.fingerprint, {"docx": (name, sha)}))
-            result.issued.append(IssuedCertificate(
-                claim.number, candidate.plats_id, candidate.deltagar_id, candidate.language, path,
-                sha, now, issuer, candidate.replaces))
+            pending.append((claim.number, template.fingerprint, files))
+            result.issued.append(cert)
             if progress:
                 progress(1)
             if len(pending) >= FINALIZE_EVERY:
@@ -221,6 +236,24 @@ def _issue(register: Register, out_dir: Path, issuer: str, store: CertificateSto
     if want_pdf:
         _make_pdfs(result, store, out_dir, progress, pdf_workers, sealer)
     return result
+
+
+def _write_credential(cert: IssuedCertificate, candidate: Candidate, context: dict,
+                      service: vc.Service, key: vc.SigningKey, out_dir: Path, replace: bool
+                      ) -> dict[str, tuple[str, str]]:
+    """``NUMMER.json`` and ``NUMMER.jwt`` beside the Word file; their register entries."""
+    credential = vc.build_credential(candidate, context, cert.number, cert.issued_at, service)
+    made = {}
+    for kind, data in (("json", vc.dumps(credential)),
+                       ("jwt", vc.sign(credential, key, service).encode("ascii"))):
+        name = f"{cert.number}.{kind}"
+        path = write_new(out_dir, name, data, replace=replace)
+        made[kind] = (name, hashlib.sha256(data).hexdigest())
+        if kind == "json":
+            cert.credential = path
+        else:
+            cert.credential_jwt = path
+    return made
 
 
 def _without_pdf(result: IssueResult, store: CertificateStore, out_dir: Path) -> dict[Path, str]:
