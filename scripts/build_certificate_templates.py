@@ -88,8 +88,7 @@ TEXTS = {
         "intro": ("has held a subsidised employment with {{ utfardare.organisation }}. During "
                   "the employment, the workplace supervisor followed up the participant's "
                   "competences at work. This certificate shows what the participant could do at "
-                  "the final assessment. Competences are named as in the Swedish assessment "
-                  "framework."),
+                  "the final assessment."),
         "employment": "The employment",
         "rows": [("Form of employment", "{{ anstallning.form }}"),
                  ("Period", "{{ anstallning.period }}"),
@@ -99,7 +98,8 @@ TEXTS = {
                  ("Occupational area", "{{ anstallning.yrkesomrade }} (SSYK {{ anstallning.ssyk }}"
                                        "{% if anstallning.ssyk_benamning %}, "
                                        "{{ anstallning.ssyk_benamning }}{% endif %})"),
-                 ("Main tasks", "{{ anstallning.arbetsuppgifter }}")],
+                 ("Main tasks{% if anstallning.arbetsuppgifter_pa_svenska %} (in Swedish, as "
+                  "written by the workplace){% endif %}", "{{ anstallning.arbetsuppgifter }}")],
         "competences": "Competences",
         "competences_intro": ("Assessed at the final assessment on {{ intyg.bedomningsdatum }}. "
                               "The certificate lists the competences that reached the level "

@@ -21,6 +21,7 @@ from typing import Any
 
 from .. import checks, schema
 from ..model import Assessment, Participant, Placement, Register
+from .english import EnglishTexts, english_texts
 from .qr import verification_url
 
 CONTEXT_KEYS = frozenset({"intyg", "utfardare", "deltagare", "anstallning", "grupper", "nivaer"})
@@ -36,21 +37,6 @@ GROUP_NAMES = {
               "Allmänna kompetenser": "General competences",
               "Praktiskt kunnande": "Practical skills",
               schema.MODUL_YRKESKOMPETENS: "Vocational competences"},
-}
-# English for the standard level names of the catalog; a level an administrator renamed keeps
-# its Swedish name on an English certificate rather than getting a wrong translation.
-LEVELS_EN = {
-    "Ej bedömd": ("Not assessed", "The competence has not been assessed."),
-    "Under introduktion": ("Being introduced",
-                           "Has tried the task and needs instruction and supervision each time."),
-    "Med stöd": ("With support",
-                 "Performs the task according to routine with some support or follow-up."),
-    "Självständigt": ("Independent",
-                      "Performs the task correctly on their own, in normal time and quality, "
-                      "and follows the rules."),
-    "Självständigt och kan instruera": (
-        "Independent, can instruct others",
-        "Also handles deviations, makes own judgements and can show others how the task is done."),
 }
 NEUTRAL_FORM = {LANG_SV: "Arbetsmarknadsanställning", LANG_EN: "Subsidised employment"}
 MONTHS = {
@@ -95,6 +81,7 @@ class Candidate:
     area_ssyk_name: str = ""
     form_reveals_health: bool = False
     replaces: str = ""  # the number this certificate replaces (reissue)
+    english: EnglishTexts | None = None  # an English certificate's texts (see ``english``)
 
     @property
     def plats_id(self) -> str:
@@ -109,15 +96,23 @@ class Candidate:
         """The template's variables. ``verification_address`` overrides the workbook's
         Verifieringsadress (an installation may set it for all workbooks)."""
         lang, p, s = self.language, self.placement, self.settings
+        en = self.english if lang == LANG_EN else None
         address = (s.get(schema.S_VERIFIERINGSADRESS, "") if verification_address is None
                    else verification_address).strip().rstrip("/")
         groups = []
         for modul in schema.MODULER:
-            items = [{"namn": c.kompetens, "niva": c.niva, "niva_namn": self.levels[c.niva][0]}
+            items = [{"namn": en.competences[(c.modul, c.kompetens)] if en else c.kompetens,
+                      "niva": c.niva, "niva_namn": self.levels[c.niva][0]}
                      for c in self.competences if c.modul == modul]
             if items:
                 groups.append({"namn": GROUP_NAMES[lang][modul], "kompetenser": items})
         start, end = long_date(p.startdatum, lang), long_date(p.slutdatum, lang)
+        form = NEUTRAL_FORM[lang] if self.form_reveals_health else (
+            en.form if en else p.anstallningsform)
+        # free text: the English tasks when given, else the Swedish ones, labelled as such
+        tasks = (p.arbetsuppgifter_en.strip() or p.arbetsuppgifter) if en else p.arbetsuppgifter
+        tasks_in_swedish = bool(en and not p.arbetsuppgifter_en.strip()
+                                and p.arbetsuppgifter.strip())
         return {
             "intyg": {
                 "nummer": number,
@@ -128,11 +123,11 @@ class Candidate:
                 "verifieringslank": verification_url(address, number, code),
             },
             "utfardare": {
-                "organisation": s.get(schema.S_ORGANISATION, ""),
-                "forvaltning": s.get(schema.S_FORVALTNING, ""),
+                "organisation": en.organisation if en else s.get(schema.S_ORGANISATION, ""),
+                "forvaltning": en.issuer_forvaltning if en else s.get(schema.S_FORVALTNING, ""),
                 "ort": s.get(schema.S_ORT, ""),
                 "undertecknare": s.get(schema.S_UNDERTECKNARE, ""),
-                "titel": s.get(schema.S_TITEL, ""),
+                "titel": en.title if en else s.get(schema.S_TITEL, ""),
                 "verifieringsadress": address,
                 "kontakt": s.get(schema.S_KONTAKT, ""),
             },
@@ -143,17 +138,18 @@ class Candidate:
                 "fodelsedatum": long_date(self.participant.birth_date, lang),
             },
             "anstallning": {
-                "form": NEUTRAL_FORM[lang] if self.form_reveals_health else p.anstallningsform,
+                "form": form,
                 "startdatum": start,
                 "slutdatum": end,
                 "period": f"{start} – {end}",
                 "omfattning": _extent(p.sysselsattningsgrad, lang),
-                "forvaltning": p.forvaltning,
+                "forvaltning": en.forvaltning if en else p.forvaltning,
                 "arbetsplats": p.arbetsplats,
-                "yrkesomrade": p.yrkesomrade,
+                "yrkesomrade": en.area if en else p.yrkesomrade,
                 "ssyk": self.area_ssyk,
-                "ssyk_benamning": self.area_ssyk_name,
-                "arbetsuppgifter": p.arbetsuppgifter,
+                "ssyk_benamning": en.ssyk_name if en else self.area_ssyk_name,
+                "arbetsuppgifter": tasks,
+                "arbetsuppgifter_pa_svenska": tasks_in_swedish,
             },
             "grupper": groups,
             "nivaer": [{"niva": n, "namn": name, "beskrivning": text}
@@ -199,14 +195,8 @@ def latest_final(assessments: list[Assessment]) -> dict[tuple[str, str], Assessm
     return latest
 
 
-def _level_texts(register: Register, lang: str) -> dict[int, tuple[str, str]]:
-    levels = {}
-    for n, niva in register.catalog.nivaer.items():
-        name, text = niva.benamning, niva.beskrivning
-        if lang == LANG_EN and name in LEVELS_EN:
-            name, text = LEVELS_EN[name]
-        levels[n] = (name, text)
-    return levels
+def _level_texts(register: Register) -> dict[int, tuple[str, str]]:
+    return {n: (niva.benamning, niva.beskrivning) for n, niva in register.catalog.nivaer.items()}
 
 
 def _where(errors: dict[str, set[int]], sheet: str, rows: list[int]) -> list[str]:
@@ -276,7 +266,7 @@ def plan(register: Register, today: date | None = None,
             refuse(f"Platsen {p.plats_id} saknar slutbedömning på bladet Bedömningar.")
             continue
         lang = language_of(participant)
-        levels = _level_texts(register, lang)
+        levels = _level_texts(register)
         order = {(k.modul, k.kompetens): i
                  for i, k in enumerate(catalog.competences_for(p.yrkesomrade))}
         latest = latest_final(final)
@@ -288,13 +278,24 @@ def plan(register: Register, today: date | None = None,
                            order[(c.modul, c.kompetens)]))
         area = catalog.yrkesomraden.get(p.yrkesomrade)
         form = catalog.anstallningsformer.get(p.anstallningsform)
+        english = None
+        if lang == LANG_EN:
+            shown = sorted(n for n in levels if n >= max(settings.lagsta_niva, 1))
+            english = english_texts(catalog, settings, p,
+                                    [(c.modul, c.kompetens) for c in chosen], shown)
+            if english.missing:
+                refuse(f"Platsen {p.plats_id} ska få ett engelskt intyg, men det saknas engelsk "
+                       f"text för {'; '.join(english.missing)}. Fyll i den engelska kolumnen "
+                       "eller välj Intygsspråk Svenska för deltagaren.")
+                continue
+            levels = {**levels, **english.levels}
         result.candidates.append(Candidate(
             placement=p, participant=participant, language=lang, competences=chosen,
             assessed_on=max((a.datum for a in latest.values() if a.datum), default=None),
             settings=dict(settings.values), lagsta_niva=settings.lagsta_niva, levels=levels,
             area_ssyk=area.ssyk if area else "", area_ssyk_name=area.ssyk_benamning if area else "",
             form_reveals_health=bool(form and form.rojer_halsouppgift),
-            replaces=certified.get(p.plats_id, "") if reissue else ""))
+            replaces=certified.get(p.plats_id, "") if reissue else "", english=english))
     if wanted is not None:
         found = {p.plats_id for p in register.placements}
         for missing in sorted(wanted - found):
