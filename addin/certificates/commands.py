@@ -46,7 +46,8 @@ def _report(outcome: workflow.WorkbookIssue) -> list[str]:
     for c in r.issued:
         extra = f" (ersätter {c.replaces})" if c.replaces else ""
         lines.append(f"Utfärdade {c.number} för plats {c.plats_id}{extra}: {c.docx.name}"
-                     + (f", {c.pdf.name}" if c.pdf else ""))
+                     + (f", {c.pdf.name}" if c.pdf else "")
+                     + (f", {c.credential.name}, {c.credential_jwt.name}" if c.credential else ""))
     for plats_id, number in r.already:
         lines.append(f"Plats {plats_id} har redan ett giltigt intyg ({number}); inget nytt "
                      "utfärdades. Använd --reissue för att ersätta det.")
@@ -56,6 +57,8 @@ def _report(outcome: workflow.WorkbookIssue) -> list[str]:
         lines.append(r.pdf_skipped_reason)
     if r.pdf_completed:
         lines.append("PDF skapades nu för tidigare utfärdade " + ", ".join(r.pdf_completed) + ".")
+    if r.seal_error:
+        lines.append(r.seal_error)
     if r.pdf_timeout:
         lines.append(r.pdf_timeout)
     elif r.pdf_missing:

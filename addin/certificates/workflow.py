@@ -16,6 +16,7 @@ from ..errors import AmanstError
 from ..operations import read_register
 from ..xlsx import writer
 from .files import sha256_file
+from .installation import issue_options
 from .issuing import IssueResult, Progress, issue_certificates, prefix_of
 from .sheet import sheet_changes, write_sheet
 from .store import CertificateStore, Entry, Verification, open_store
@@ -62,9 +63,10 @@ def issue_workbook(path: Path, out_dir: Path, *, pdf: bool = False, reissue: str
                    issuer: str | None = None, today: date | None = None,
                    progress: Progress | None = None, backup: bool = True) -> WorkbookIssue:
     reg = read_register(path, today)
+    options = issue_options()  # seal and credential key: refused before the register opens
     with open_store(register) as store:
         result = issue_certificates(reg, out_dir, issuer or current_user(), store, pdf=pdf,
-                                    reissue=reissue, today=today, progress=progress)
+                                    reissue=reissue, today=today, progress=progress, **options)
         outcome = WorkbookIssue(result)
         try:
             outcome.workbook, outcome.backup = sync_workbook(path, store, workbook_out, today,

@@ -22,6 +22,7 @@ from typing import Any
 
 from .. import schema
 from ..certificates import IssueResult, issue_certificates, open_store, prefix_of, sheet_changes
+from ..certificates.installation import issue_options
 from ..model import RawSheet
 from ..reading import find_sheet as find_raw
 from . import book as xbook
@@ -48,9 +49,10 @@ def utfarda_intyg(book: Any, issuer: str, user_id: str, out_dir: Path | None = N
     register = loaded.register
     prefix = prefix_of(register)
     folder = Path(out_dir) if out_dir is not None else files.cert_dir()
+    options = issue_options()  # the PDF seal and the credential key (environment)
     with open_store() as store:  # the configured register: PostgreSQL or SQLite (the package's rule)
         result = issue_certificates(register, folder, issuer, store, pdf=files.pdf_wanted(),
-                                    today=today)
+                                    today=today, **options)
         for cert in result.issued:
             files.record_owner(folder, cert.number, user_id)
         changes = sheet_changes(register.certificates, store.entries(prefix),
