@@ -163,3 +163,18 @@ def test_a_retired_key_stays_published_so_old_credentials_verify(tmp_path, key):
     public.write_bytes(key.key.as_pem(private=False))
     rotated = vc.SigningKey(new.key, [vc._load_pem(public, private=False)])
     assert vc.verify(old_token, rotated.jwks(service))["id"] == "urn:uuid:1"
+
+
+def test_the_front_ends_read_seal_and_key_from_the_environment(tmp_path, key):
+    from addin.certificates.installation import issue_options
+
+    assert issue_options({}) == {"seal": issue_options({})["seal"], "credential_key": None}
+    assert not issue_options({})["seal"].configured
+    pem = tmp_path / "nyckel.pem"
+    pem.write_bytes(key.private_pem())
+    options = issue_options({"AMANST_CREDENTIAL_KEY": str(pem),
+                             "AMANST_SEAL_PKCS12": "/etc/amanst/sigill.p12"})
+    assert options["credential_key"].jwks(vc.Service(ADDRESS)) == key.jwks(vc.Service(ADDRESS))
+    assert options["seal"].configured
+    with pytest.raises(vc.CredentialError):
+        issue_options({"AMANST_CREDENTIAL_KEY": str(tmp_path / "saknas.pem")})
