@@ -20,9 +20,10 @@ sys.path.insert(0, str(ROOT))
 from PIL import Image  # noqa: E402
 
 from addin.certificates import issuing  # noqa: E402
-from addin.certificates.context import plan  # noqa: E402
+from addin.core.certificate_plan import plan  # noqa: E402
 from addin.certificates.store import SqliteStore  # noqa: E402
-from addin.operations import WORKBOOKS_DIR, read_register  # noqa: E402
+from addin.operations import read_register  # noqa: E402
+from addin.resources import workbooks_dir  # noqa: E402
 
 DAY = date(2026, 11, 27)
 DPI = 60
@@ -42,7 +43,7 @@ def _pages(pdf: Path, work: Path) -> list[Path]:
 
 
 def main() -> int:
-    register = read_register(WORKBOOKS_DIR / "exempel.xlsx", DAY)
+    register = read_register(workbooks_dir() / "exempel.xlsx", DAY)
     candidates = plan(register, DAY).candidates
     keep = {next(c.plats_id for c in candidates if c.language == lang) for lang in ("sv", "en")}
     register.placements = [p for p in register.placements if p.plats_id in keep]

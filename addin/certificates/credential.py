@@ -17,8 +17,7 @@ payload is the credential plus the claims ``iss``, ``jti``, ``nbf`` and ``sub``;
 the key by ``kid``, a URL into the issuer's JWKS (``GET /intyg/nycklar.json``), so anyone can verify
 it with the published keys alone. ES256 (P-256) is used: widely supported, small signatures.
 
-The private key comes from a PEM file (``AMANST_CREDENTIAL_KEY``, read by ``config_from_env``
-until the settings module does); the JWKS may also list retired public keys so that credentials
+The private key comes from a PEM file (the setting ``credential_key``, ``AMANST_CREDENTIAL_KEY``); the JWKS may also list retired public keys so that credentials
 signed before a key change still verify. Nothing personal but the holder's name is in the
 credential (no personnummer, no date of birth), as on the printed certificate.
 """
@@ -26,7 +25,6 @@ credential (no personnummer, no date of birth), as on the printed certificate.
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -35,10 +33,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..errors import AmanstError
+from ..core.errors import AmanstError
 
 ENV_KEY = "AMANST_CREDENTIAL_KEY"
-ENV_OLD_KEYS = "AMANST_CREDENTIAL_OLD_KEYS"  # public PEM files of retired keys, ``:``-separated
 ALGORITHM = "ES256"
 CONTEXT = ["https://www.w3.org/ns/credentials/v2",
            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
@@ -104,13 +101,6 @@ class CredentialConfig:
     @property
     def configured(self) -> bool:
         return self.key_file is not None
-
-
-def config_from_env(env: Mapping[str, str] | None = None) -> CredentialConfig:
-    env = os.environ if env is None else env
-    key = env.get(ENV_KEY, "").strip()
-    old = tuple(Path(p) for p in env.get(ENV_OLD_KEYS, "").split(os.pathsep) if p.strip())
-    return CredentialConfig(Path(key) if key else None, old)
 
 
 class SigningKey:

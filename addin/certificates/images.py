@@ -20,7 +20,7 @@ from typing import Any
 
 from docx.oxml.ns import qn
 
-from ..errors import AmanstError
+from ..core.errors import AmanstError
 
 SLOT_LOGO = "amanst:logotyp"
 SLOT_QR = "amanst:qr"

@@ -1,22 +1,34 @@
-"""The installation's certificate settings from the environment, for the front ends to pass on.
+"""The installation's certificate settings turned into what ``issue_certificates`` takes.
 
-``issue_certificates`` takes the seal and the credential key as parameters; until the settings
-module owns them, the command line and the Excel add-in read them here, in one place:
-``AMANST_SEAL_PKCS12``, ``AMANST_SEAL_PASSWORD``, ``AMANST_SEAL_TSA_URL`` (the PDF seal) and
-``AMANST_CREDENTIAL_KEY`` (the Open Badges signing key). A key that is set but unusable stops
-issuing with a Swedish message instead of issuing certificates without their credential.
+The entry points load ``Settings`` (``addin.settings``) and pass them here: the PDF seal
+(``seal_pkcs12``, ``seal_password``, ``seal_tsa_url``) and the Open Badges signing key
+(``credential_key``, ``credential_old_keys``). A key that is set but unusable stops issuing with a
+Swedish message instead of issuing certificates without their credential.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+from pathlib import Path
 from typing import Any
 
 from . import credential, seal
 
 
-def issue_options(env: Mapping[str, str] | None = None) -> dict[str, Any]:
-    key_config = credential.config_from_env(env)
-    return {"seal": seal.config_from_env(env),
+def seal_config(settings: Any) -> seal.SealConfig:
+    return seal.SealConfig(settings.seal_pkcs12, settings.seal_password,
+                           settings.seal_tsa_url.strip())
+
+
+def credential_config(settings: Any) -> credential.CredentialConfig:
+    old = tuple(Path(p).expanduser() for p in settings.credential_old_keys.split(os.pathsep)
+                if p.strip())
+    return credential.CredentialConfig(settings.credential_key, old)
+
+
+def issue_options(settings: Any) -> dict[str, Any]:
+    """``seal`` and ``credential_key`` for ``issue_certificates``, from the settings."""
+    key_config = credential_config(settings)
+    return {"seal": seal_config(settings),
             "credential_key": (credential.SigningKey.load(key_config)
                                if key_config.configured else None)}

@@ -19,7 +19,6 @@ hung, missing, or the run was killed), for certificates whose Word file is in ``
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -27,22 +26,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from .. import schema
-from ..errors import AmanstError
-from ..model import Register
+from .. import resources
+from ..core import schema
+from ..core.errors import AmanstError
+from ..core.model import Register
 from . import pdf as pdf_mod
-from .context import LANG_EN, Candidate, Ineligible, plan
+from ..core.certificate_plan import LANG_EN, Candidate, Ineligible, plan
 from . import credential as vc
+from .english import packaged
 from .files import publish, sha256_file, target_in, write_new
 from .images import load_logo
 from .qr import BLANK_PNG, qr_png, require_address, verification_url
 from .render import CompiledTemplate
 from .seal import SealConfig, SealError, Sealer
-from .store import CertificateStore, ClaimRequest, new_code, open_store
+from .store import CertificateStore, ClaimRequest, new_code
 
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
-TEMPLATES_DIR = REPO_ROOT / "templates"
-ENV_TEMPLATES = "AMANST_TEMPLATES"  # a folder with the installation's own (edited) templates
 TEMPLATE_FILES = {"sv": "kompetensintyg.docx", LANG_EN: "kompetensintyg-en.docx"}
 FINALIZE_EVERY = 100  # certificates per register transaction while writing files
 
@@ -100,16 +98,12 @@ def prefix_of(register: Register) -> str:
     return prefix
 
 
-def templates_folder(templates_dir: Path | None = None) -> Path:
-    env = os.environ.get(ENV_TEMPLATES, "").strip()
-    return Path(templates_dir) if templates_dir else Path(env) if env else TEMPLATES_DIR
-
-
-def load_templates(languages: set[str], templates_dir: Path | None = None, logo: str = ""
+def load_templates(languages: set[str], folder: Path | None = None, logo: str = ""
                    ) -> dict[str, CompiledTemplate]:
-    """The compiled templates; ``logo`` names a file in the templates folder (Inställningar's
-    Logotyp) that replaces the template's own logo."""
-    folder = templates_folder(templates_dir)
+    """The compiled templates: from ``folder`` (the setting ``templates_dir``) or the bundled ones.
+    ``logo`` names a file in that folder (Inställningar's Logotyp) that replaces the template's
+    own logo."""
+    folder = Path(folder) if folder else resources.templates_dir()
     logo_png = load_logo(logo, folder) if logo.strip() else None
     templates = {}
     for lang in sorted(languages):
@@ -122,14 +116,19 @@ def load_templates(languages: set[str], templates_dir: Path | None = None, logo:
 
 
 def issue_certificates(register: Register, out_dir: Path, issuer: str,
-                       store: CertificateStore | None = None, *, pdf: bool = False,
+                       store: CertificateStore, *, pdf: bool = False,
                        reissue: str | None = None, today: date | None = None,
                        now: datetime | None = None, templates_dir: Path | None = None,
-                       progress: Progress | None = None, pdf_workers: int = 2,
-                       verification_address: str | None = None, production: bool = False,
-                       seal: SealConfig | None = None,
+                       soffice: str = "", progress: Progress | None = None,
+                       pdf_workers: int = 2, verification_address: str | None = None,
+                       production: bool = False, seal: SealConfig | None = None,
                        credential_key: vc.SigningKey | None = None) -> IssueResult:
     """Issue a certificate for every eligible placement of ``register`` into ``out_dir``.
+
+    ``store`` is the open register. With ``reissue`` (a PlatsID) only that placement is issued,
+    with a new number, and its valid certificate becomes Ersatt. ``templates_dir`` and
+    ``soffice`` are the installation's settings. ``progress`` is called with the number of files
+    just finished.
 
     ``verification_address`` (default: the workbook's Verifieringsadress) is where each
     certificate's QR code leads; with ``production`` an empty or example address is refused
@@ -137,28 +136,17 @@ def issue_certificates(register: Register, out_dir: Path, issuer: str,
     published; a seal that cannot be loaded stops the run before any number is claimed. With a
     ``credential_key`` each certificate also gets ``NUMMER.json`` (its Open Badges 3.0
     credential) and ``NUMMER.jwt`` (the same, signed), both registered with their SHA-256.
-
-    ``store`` defaults to ``open_store()`` (``AMANST_REGISTER_URL``, ``AMANST_REGISTER`` or
-    ``~/.amanst``). With
-    ``reissue`` (a PlatsID) only that placement is issued, with a new number, and its valid
-    certificate becomes Ersatt. ``progress`` is called with the number of files just finished.
     """
-    own_store = store is None
-    store = store or open_store()
-    try:
-        return _issue(register, Path(out_dir), issuer, store, pdf, reissue, today, now,
-                      templates_dir, progress, pdf_workers, verification_address, production,
-                      seal, credential_key)
-    finally:
-        if own_store:
-            store.close()  # type: ignore[union-attr]
+    return _issue(register, Path(out_dir), issuer, store, pdf, reissue, today, now,
+                  templates_dir, soffice, progress, pdf_workers, verification_address,
+                  production, seal, credential_key)
 
 
 def _issue(register: Register, out_dir: Path, issuer: str, store: CertificateStore, want_pdf: bool,
            reissue: str | None, today: date | None, now: datetime | None,
-           templates_dir: Path | None, progress: Progress | None, pdf_workers: int,
-           verification_address: str | None = None, production: bool = False,
-           seal: SealConfig | None = None,
+           templates_dir: Path | None, soffice: str, progress: Progress | None,
+           pdf_workers: int, verification_address: str | None = None,
+           production: bool = False, seal: SealConfig | None = None,
            credential_key: vc.SigningKey | None = None) -> IssueResult:
     now = now or datetime.now()
     today = today or now.date()
@@ -174,12 +162,13 @@ def _issue(register: Register, out_dir: Path, issuer: str, store: CertificateSto
     issuer = issuer.strip() or "okänd"
     live = store.live_numbers(prefix, now)
     only = [reissue.strip()] if reissue else None
-    p = plan(register, today, certified=live, only=only, reissue=bool(reissue))
+    p = plan(register, today, certified=live, only=only, reissue=bool(reissue),
+             english_fallback=packaged())
     result = IssueResult(already=list(p.already), ineligible=list(p.ineligible),
                          pdf_requested=want_pdf, out_dir=out_dir)
     if not p.candidates:
         if want_pdf:
-            _make_pdfs(result, store, out_dir, progress, pdf_workers, sealer)
+            _make_pdfs(result, store, out_dir, progress, pdf_workers, soffice, sealer)
         return result
     templates = load_templates({c.language for c in p.candidates}, templates_dir,
                                register.settings.get(schema.S_LOGOTYP))
@@ -234,7 +223,7 @@ def _issue(register: Register, out_dir: Path, issuer: str, store: CertificateSto
         if unused:
             store.abandon(unused, datetime.now())
     if want_pdf:
-        _make_pdfs(result, store, out_dir, progress, pdf_workers, sealer)
+        _make_pdfs(result, store, out_dir, progress, pdf_workers, soffice, sealer)
     return result
 
 
@@ -273,14 +262,15 @@ def _without_pdf(result: IssueResult, store: CertificateStore, out_dir: Path) ->
 
 
 def _make_pdfs(result: IssueResult, store: CertificateStore, out_dir: Path,
-               progress: Progress | None, workers: int, sealer: Sealer | None = None) -> None:
+               progress: Progress | None, workers: int, soffice: str,
+               sealer: Sealer | None = None) -> None:
     by_docx = {c.docx: c.number for c in result.issued}
     earlier = _without_pdf(result, store, out_dir)
     by_docx.update(earlier)
     if not by_docx:
         return
-    soffice = pdf_mod.find_soffice()
-    if soffice is None:
+    found = pdf_mod.find_soffice(soffice)
+    if found is None:
         result.pdf_skipped_reason = ("LibreOffice finns inte på den här datorn, så inga PDF-filer "
                                      "skapades. Word-filerna är utfärdade och registrerade.")
         return
@@ -288,7 +278,7 @@ def _make_pdfs(result: IssueResult, store: CertificateStore, out_dir: Path,
     work = Path(tempfile.mkdtemp(prefix=".pdf-", dir=out_dir))
     try:
         conversion = pdf_mod.convert(list(by_docx), work, workers=workers, progress=progress,
-                                     soffice=soffice)
+                                     soffice=found)
         files = []
         unsealed = []
         for docx_path, made in conversion.pdfs.items():

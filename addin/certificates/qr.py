@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import io
 import ipaddress
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import segno
 
-from ..errors import AmanstError
+from ..core.errors import AmanstError
+from ..core.verification import verification_url
+
+__all__ = ["check_address", "qr_png", "require_address", "verification_url"]
 
 # RFC 2606 / 6761 names that never reach a real service
 EXAMPLE_DOMAINS = ("example.org", "example.com", "example.net", "example", "test", "invalid",
@@ -73,14 +76,6 @@ def require_address(address: str, production: bool) -> str:
     if problem:
         raise VerificationAddressError(problem)
     return address.strip().rstrip("/")
-
-
-def verification_url(address: str, number: str, code: str) -> str:
-    """The link printed and encoded on a certificate ("" when no address is configured)."""
-    address = address.strip().rstrip("/")
-    if not address:
-        return ""
-    return f"{address}/{quote(number, safe='')}?kod={quote(code, safe='')}"
 
 
 def qr_png(text: str, scale: int = QR_SCALE) -> bytes:

@@ -50,8 +50,8 @@ from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from ..errors import AmanstError
-from .context import CONTEXT_KEYS
+from ..core.certificate_plan import CONTEXT_KEYS
+from ..core.errors import AmanstError
 from .images import SLOT_LOGO, SLOT_QR, find_slots, put_picture
 from .limits import RENDER_SECONDS, LimitedSandbox, RenderLimit, RenderTimedOut, deadline
 

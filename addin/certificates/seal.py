@@ -8,24 +8,21 @@ sealed the document and that it has not been changed since; a changed byte break
 
 Without a seal the PDFs are made as before and nothing on the page mentions a seal;
 ``seal_status`` says so, in Swedish, for ``amanst doctor``. The settings come in as a
-``SealConfig`` (``config_from_env`` reads the environment until the settings module does).
+``SealConfig`` (``installation.seal_config(settings)``).
 """
 
 from __future__ import annotations
 
 import io
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..errors import AmanstError
+from ..core.errors import AmanstError
 
 ENV_PKCS12 = "AMANST_SEAL_PKCS12"
 ENV_PASSWORD = "AMANST_SEAL_PASSWORD"
-ENV_TSA_URL = "AMANST_SEAL_TSA_URL"
 FIELD_NAME = "Sigill"
 TSA_TIMEOUT = 10  # seconds for the timestamp service to answer
 
@@ -43,13 +40,6 @@ class SealConfig:
     @property
     def configured(self) -> bool:
         return self.pkcs12 is not None
-
-
-def config_from_env(env: Mapping[str, str] | None = None) -> SealConfig:
-    env = os.environ if env is None else env
-    path = env.get(ENV_PKCS12, "").strip()
-    return SealConfig(Path(path) if path else None, env.get(ENV_PASSWORD, ""),
-                      env.get(ENV_TSA_URL, "").strip())
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from .. import presentation, reading, schema
-from ..model import Problem, RawSheet, Register
-from ..tally import Tally
+from ..core import presentation, reading, schema
+from ..core.model import Problem, RawSheet, Register
+from ..core.tally import Tally
 from ..xlsx.cells import looks_like_formula
 from ..xlsx.reader import raw_sheet
 

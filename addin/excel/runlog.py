@@ -23,18 +23,15 @@ from typing import Any
 KEEP = 10
 
 
-def state_dir() -> Path:
-    return Path(os.environ.get("AMANST_STATE_DIR") or Path.home() / ".local" / "state" / "amanst")
-
-
-def _path(user_id: str) -> Path:
+def _path(state_dir: Path, user_id: str) -> Path:
     digest = hashlib.sha256(user_id.encode("utf-8")).hexdigest()[:32]
-    return state_dir() / "runlog" / f"{digest}.json"
+    return state_dir / "runlog" / f"{digest}.json"
 
 
-def entries(user_id: str) -> list[dict[str, Any]]:
+def entries(state_dir: Path, user_id: str) -> list[dict[str, Any]]:
+    """The user's last runs, newest first (``state_dir`` is the setting ``state_dir``)."""
     try:
-        data = json.loads(_path(user_id).read_text(encoding="utf-8"))
+        data = json.loads(_path(state_dir, user_id).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
     return data if isinstance(data, list) else []
@@ -55,16 +52,16 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def add(user_id: str, button: str, summary: str, ok: bool = True,
+def add(state_dir: Path, user_id: str, button: str, summary: str, ok: bool = True,
         links: list[dict[str, str]] | None = None, when: datetime | None = None) -> None:
     """Put a run first in the user's log (best effort: a full disk must not fail the button)."""
     entry = {"tid": (when or datetime.now()).strftime("%Y-%m-%d %H:%M"), "knapp": button,
              "sammanfattning": summary, "ok": ok, "lankar": links or []}
-    path = _path(user_id)
+    path = _path(state_dir, user_id)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with _locked(path):
-            data = [entry] + entries(user_id)[: KEEP - 1]
+            data = [entry] + entries(state_dir, user_id)[: KEEP - 1]
             fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(data, fh, ensure_ascii=False)

@@ -15,7 +15,9 @@ from certhelpers import TODAY
 
 from addin.certificates import credential as vc
 from addin.certificates import issuing
-from addin.certificates.context import plan
+from addin.certificates.installation import credential_config, issue_options
+from addin.settings import load
+from addin.core.certificate_plan import plan
 from addin.certificates.store import SqliteStore
 
 SCHEMAS = Path(__file__).parent / "openbadges"
@@ -142,7 +144,7 @@ def test_the_credential_says_what_the_certificate_says(issued):
 def test_the_key_comes_from_a_pem_file_named_in_the_settings(tmp_path, key):
     pem = tmp_path / "nyckel.pem"
     pem.write_bytes(key.private_pem())
-    config = vc.config_from_env({"AMANST_CREDENTIAL_KEY": str(pem)})
+    config = credential_config(load(environ={"AMANST_CREDENTIAL_KEY": str(pem)}))
     loaded = vc.SigningKey.load(config)
     service = vc.Service(ADDRESS)
     assert loaded.jwks(service) == key.jwks(service)
@@ -165,16 +167,14 @@ def test_a_retired_key_stays_published_so_old_credentials_verify(tmp_path, key):
     assert vc.verify(old_token, rotated.jwks(service))["id"] == "urn:uuid:1"
 
 
-def test_the_front_ends_read_seal_and_key_from_the_environment(tmp_path, key):
-    from addin.certificates.installation import issue_options
-
-    assert issue_options({}) == {"seal": issue_options({})["seal"], "credential_key": None}
-    assert not issue_options({})["seal"].configured
+def test_the_front_ends_take_seal_and_key_from_the_settings(tmp_path, key):
+    empty = issue_options(load(environ={}))
+    assert empty["credential_key"] is None and not empty["seal"].configured
     pem = tmp_path / "nyckel.pem"
     pem.write_bytes(key.private_pem())
-    options = issue_options({"AMANST_CREDENTIAL_KEY": str(pem),
-                             "AMANST_SEAL_PKCS12": "/etc/amanst/sigill.p12"})
+    options = issue_options(load(environ={"AMANST_CREDENTIAL_KEY": str(pem),
+                                          "AMANST_SEAL_PKCS12": "/etc/amanst/sigill.p12"}))
     assert options["credential_key"].jwks(vc.Service(ADDRESS)) == key.jwks(vc.Service(ADDRESS))
     assert options["seal"].configured
     with pytest.raises(vc.CredentialError):
-        issue_options({"AMANST_CREDENTIAL_KEY": str(tmp_path / "saknas.pem")})
+        issue_options(load(environ={"AMANST_CREDENTIAL_KEY": str(tmp_path / "saknas.pem")}))

@@ -17,9 +17,10 @@ from collections import Counter
 import pytest
 from certhelpers import TODAY, docx_text
 
-from addin import schema
+from addin.core import schema
 from addin.certificates import issuing, pdf
-from addin.certificates.context import plan
+from addin.certificates.english import packaged
+from addin.core.certificate_plan import plan
 from addin.certificates.store import SqliteStore
 
 PAGE_HEIGHT = 842.0  # A4 in points
@@ -72,7 +73,8 @@ def test_an_old_workbook_without_english_columns_uses_the_shipped_english(exampl
     reg = example_register
     for k in reg.catalog.kompetenser:
         object.__setattr__(k, "kompetens_en", "")
-    cand = next(c for c in plan(reg, TODAY).candidates if c.language == "en")
+    cand = next(c for c in plan(reg, TODAY, english_fallback=packaged()).candidates
+                if c.language == "en")
     ctx = cand.context("N", "C", TODAY)
     names = {k["namn"] for g in ctx["grupper"] for k in g["kompetenser"]}
     assert names and not names & swedish_catalog_texts(reg)

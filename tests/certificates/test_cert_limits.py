@@ -14,14 +14,15 @@ import pytest
 from certhelpers import TODAY
 
 from addin.certificates import limits
-from addin.certificates.context import plan
-from addin.certificates.issuing import TEMPLATE_FILES, TEMPLATES_DIR
+from addin.core.certificate_plan import plan
+from addin.certificates.issuing import TEMPLATE_FILES
 from addin.certificates.render import CompiledTemplate, TemplateRefused
+from addin.resources import templates_dir
 
 
 def _template_with(tmp_path, tag: str):
     target = tmp_path / TEMPLATE_FILES["sv"]
-    with zipfile.ZipFile(TEMPLATES_DIR / TEMPLATE_FILES["sv"]) as zin, \
+    with zipfile.ZipFile(templates_dir() / TEMPLATE_FILES["sv"]) as zin, \
             zipfile.ZipFile(target, "w") as zout:
         for info in zin.infolist():
             data = zin.read(info.filename)
@@ -105,7 +106,7 @@ def test_endless_render_stops_at_the_time_limit(example_register, tmp_path, tag,
 
 def test_ordinary_templates_are_untouched_by_the_limits(example_register):
     cand = plan(example_register, TODAY).candidates[0]
-    data = CompiledTemplate(TEMPLATES_DIR / TEMPLATE_FILES[cand.language]).render(
+    data = CompiledTemplate(templates_dir() / TEMPLATE_FILES[cand.language]).render(
         cand.context("N", "C", TODAY))
     assert len(data) > 10_000
 

@@ -10,9 +10,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from certhelpers import TODAY
 
-from addin import schema
+from addin.core import schema
 from addin.certificates import issuing
-from addin.certificates.context import plan
+from addin.core.certificate_plan import plan
 from addin.certificates.qr import (VerificationAddressError, check_address, require_address,
                                    verification_url)
 from addin.certificates.store import SqliteStore

@@ -20,8 +20,10 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from addin.certificates import issuing
-from addin.certificates.context import plan
-from addin.certificates.seal import SealConfig, SealError, check_seal, config_from_env, seal_status
+from addin.core.certificate_plan import plan
+from addin.certificates.installation import seal_config
+from addin.certificates.seal import SealConfig, SealError, check_seal, seal_status
+from addin.settings import load
 from addin.certificates.store import SqliteStore
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
@@ -156,7 +158,7 @@ def test_without_a_seal_the_pdf_says_nothing_of_one(example_register, tmp_path):
         text = subprocess.run(["pdftotext", str(cert.pdf), "-"], capture_output=True,
                               text=True).stdout.lower()
         assert "sigill" not in text and "seal" not in text and "försegl" not in text
-    status = seal_status(config_from_env({}))
+    status = seal_status(seal_config(load(environ={})))
     assert not status.configured and not status.ok
     assert "förseglas inte" in status.message and "AMANST_SEAL_PKCS12" in status.message
 
@@ -181,9 +183,10 @@ def test_a_broken_seal_stops_before_any_number(example_register, tmp_path):
         assert store.entries() == []
 
 
-def test_config_from_env():
-    config = config_from_env({"AMANST_SEAL_PKCS12": "/etc/amanst/sigill.p12",
-                              "AMANST_SEAL_PASSWORD": "hemligt",
-                              "AMANST_SEAL_TSA_URL": "https://tsa.example.se"})
+def test_the_seal_comes_from_the_settings():
+    config = seal_config(load(environ={"AMANST_SEAL_PKCS12": "/etc/amanst/sigill.p12",
+                                       "AMANST_SEAL_PASSWORD": "hemligt",
+                                       "AMANST_SEAL_TSA_URL": "https://tsa.example.se"}))
     assert config.configured and str(config.pkcs12) == "/etc/amanst/sigill.p12"
+    assert config.password == "hemligt" and config.tsa_url == "https://tsa.example.se"
     assert "hemligt" not in repr(config)

@@ -14,15 +14,15 @@ neutral "Arbetsmarknadsanställning", since the participant shows the certificat
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .. import checks, schema
-from ..model import Assessment, Participant, Placement, Register
-from .english import EnglishTexts, english_texts
-from .qr import verification_url
+from . import checks, schema
+from .certificate_english import EnglishTexts, english_texts
+from .model import Assessment, Participant, Placement, Register
+from .verification import verification_url
 
 CONTEXT_KEYS = frozenset({"intyg", "utfardare", "deltagare", "anstallning", "grupper", "nivaer"})
 
@@ -209,12 +209,14 @@ def _where(errors: dict[str, set[int]], sheet: str, rows: list[int]) -> list[str
 
 def plan(register: Register, today: date | None = None,
          certified: dict[str, str] | None = None, only: Collection[str] | None = None,
-         reissue: bool = False) -> Plan:
+         reissue: bool = False,
+         english_fallback: Mapping[tuple[str, str], str] | None = None) -> Plan:
     """Split the completed placements into candidates and ineligible ones.
 
     ``certified`` maps PlatsID → the number of its valid certificate (from the register database
     and the workbook's Intygsregister sheet). ``only`` limits the plan to these PlatsIDs (a
     reissue); with ``reissue`` a valid certificate does not stop a placement.
+    ``english_fallback`` is the English of the shipped catalog (see ``certificate_english``).
     """
     today = today or date.today()
     certified = dict(certified or {})
@@ -281,7 +283,7 @@ def plan(register: Register, today: date | None = None,
         english = None
         if lang == LANG_EN:
             shown = sorted(n for n in levels if n >= max(settings.lagsta_niva, 1))
-            english = english_texts(catalog, settings, p,
+            english = english_texts(catalog, settings, p, english_fallback or {},
                                     [(c.modul, c.kompetens) for c in chosen], shown)
             if english.missing:
                 refuse(f"Platsen {p.plats_id} ska få ett engelskt intyg, men det saknas engelsk "
