@@ -371,7 +371,8 @@ def read_settings(b: _Book) -> Settings:
         settings.rows[key] = row
         if key in schema.CERTIFICATE_SETTINGS and value and value[0] in FORMULA_TRIGGERS:
             r.problem("Värde", value, formula_text_message(key, value), unreadable=False)
-        _typed_setting(r, key, settings)
+        if value:  # an error value was reported as the text was read
+            _typed_setting(r, key, settings)
     return settings
 
 
