@@ -56,6 +56,7 @@ class IssuedCertificate:
     replaces: str = ""
     pdf: Path | None = None
     pdf_sha256: str = ""
+    code: str = ""  # the verification code printed on the certificate
 
 
 @dataclass
@@ -169,7 +170,7 @@ def _issue(register: Register, out_dir: Path, issuer: str, store: CertificateSto
             pending.append((claim.number, template.fingerprint, {"docx": (name, sha)}))
             result.issued.append(IssuedCertificate(
                 claim.number, candidate.plats_id, candidate.deltagar_id, candidate.language, path,
-                sha, now, issuer, candidate.replaces))
+                sha, now, issuer, candidate.replaces, code=claim.code))
             if progress:
                 progress(1)
             if len(pending) >= FINALIZE_EVERY:

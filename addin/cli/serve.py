@@ -1,4 +1,5 @@
-"""``amanst serve``: xlwings Server with the add-in, for development on one's own machine.
+"""``amanst serve`` (``amanst starta-server``): xlwings Server with the add-in, for development on
+one's own machine.
 
 Sets what xlwings Server reads from the environment before it is imported (project directory,
 license, environment, names), unless already set, and runs uvicorn. Production runs the same app
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from .. import resources
 from .. import settings as settings_mod
@@ -26,7 +28,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     environment = settings_mod.apply_xlwings_environment(resources.SERVER_DIR)
     say(f"Startar tillägget på http://{args.host}:{args.port}/ (manifest: /manifest.xml, "
         f"aktivitetsfönster: /taskpane.html, miljö: {environment}). Avsluta med Ctrl+C.")
-    ssl = {}
+    ssl: dict[str, Any] = {}
     if args.ssl_certfile and args.ssl_keyfile:
         ssl = {"ssl_certfile": str(args.ssl_certfile), "ssl_keyfile": str(args.ssl_keyfile)}
     uvicorn.run("xlwings_server.main:main_app", host=args.host, port=args.port,
@@ -35,13 +37,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("serve", help="starta Excel-tilläggets server för utveckling",
+    p = sub.add_parser("serve", aliases=["starta-server"],
+                       help="starta Excel-tilläggets server för utveckling",
                        description="Startar xlwings Server med tillägget (knapparna i Excel) på "
                                    "den här datorn, utan inloggning. Produktion: se "
                                    "docs/excel-tillagg.md.")
-    p.add_argument("--host", metavar="ADRESS", default="127.0.0.1", help="adress att lyssna på (standard: 127.0.0.1)")
+    p.add_argument("--host", metavar="ADRESS", default="127.0.0.1",
+                   help="adress att lyssna på (standard: 127.0.0.1)")
     p.add_argument("--port", metavar="PORT", type=int, default=8000, help="port (standard: 8000)")
-    p.add_argument("--ssl-certfile", metavar="FIL", type=Path, help="certifikat för https (Excel kräver https "
-                   "utom mot localhost i vissa klienter)")
+    p.add_argument("--ssl-certfile", metavar="FIL", type=Path,
+                   help="certifikat för https (Excel kräver https utom mot localhost i vissa "
+                        "klienter)")
     p.add_argument("--ssl-keyfile", metavar="FIL", type=Path, help="nyckel till certifikatet")
     p.set_defaults(func=cmd_serve)

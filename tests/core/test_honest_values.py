@@ -12,8 +12,18 @@ from addin.core import checks, schema
 from addin.core.reading import load_register
 from addin.core.tally import tally
 from addin.core.values import excel_error, text
-from tests.builders import (TEST_PNR, TODAY, assessment, book, luhn_number, mervarde, participant,
-                            placement, register, valid_register)
+from tests.builders import (
+    TEST_PNR,
+    TODAY,
+    assessment,
+    book,
+    luhn_number,
+    mervarde,
+    participant,
+    placement,
+    register,
+    valid_register,
+)
 
 ERRORS = ["#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"]
 
@@ -160,7 +170,8 @@ def test_the_earliest_and_latest_plausible_dates_are_accepted():
     reg = valid_register(placements=[placement(Startdatum=date(2000, 1, 1), Slutdatum=None,
                                                Status="Pågående",
                                                Anställningsform="Arbetsträning",
-                                               **{"Planerat slutdatum": date(TODAY.year + 10, 12, 31),
+                                               **{"Planerat slutdatum":
+                                                  date(TODAY.year + 10, 12, 31),
                                                   "Utfall vid avslut": None})],
                          assessments=[], mervarden=[])
     assert ("Platser", 2, "Startdatum", "Fel") not in problems_of(reg)
