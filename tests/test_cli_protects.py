@@ -99,10 +99,8 @@ def test_writing_back_into_the_workbook_read_keeps_a_backup(capsys, tmp_path: Pa
 
 
 @pytest.mark.slow
-def test_the_demo_names_what_it_did_not_do_and_refuses_its_old_folder(capsys, tmp_path: Path):
-    out_dir = tmp_path / "ut"
-    code, out, _ = run(capsys, "exempel", "--out-dir", str(out_dir), "--today", "2026-11-27")
-    assert code == 0
+def test_the_demo_names_what_it_did_not_do_and_refuses_its_old_folder(capsys, demo_run):
+    out_dir, out = demo_run
     assert "Inget intyg för plats P0010 (bladet Platser, rad 11)" in out
     assert "Bedömningar rad 203" in out
     command = next(line.strip() for line in out.splitlines()
