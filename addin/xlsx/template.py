@@ -4,6 +4,10 @@ Each sheet of the contract becomes an Excel table whose header is row 1, so it g
 added. Dropdowns point at the catalog tables through defined names (``Lista_Forvaltning`` refers to
 ``tblForvaltningar[Förvaltning]``), so a list grows with its table and openpyxl, Excel and
 LibreOffice all keep the validation. Fixed lists of the contract (Status, Tillfälle …) are inline.
+
+Every sheet reads and prints the same in Excel and LibreOffice: one font (Calibri; Carlito in
+LibreOffice), Instruktioner one paragraph a row with its height computed from the wrapped text,
+and each sheet on A4 one page wide with its header row repeated (Platser landscape).
 """
 
 from __future__ import annotations
