@@ -58,7 +58,8 @@ def platser(target: Path) -> None:
         for column in ("C", "G", "I", "M", "P"):  # narrower picture: the marks are what matters
             ws.column_dimensions[column].hidden = True
         for cell in ws[1]:
-            cell.font = openpyxl.styles.Font(name=presentation.FONT_NAME, bold=True, color="FFFFFF")
+            cell.font = openpyxl.styles.Font(name=presentation.FONT_NAME, bold=True,
+                                             color="FFFFFF")
             cell.fill = openpyxl.styles.PatternFill("solid", fgColor="1F4E79")
         ws.print_area = "A1:O30"
         ws.page_setup.orientation = "landscape"

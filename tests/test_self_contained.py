@@ -1,5 +1,6 @@
-"""The product stands on its own (issue 13): nothing it ships or generates points to the workspace's
-``../shared`` folder (the specs the team wrote from), which a clone of this repository does not have.
+"""The product stands on its own (issue 13): nothing it ships or generates points to the
+workspace's ``../shared`` folder (the specs the team wrote from), which a clone of this repository
+does not have.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ["README.md", "docs", "addin", "templates", "workbooks", "setup.py", "pyproject.toml"]
 # A path into the shared folder, or the names of its documents.
-POINTER = re.compile(rb"\.\./shared|shared/(?:WORKBOOK|DOMAIN|seed|catalog)|WORKBOOK\.md|DOMAIN\.md")
+POINTER = re.compile(rb"\.\./shared|shared/(?:WORKBOOK|DOMAIN|seed|catalog)"
+                     rb"|WORKBOOK\.md|DOMAIN\.md")
 
 
 def _texts(path: Path) -> list[tuple[str, bytes]]:
