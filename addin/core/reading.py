@@ -193,19 +193,29 @@ class _Rows:
         s = value.strip()
         if not s:
             return s
-        if s[0] in _SPECIAL_FIRST:
-            if s[0] == "#":
-                code = excel_error(s)
-                if code:
-                    self._error(header, code)
-                    return ""
-            elif header in self.certificate_text:
-                self.problem(header, s, formula_text_message(header, s), unreadable=False)
+        if s.isascii():
+            if s[0] not in _SPECIAL_FIRST:
+                return s
+        else:  # most text repeats (lists, names of competences): it is composed once
+            composed = self.composed.get(s)
+            if composed is not None:
+                return composed
+        return self._unusual_text(header, s)
+
+    def _unusual_text(self, header: str, s: str) -> str:
+        """Text that may be an error value or start like a formula, or is not yet composed."""
+        if s[0] == "#":
+            code = excel_error(s)
+            if code:
+                self._error(header, code)
+                return ""
+        elif s[0] in FORMULA_TRIGGERS and header in self.certificate_text:
+            self.problem(header, s, formula_text_message(header, s), unreadable=False)
         if s.isascii():
             return s
-        composed = self.composed.get(s)
-        if composed is None:  # most text repeats (lists, names of competences): compose it once
-            composed = self.composed[s] = unicodedata.normalize("NFC", s)
+        composed = unicodedata.normalize("NFC", s)
+        if s[0] not in _SPECIAL_FIRST:  # such text is looked at again each time it comes
+            self.composed[s] = composed
         return composed
 
     def identity(self, header: str) -> str:
@@ -233,13 +243,14 @@ class _Rows:
         if value.__class__ is not date:
             value = self._typed(header, to_date,
                                 f"'{header}' är inget datum. Skriv datumet som ÅÅÅÅ-MM-DD.")
-        if value is not None and self.plausible is not None:
-            first, last = self.plausible
-            if not first <= value <= last:
-                self.problem(header, format_date(value),
-                             implausible_date_message(header, value, last))
+            if value is None:
                 return None
-        return value
+        plausible = self.plausible
+        if plausible is None or plausible[0] <= value <= plausible[1]:
+            return value
+        self.problem(header, format_date(value),
+                     implausible_date_message(header, value, plausible[1]))
+        return None
 
     def int(self, header: str) -> int | None:
         value = self.values[self.index[header]]
