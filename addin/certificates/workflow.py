@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import AmanstError
+from ..core.model import Register
 from ..operations import read_register
 from ..xlsx import writer
+from .backend import open_store
 from .files import sha256_file
 from .issuing import IssueResult, Progress, issue_certificates, prefix_of
 from .sheet import sheet_changes, write_sheet
-from .backend import open_store
 from .store import CertificateStore, Entry, Verification
 
 
@@ -38,6 +39,7 @@ class WorkbookIssue:
     workbook: Path | None = None  # where the Intygsregister sheet was written
     backup: Path | None = None
     workbook_error: str = ""  # Swedish, when the sheet could not be written
+    pdf_from_original: bool = False  # a reissue made a PDF because the replaced one had one
 
 
 def sync_workbook(path: Path, store: CertificateStore, out: Path | None = None,
@@ -71,11 +73,12 @@ def issue_workbook(path: Path, out_dir: Path, *, register: str | Path, pdf: bool
     arguments from the settings (the seal, the credential key: ``installation.issue_options``)."""
     reg = read_register(path, today)
     with open_store(register) as store:
-        result = issue_certificates(reg, out_dir, issuer or current_user(), store, pdf=pdf,
-                                    reissue=reissue, today=today, progress=progress,
-                                    templates_dir=templates_dir, soffice=soffice,
-                                    **(options or {}))
-        outcome = WorkbookIssue(result)
+        from_original = bool(reissue) and not pdf and _had_pdf(store, reg, reissue or "")
+        result = issue_certificates(reg, out_dir, issuer or current_user(), store,
+                                    pdf=pdf or from_original, reissue=reissue, today=today,
+                                    progress=progress, templates_dir=templates_dir,
+                                    soffice=soffice, **(options or {}))
+        outcome = WorkbookIssue(result, pdf_from_original=from_original)
         try:
             outcome.workbook, outcome.backup = sync_workbook(path, store, workbook_out, today,
                                                                  backup)
@@ -84,6 +87,13 @@ def issue_workbook(path: Path, out_dir: Path, *, register: str | Path, pdf: bool
                                       f"Intygsregister kunde inte skrivas: {exc} Kör kommandot "
                                       "igen när filen är stängd; inget utfärdas två gånger.")
     return outcome
+
+
+def _had_pdf(store: CertificateStore, register: Register, plats_id: str) -> bool:
+    """Whether the valid certificate a reissue replaces was issued with a PDF."""
+    number = store.live_numbers(prefix_of(register)).get(plats_id.strip())
+    entry = store.get(number) if number else None
+    return entry is not None and "pdf" in entry.files
 
 
 def verify(number: str, code: str, register: str | Path, file: Path | None = None
