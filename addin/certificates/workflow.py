@@ -16,10 +16,11 @@ from pathlib import Path
 from ..core.errors import AmanstError
 from ..operations import read_register
 from ..xlsx import writer
+from ..xlsx.safety import check_writable
+from .backend import open_store
 from .files import sha256_file
 from .issuing import IssueResult, Progress, issue_certificates, prefix_of
 from .sheet import sheet_changes, write_sheet
-from .backend import open_store
 from .store import CertificateStore, Entry, Verification
 
 
@@ -65,6 +66,10 @@ def issue_workbook(path: Path, out_dir: Path, *, register: str | Path, pdf: bool
                    progress: Progress | None = None, backup: bool = True,
                    templates_dir: Path | None = None, soffice: str = "") -> WorkbookIssue:
     reg = read_register(path, today)
+    prefix_of(reg)
+    # refusals before any number is taken: a workbook open in Excel (or read-only) would leave
+    # certificates the sheet doesn't show
+    check_writable(workbook_out or path)
     with open_store(register) as store:
         result = issue_certificates(reg, out_dir, issuer or current_user(), store, pdf=pdf,
                                     reissue=reissue, today=today, progress=progress,
@@ -75,8 +80,9 @@ def issue_workbook(path: Path, out_dir: Path, *, register: str | Path, pdf: bool
                                                                  backup)
         except AmanstError as exc:
             outcome.workbook_error = (f"Intygen är utfärdade och registrerade, men bladet "
-                                      f"Intygsregister kunde inte skrivas: {exc} Kör kommandot "
-                                      "igen när filen är stängd; inget utfärdas två gånger.")
+                                      f"Intygsregister kunde inte skrivas: {exc} Kör samma "
+                                      "kommando igen när det är åtgärdat: inget utfärdas två "
+                                      "gånger och bladet kommer ikapp.")
     return outcome
 
 
@@ -88,15 +94,17 @@ def verify(number: str, code: str, register: str | Path, file: Path | None = Non
             sha = sha256_file(file)
         except OSError as exc:
             raise AmanstError(f"Filen {file} kunde inte läsas: {exc.strerror}.") from None
-    with open_store(register) as store:
+    with open_store(register, create=False) as store:
         return store.verify(number, code, sha)
 
 
 def revoke(number: str, register: str | Path, reason: str = "",
-           workbook: Path | None = None, now: datetime | None = None
+           workbook: Path | None = None, now: datetime | None = None, who: str | None = None
            ) -> tuple[Entry, Path | None]:
-    with open_store(register) as store:
-        entry = store.revoke(number, reason, now or datetime.now())
+    if workbook is not None:
+        check_writable(workbook)  # refused before anything changes
+    with open_store(register, create=False) as store:
+        entry = store.revoke(number, reason, now or datetime.now(), who or current_user())
         written = None
         if workbook is not None:
             written, _ = sync_workbook(workbook, store)
