@@ -199,6 +199,7 @@ def convert(files: Sequence[Path], out_dir: Path, workers: int = 2,
             ) -> Conversion:
     """Convert ``files`` to PDFs in ``out_dir`` (named like the files, ``.pdf``)."""
     soffice = soffice or find_soffice()
+    leftovers.sweep_lo_profiles()  # profiles of runs that were killed
     result = Conversion()
     if not files:
         return result

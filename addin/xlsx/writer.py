@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import os
 import shutil
+import sys
 import tempfile
+import traceback
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -271,12 +274,29 @@ def _save_via_temp(wb: Workbook, target: Path) -> None:
         # mkstemp makes the file private; give it the mode the target has, or would get anew
         mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask()
         os.chmod(tmp, mode)
-        wb.save(tmp)
+        try:
+            wb.save(tmp)
+        except OSError as exc:
+            _release_quietly(exc)
+            raise
         with tmp.open("rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _release_quietly(exc: BaseException) -> None:
+    """openpyxl leaves its zip archive open when a save fails (a full disk); when the failure's
+    frames are freed, the archive's own clean-up fails again and Python prints that traceback on
+    stderr. Free them now, with that report silenced: the user gets one Swedish message."""
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _: None
+    try:
+        traceback.clear_frames(exc.__traceback__)
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 def _umask() -> int:

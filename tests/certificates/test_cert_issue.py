@@ -12,10 +12,16 @@ from certhelpers import EXAMPLE, TODAY, docx_text, status_counts
 from addin.certificates import issuing, workflow
 from addin.certificates.files import FileExists, write_new
 from addin.certificates.stopped import IssueStopped
-from addin.certificates.store import (CODE_ALPHABET, SequenceBehind, SqliteStore, code_matches,
-                                      hash_code, new_code)
-from addin.core import schema
+from addin.certificates.store import (
+    CODE_ALPHABET,
+    SequenceBehind,
+    SqliteStore,
+    code_matches,
+    hash_code,
+    new_code,
+)
 from addin.cli.main import main
+from addin.core import schema
 from addin.operations import read_register
 
 

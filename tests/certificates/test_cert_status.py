@@ -18,13 +18,20 @@ import subprocess
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from certhelpers import EXAMPLE, TODAY, docx_text
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (Bundle, RuleBasedStateMachine, consumes, invariant, rule,
-                                 run_state_machine_as_test)
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    consumes,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
 
 from addin.certificates import store as store_mod
 from addin.certificates import workflow
@@ -40,6 +47,7 @@ DYING_REISSUE = """
 import os, signal, sys
 from datetime import date
 from pathlib import Path
+from typing import ClassVar
 from addin.certificates import issuing, workflow
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
@@ -104,9 +112,8 @@ def test_the_history_is_append_only(register_db):
         (claim,), _ = store.claim("ASF", 2026, [ClaimRequest("P1", "D1", "sv")], "anna", "w", t0)
         for sql in ("UPDATE status_history SET to_status = 'Giltigt'",
                     "DELETE FROM status_history"):
-            with pytest.raises(Exception, match="append-only"):
-                with store._write() as db:
-                    db.execute(sql)
+            with pytest.raises(Exception, match="append-only"), store._write() as db:
+                db.execute(sql)
         assert len(store.history(claim.number)) == 1
 
 
@@ -156,7 +163,7 @@ class RegisterMachine(RuleBasedStateMachine):
     """
 
     location = ""
-    dead: set[str] = set()
+    dead: ClassVar[set[str]] = set()
 
     def __init__(self):
         super().__init__()
@@ -260,7 +267,7 @@ class RegisterMachine(RuleBasedStateMachine):
 
 @pytest.mark.slow
 def test_random_interleavings_never_revive_a_revoked_certificate(register_db, monkeypatch):
-    dead: set[str] = set()
+    dead: ClassVar[set[str]] = set()
     monkeypatch.setattr(store_mod, "owner_gone", lambda token: token in dead)
     RegisterMachine.location = register_db
     RegisterMachine.dead = dead
