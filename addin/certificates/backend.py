@@ -29,3 +29,12 @@ def open_store(location: str | Path, create: bool = True) -> CertificateStore:
 
         return PostgresStore(str(location).strip(), create=create)
     return SqliteStore(Path(location).expanduser(), create=create)
+
+
+def describe(location: str | Path) -> str:
+    """Which register, for a message: the file, or PostgreSQL user@host:port/db (no password)."""
+    if is_url(location):
+        from .pgstore import describe as pg_describe
+
+        return f"PostgreSQL {pg_describe(str(location).strip())}"
+    return str(Path(location).expanduser())

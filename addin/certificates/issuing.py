@@ -48,7 +48,7 @@ from ..core import schema
 from ..core.certificate_plan import LANG_EN, Candidate, Ineligible, plan
 from ..core.errors import AmanstError
 from ..core.model import Register
-from . import evidence
+from . import evidence, journal
 from . import pdf as pdf_mod
 from .files import (
     FileExists,
@@ -140,17 +140,18 @@ def issue_certificates(register: Register, out_dir: Path, issuer: str,
                        reissue: str | None = None, today: date | None = None,
                        now: datetime | None = None, templates_dir: Path | None = None,
                        soffice: str = "", progress: Progress | None = None,
-                       pdf_workers: int = 2) -> IssueResult:
+                       pdf_workers: int = 2, journal_dir: Path | None = None) -> IssueResult:
     """Issue a certificate for every eligible placement of ``register`` into ``out_dir``.
 
     ``store`` is the open register. With ``reissue`` (a PlatsID) only that placement is issued,
-    with a new number, and its valid certificate becomes Ersatt. ``templates_dir`` and
-    ``soffice`` are the installation's settings. ``progress`` is called with the number of files
-    just finished. Raises ``IssueStopped`` when the run stops after it began issuing.
+    with a new number, and its valid certificate becomes Ersatt. ``templates_dir``, ``soffice``
+    and ``journal_dir`` (the state folder, where the register's journal is) are the
+    installation's settings. ``progress`` is called with the number of files just finished.
+    Raises ``IssueStopped`` when the run stops after it began issuing.
     """
     now = now or datetime.now()
     job = _Job(register, Path(out_dir), issuer.strip() or "okänd", store, now,
-               today or now.date(), progress)
+               today or now.date(), progress, journal_dir)
     return job.run(pdf, reissue, templates_dir, soffice, pdf_workers)
 
 
@@ -211,9 +212,11 @@ class _Job:
     """One run of issuing: what it claimed, wrote and made valid, and how it stops if it must."""
 
     def __init__(self, register: Register, out_dir: Path, issuer: str, store: CertificateStore,
-                 now: datetime, today: date, progress: Progress | None):
+                 now: datetime, today: date, progress: Progress | None,
+                 journal_dir: Path | None = None):
         self.register, self.out_dir, self.issuer, self.store = register, out_dir, issuer, store
         self.now, self.today, self.progress = now, today, progress
+        self.journal_dir = journal_dir
         self.prefix = prefix_of(register)
         self.claims: list[Claim] = []
         self.written: list[str] = []  # numbers whose files were written, in order
@@ -227,8 +230,10 @@ class _Job:
         store, out_dir = self.store, self.out_dir
         if out_dir.is_dir():
             tidy_folder(out_dir, store)
+        register_id = store.register_id() if self.journal_dir is not None else ""
         seen = evidence.combined(evidence.seen_on_sheet(self.register),
-                                 evidence.seen_in_folder(out_dir))
+                                 evidence.seen_in_folder(out_dir),
+                                 journal.seen(self.journal_dir, register_id))
         store.check_beyond(seen)
         only = [reissue.strip()] if reissue else None
         p = plan(self.register, self.today, certified=store.live_numbers(self.prefix, self.now),
@@ -242,6 +247,7 @@ class _Job:
         claimed = store.claim(self.prefix, self.today.year,
                               [_request(c, self.today) for c in p.candidates], self.issuer,
                               self.register.source, self.now, seen)
+        journal.record(self.journal_dir, register_id, [c.number for c in claimed.claims], out_dir)
         remove_void_files(out_dir, claimed.voided)
         result.already += [t for t in claimed.taken if t[1]]
         self.claims = claimed.claims

@@ -15,12 +15,14 @@ password: errors name the host, port, database and user only.
 from __future__ import annotations
 
 import contextlib
+import secrets
 from typing import Any
 
 from .store import (
     ADDED_COLUMNS,
     BACKFILL_HISTORY,
     LOCK_TIMEOUT,
+    NEW_IDENTITY,
     SCHEMA,
     RegisterError,
     SqlStore,
@@ -92,6 +94,7 @@ class PostgresStore(SqlStore):
                 self.db.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))  # may verify
                 for statement in (*SCHEMA, *MIGRATIONS, BACKFILL_HISTORY, *APPEND_ONLY):
                     self.db.execute(statement)
+                self.db.execute(NEW_IDENTITY.replace("?", "%s"), (secrets.token_hex(8),))
 
     def _schema_ready(self) -> bool:
         last_column = ADDED_COLUMNS[-1][0]
@@ -100,7 +103,8 @@ class PostgresStore(SqlStore):
             "information_schema.columns WHERE table_schema = current_schema() AND "
             "table_name = 'certificates' AND column_name = %s) AND EXISTS (SELECT 1 FROM "
             "pg_trigger WHERE tgname = 'status_history_no_truncate' AND tgrelid = "
-            "to_regclass('status_history'))", (last_column,)).fetchone()
+            "to_regclass('status_history')) AND to_regclass('register_info') IS NOT NULL",
+            (last_column,)).fetchone()
         return bool(row and row[0])
 
     def _translate(self, exc: Exception) -> RegisterError:
@@ -139,6 +143,17 @@ class PostgresStore(SqlStore):
     def _write(self):
         with self._errors(), self.db.transaction():
             yield self.db
+
+    @contextlib.contextmanager
+    def _snapshot(self):
+        with self._errors(), self.db.transaction():
+            self.db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield self.db
+
+    def _lock_all(self, db: Any) -> None:
+        # claims write certificates under their prefix's advisory lock; this waits for them all
+        db.execute("LOCK TABLE sequences, certificates, files, status_history, register_info IN "
+                   "SHARE ROW EXCLUSIVE MODE")
 
     def _lock_prefix(self, db: Any, prefix: str) -> None:
         db.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"amanst:{prefix}",))

@@ -65,6 +65,7 @@ PENDING = cs.PENDING
 VOID = cs.VOID
 LIVE = cs.LIVE
 RELEASED = "släppt"  # the owner of a claim its run gave back: dead at once
+REGISTER_ID = "register_id"
 
 # No 0/O, 1/I/L, 5/S, 8/B: a code read aloud or typed from paper stays unambiguous.
 CODE_ALPHABET = "2345679ACDEFGHJKMNPQRTUVWXYZ"
@@ -255,6 +256,13 @@ class CertificateStore(Protocol):
     def revoke(self, number: str, reason: str, now: datetime, who: str = "") -> Entry: ...
     def verify(self, number: str, code: str, file_sha256: str | None = None) -> Verification: ...
     def check_beyond(self, numbers: Mapping[str, str]) -> None: ...
+    def dump(self) -> dict[str, list[tuple]]: ...
+    def merge(self, rows: Mapping[str, Sequence[tuple]], check: Any = None) -> None: ...
+    def advance(self, number: str) -> int: ...
+    def sequences(self) -> dict[tuple[str, int], int]: ...
+    def info(self) -> dict[str, str]: ...
+    def register_id(self) -> str: ...
+    def set_info(self, values: Mapping[str, str]) -> None: ...
 
 
 # Portable DDL, one statement each (PostgreSQL runs them one by one).
@@ -282,6 +290,7 @@ SCHEMA = (
     " number TEXT NOT NULL, n INTEGER NOT NULL, at TEXT NOT NULL, who TEXT NOT NULL,"
     " from_status TEXT NOT NULL, to_status TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '',"
     " PRIMARY KEY (number, n))",
+    "CREATE TABLE IF NOT EXISTS register_info (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
 # Columns added after the first release, (name, declaration): added to older registers on open.
 ADDED_COLUMNS = (
@@ -299,11 +308,26 @@ BACKFILL_HISTORY = (
     " SELECT number, 1, issued_at, issuer, '', status, 'status när historiken infördes'"
     " FROM certificates c WHERE NOT EXISTS"
     " (SELECT 1 FROM status_history h WHERE h.number = c.number)")
+# A register knows itself from birth, so that every copy of it is known as the same register.
+NEW_IDENTITY = ("INSERT INTO register_info (key, value) VALUES ('register_id', ?) "
+                "ON CONFLICT (key) DO NOTHING")
 # SQLite's guard that keeps the history append-only (PostgreSQL's is in pgstore).
 SQLITE_APPEND_ONLY = tuple(
     f"CREATE TRIGGER IF NOT EXISTS status_history_no_{what.lower()} BEFORE {what} ON "
     f"status_history BEGIN SELECT RAISE(ABORT, 'status_history is append-only'); END"
     for what in ("UPDATE", "DELETE"))
+
+# Every table's columns, its key (the leading columns) and its order: what a backup holds.
+TABLES: dict[str, tuple[tuple[str, ...], int]] = {
+    "sequences": (("prefix", "year", "last"), 2),
+    "certificates": (("number", "prefix", "year", "seq", "plats_id", "deltagar_id", "workbook",
+                      "issuer", "issued_at", "language", "template_fingerprint", "code_hash",
+                      "status", "replaces", "replaced_by", "status_changed_at", "status_reason",
+                      "claimed_by", *(name for name, _ in ADDED_COLUMNS[1:])), 1),
+    "files": (("number", "kind", "name", "sha256"), 2),
+    "status_history": (("number", "n", "at", "who", "from_status", "to_status", "reason"), 2),
+    "register_info": (("key", "value"), 1),
+}
 
 _COLUMNS = ("number, prefix, plats_id, deltagar_id, workbook, issuer, issued_at, "
             "template_fingerprint, status, replaces, replaced_by, status_changed_at, "
@@ -702,6 +726,106 @@ class SqlStore:
                          if hmac.compare_digest(sha, file_sha256.strip().lower())), None)
         return Verification(number, True, entry, kind, file_sha256 is not None)
 
+    # --- the whole register: backup, restore, the sequence ---------------------------------------
+
+    def _snapshot(self) -> contextlib.AbstractContextManager:
+        """A consistent read of every table (one transaction)."""
+        raise NotImplementedError
+
+    def _lock_all(self, db: Any) -> None:
+        """Keep every other writer out for the rest of the transaction (restore)."""
+
+    def dump(self) -> dict[str, list[tuple]]:
+        """Every row of every table, read at one moment, in key order."""
+        rows = {}
+        with self._snapshot() as db:
+            for table, (columns, keys) in TABLES.items():
+                rows[table] = [tuple(r) for r in self._run(
+                    db, f"SELECT {', '.join(columns)} FROM {table} ORDER BY "
+                        f"{', '.join(columns[:keys])}").fetchall()]
+        return rows
+
+    def merge(self, rows: Mapping[str, Sequence[tuple]],
+              check: Any = None) -> None:
+        """Bring ``rows`` (a ``dump``) into this register in one transaction.
+
+        ``check(current)`` sees this register's own rows first (inside the write lock) and may
+        refuse by raising. Rows are added or updated, never removed; a sequence is never lowered;
+        history lines and register settings already here are kept as they are.
+        """
+        with self._write() as db:
+            self._lock_all(db)
+            if check is not None:
+                check({table: [tuple(r) for r in self._run(
+                    db, f"SELECT {', '.join(columns)} FROM {table}").fetchall()]
+                    for table, (columns, _) in TABLES.items()})
+            certificates = TABLES["certificates"][0]
+            status = certificates.index("status")
+            # rows that leave a placement free go first, so that the one-live-per-placement
+            # index holds after every statement
+            ordered = sorted(rows.get("certificates", ()), key=lambda r: r[status] in LIVE)
+            for table, data in (("sequences", rows.get("sequences", ())),
+                                ("certificates", ordered),
+                                ("files", rows.get("files", ())),
+                                ("status_history", rows.get("status_history", ())),
+                                ("register_info", rows.get("register_info", ()))):
+                self._upsert(db, table, data)
+
+    def _upsert(self, db: Any, table: str, data: Iterable[tuple]) -> None:
+        columns, keys = TABLES[table]
+        if table == "sequences":
+            update = ("DO UPDATE SET last = CASE WHEN excluded.last > sequences.last THEN "
+                      "excluded.last ELSE sequences.last END")
+        elif table in ("status_history", "register_info"):
+            update = "DO NOTHING"
+        else:
+            update = "DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in columns[keys:])
+        sql = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+               f"({', '.join('?' * len(columns))}) ON CONFLICT ({', '.join(columns[:keys])}) "
+               f"{update}")
+        for row in data:
+            self._run(db, sql, row)
+
+    def advance(self, number: str) -> int:
+        """Let numbering of ``number``'s prefix and year continue after it (never lower it);
+        returns the sequence's last number before."""
+        parsed = parse_number(number)
+        if parsed is None:
+            raise AmanstError(f"'{number}' är inget intygsnummer (till exempel ASF-2026-00077).")
+        prefix, year, seq = parsed
+        with self._write() as db:
+            self._lock_prefix(db, prefix)
+            row = self._run(db, "SELECT last FROM sequences WHERE prefix = ? AND year = ?",
+                            (prefix, year)).fetchone()
+            before = row[0] if row else 0
+            self._upsert(db, "sequences", [(prefix, year, seq)])
+        return before
+
+    def sequences(self) -> dict[tuple[str, int], int]:
+        """(prefix, year) → the last number handed out."""
+        return {(p, y): last for p, y, last in self._read("SELECT prefix, year, last FROM "
+                                                            "sequences")}
+
+    def info(self) -> dict[str, str]:
+        return dict(self._read("SELECT key, value FROM register_info"))
+
+    def register_id(self) -> str:
+        """This register's identity (made on first use; a restore carries it over), by which
+        the journal outside it knows it (``journal``)."""
+        found = self.info().get(REGISTER_ID)
+        if found:
+            return found
+        with self._write() as db:
+            self._run(db, "INSERT INTO register_info (key, value) VALUES (?, ?) ON CONFLICT "
+                      "(key) DO NOTHING", (REGISTER_ID, secrets.token_hex(8)))
+        return self.info()[REGISTER_ID]
+
+    def set_info(self, values: Mapping[str, str]) -> None:
+        with self._write() as db:
+            for key, value in values.items():
+                self._run(db, "INSERT INTO register_info (key, value) VALUES (?, ?) ON CONFLICT "
+                          "(key) DO UPDATE SET value = excluded.value", (key, value))
+
 
 _DECOY_HASH = hash_code("X" * CODE_LENGTH)
 
@@ -751,7 +875,7 @@ class SqliteStore(SqlStore):
         columns = {r[1] for r in self.db.execute("PRAGMA table_info(certificates)")}
         triggers = {r[0] for r in self.db.execute(
             "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-        return ({name for name, _ in ADDED_COLUMNS} <= columns
+        return ({name for name, _ in ADDED_COLUMNS} <= columns and self._has_table("register_info")
                 and {"status_history_no_update", "status_history_no_delete"} <= triggers)
 
     def _make_schema(self) -> None:
@@ -765,6 +889,7 @@ class SqliteStore(SqlStore):
                 if name not in columns:
                     self.db.execute(f"ALTER TABLE certificates ADD COLUMN {name} {declaration}")
             self.db.execute(BACKFILL_HISTORY)
+            self.db.execute(NEW_IDENTITY, (secrets.token_hex(8),))
             for statement in SQLITE_APPEND_ONLY:
                 self.db.execute(statement)
             self.db.execute("COMMIT")
@@ -806,6 +931,15 @@ class SqliteStore(SqlStore):
             yield
         except (sqlite3.Error, OSError) as exc:
             raise self._translate(exc) from None
+
+    @contextlib.contextmanager
+    def _snapshot(self):
+        with self._errors():
+            self.db.execute("BEGIN")  # the shared lock, held until the end: one moment's rows
+            try:
+                yield self.db
+            finally:
+                self._rollback()
 
     @contextlib.contextmanager
     def _write(self):

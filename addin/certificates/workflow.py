@@ -64,7 +64,8 @@ def issue_workbook(path: Path, out_dir: Path, *, register: str | Path, pdf: bool
                    reissue: str | None = None, workbook_out: Path | None = None,
                    issuer: str | None = None, today: date | None = None,
                    progress: Progress | None = None, backup: bool = True,
-                   templates_dir: Path | None = None, soffice: str = "") -> WorkbookIssue:
+                   templates_dir: Path | None = None, soffice: str = "",
+                   journal_dir: Path | None = None) -> WorkbookIssue:
     reg = read_register(path, today)
     prefix_of(reg)
     # refusals before any number is taken: a workbook open in Excel (or read-only) would leave
@@ -73,7 +74,8 @@ def issue_workbook(path: Path, out_dir: Path, *, register: str | Path, pdf: bool
     with open_store(register) as store:
         result = issue_certificates(reg, out_dir, issuer or current_user(), store, pdf=pdf,
                                     reissue=reissue, today=today, progress=progress,
-                                    templates_dir=templates_dir, soffice=soffice)
+                                    templates_dir=templates_dir, soffice=soffice,
+                                    journal_dir=journal_dir)
         outcome = WorkbookIssue(result)
         try:
             outcome.workbook, outcome.backup = sync_workbook(path, store, workbook_out, today,

@@ -82,7 +82,8 @@ def cmd_issue(args: argparse.Namespace) -> int:
             args.workbook, out_dir, pdf=args.pdf, reissue=args.reissue,
             register=args.register or settings.register_location(), workbook_out=args.out,
             issuer=args.issuer, today=args.today, progress=progress,
-            templates_dir=settings.templates_dir, soffice=settings.soffice)
+            templates_dir=settings.templates_dir, soffice=settings.soffice,
+            journal_dir=settings.state_dir)
     for line in _report(outcome):
         say(line)
     r = outcome.result

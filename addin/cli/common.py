@@ -49,10 +49,17 @@ def parse_date(text: str) -> date:
 HIDDEN_TODAY: dict[str, Any] = {"type": parse_date, "default": None, "help": argparse.SUPPRESS}
 
 
+def register_location(args: argparse.Namespace):
+    """The register a command uses: ``--register`` if given, else the settings' one."""
+    from .. import settings
+
+    return getattr(args, "register", None) or settings.load().register_location()
+
+
 def say(line: str = "") -> None:
     """One line to the user, at once (a long run shows its progress as it goes)."""
     print(line, flush=True)
 
 
 __all__ = ["EXIT_INTERNAL", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_UNREADABLE", "HIDDEN_TODAY",
-           "parse_date", "say"]
+           "parse_date", "register_location", "say"]

@@ -12,12 +12,13 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__, boundary
-from . import certificates, checking, demo, serve, steering
+from . import certificates, checking, demo, register, serve, steering
 
 # The command groups, in the order ``amanst --help`` lists them.
 COMMAND_GROUPS = (
     ("kontroll och sammanställning", checking.add_commands),
     ("kompetensintyg", certificates.add_commands),
+    ("intygsregistret", register.add_commands),
     ("styrgrupp och nämnd", steering.add_commands),
     ("server", serve.add_commands),
     ("exempel", demo.add_commands),

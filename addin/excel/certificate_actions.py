@@ -53,7 +53,7 @@ def utfarda_intyg(book: Any, issuer: str, user_id: str, settings: Settings,
     with open_store(settings.register_location()) as store:
         result = issue_certificates(register, folder, issuer, store, pdf=settings.cert_pdf,
                                     today=today, templates_dir=settings.templates_dir,
-                                    soffice=settings.soffice)
+                                    soffice=settings.soffice, journal_dir=settings.state_dir)
         for cert in result.issued:
             files.record_owner(folder, cert.number, user_id)
         changes = sheet_changes(register.certificates, store.entries(prefix),

@@ -16,8 +16,15 @@ import time
 from pathlib import Path
 
 import pytest
-from certhelpers import (EXAMPLE, TODAY, docx_text, fill_disk, small_disk, status_counts,
-                         throwaway_postgres)
+from certhelpers import (
+    EXAMPLE,
+    TODAY,
+    docx_text,
+    fill_disk,
+    small_disk,
+    status_counts,
+    throwaway_postgres,
+)
 
 from addin import leftovers
 from addin.certificates import issuing, pdf, workflow
