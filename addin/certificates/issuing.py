@@ -38,7 +38,7 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -109,7 +109,9 @@ class IssueResult:
         return ", ".join(parts) + "."
 
 
-def prefix_of(register: Register) -> str:
+def prefix_of(register: Register, allowed: Collection[str] | None = None) -> str:
+    """The workbook's Intygsprefix, checked; with ``allowed`` (the installation's prefixes, the
+    setting ``certificate_prefixes``) it must be one of them."""
     prefix = register.settings.get(schema.S_PREFIX).strip().upper()
     row = register.settings.rows.get(schema.S_PREFIX)
     where = f" (bladet {schema.INSTALLNINGAR}, rad {row})" if row else \
@@ -117,6 +119,16 @@ def prefix_of(register: Register) -> str:
     if not prefix:
         raise AmanstError(f"Intygsprefix saknas{where}. Ange förvaltningens prefix, till "
                           "exempel ASF, innan intyg utfärdas.")
+    if allowed is not None and not allowed:
+        raise AmanstError("Installationens intygsprefix är inte inställda, så inga intyg kan "
+                          "utfärdas. Be IT ange dem med inställningen certificate_prefixes "
+                          "(miljövariabeln AMANST_INTYGSPREFIX), till exempel ASF.")
+    if allowed is not None and prefix not in allowed:
+        raise AmanstError(f"Arbetsbokens intygsprefix {prefix}{where} hör inte till den här "
+                          f"installationen, som utfärdar under {', '.join(sorted(allowed))} "
+                          "(inställningen AMANST_INTYGSPREFIX). Rätta prefixet i arbetsboken, "
+                          "eller be IT lägga till det om förvaltningen hör hit. Inget har "
+                          "utfärdats.")
     return prefix
 
 
@@ -140,16 +152,19 @@ def issue_certificates(register: Register, out_dir: Path, issuer: str,
                        reissue: str | None = None, today: date | None = None,
                        now: datetime | None = None, templates_dir: Path | None = None,
                        soffice: str = "", progress: Progress | None = None,
-                       pdf_workers: int = 2, journal_dir: Path | None = None) -> IssueResult:
+                       pdf_workers: int = 2, journal_dir: Path | None = None,
+                       prefixes: Collection[str] | None = None) -> IssueResult:
     """Issue a certificate for every eligible placement of ``register`` into ``out_dir``.
 
     ``store`` is the open register. With ``reissue`` (a PlatsID) only that placement is issued,
     with a new number, and its valid certificate becomes Ersatt. ``templates_dir``, ``soffice``
     and ``journal_dir`` (the state folder, where the register's journal is) are the
-    installation's settings. ``progress`` is called with the number of files just finished.
+    installation's settings, and so are ``prefixes``: the Intygsprefix it may issue under
+    (None: not checked). ``progress`` is called with the number of files just finished.
     Raises ``IssueStopped`` when the run stops after it began issuing.
     """
     now = now or datetime.now()
+    prefix_of(register, prefixes)
     job = _Job(register, Path(out_dir), issuer.strip() or "okänd", store, now,
                today or now.date(), progress, journal_dir)
     return job.run(pdf, reissue, templates_dir, soffice, pdf_workers)
@@ -230,6 +245,7 @@ class _Job:
         store, out_dir = self.store, self.out_dir
         if out_dir.is_dir():
             tidy_folder(out_dir, store)
+        store.check_kind(self.prefix)
         register_id = store.register_id() if self.journal_dir is not None else ""
         seen = evidence.combined(evidence.seen_on_sheet(self.register),
                                  evidence.seen_in_folder(out_dir),

@@ -25,6 +25,7 @@ from .store import (
     NEW_IDENTITY,
     SCHEMA,
     RegisterError,
+    RegisterMissing,
     SqlStore,
     owner_token,
 )
@@ -86,7 +87,7 @@ class PostgresStore(SqlStore):
             if self._schema_ready():
                 return
             if not create:  # a reading command never makes a register
-                raise RegisterError(f"Intygsregistret i {self.where} finns inte (tabellerna "
+                raise RegisterMissing(f"Intygsregistret i {self.where} finns inte (tabellerna "
                                     "saknas).", "Kontrollera inställningen AMANST_REGISTER_URL "
                                     "(eller --register): den ska peka på installationens "
                                     "register.", nothing_changed=False)

@@ -88,6 +88,10 @@ class RegisterError(AmanstError):
                          + (f" {advice}" if advice else ""))
 
 
+class RegisterMissing(RegisterError):
+    """A reading command found no register where the settings say it is (none was made)."""
+
+
 class SequenceBehind(RegisterError):
     """The register's sequence is not beyond a number already seen: it was restored from an older
     copy (or the numbers came from elsewhere). Nothing is claimed."""
@@ -255,6 +259,17 @@ class CertificateStore(Protocol):
     def history(self, number: str) -> list[Event]: ...
     def revoke(self, number: str, reason: str, now: datetime, who: str = "") -> Entry: ...
     def verify(self, number: str, code: str, file_sha256: str | None = None) -> Verification: ...
+    def _check_kind(self, db: Any, prefix: str) -> None:
+        """Example certificates only in an example register, and nothing else there."""
+        row = self._run(db, "SELECT value FROM register_info WHERE key = 'kind'").fetchone()
+        example = bool(row) and row[0] == cs.DEMO_KIND
+        if prefix == cs.DEMO_PREFIX and not example:
+            raise AmanstError(f"Intygsprefixet {cs.DEMO_PREFIX} är reserverat för exempelintyg "
+                              f"(amanst demo); intygsregistret {self.where} utfärdar inga sådana.")
+        if example and prefix != cs.DEMO_PREFIX:
+            raise AmanstError(f"Intygsregistret {self.where} är ett exempelregister (amanst demo) "
+                              f"och utfärdar bara exempelintyg ({cs.DEMO_PREFIX}), inte {prefix}.")
+
     def check_beyond(self, numbers: Mapping[str, str]) -> None: ...
     def dump(self) -> dict[str, list[tuple]]: ...
     def merge(self, rows: Mapping[str, Sequence[tuple]], check: Any = None) -> None: ...
@@ -262,6 +277,14 @@ class CertificateStore(Protocol):
     def sequences(self) -> dict[tuple[str, int], int]: ...
     def info(self) -> dict[str, str]: ...
     def register_id(self) -> str: ...
+    def check_kind(self, prefix: str) -> None:
+        """Refuse ``prefix`` here before anything else: example numbers only in an example
+        register, and nothing else there (``claim`` checks it again under its lock)."""
+        with self._errors():
+            self._check_kind(self.db, prefix)
+
+    def mark_example(self) -> None: ...
+    def check_kind(self, prefix: str) -> None: ...
     def set_info(self, values: Mapping[str, str]) -> None: ...
 
 
@@ -504,6 +527,36 @@ class SqlStore:
             if parsed and parsed[:2] == (prefix, year) and parsed[2] > last:
                 raise restore_suspected(self.where, prefix, year, last, number, where)
 
+    def _check_kind(self, db: Any, prefix: str) -> None:
+        """Example certificates only in an example register, and nothing else there."""
+        row = self._run(db, "SELECT value FROM register_info WHERE key = 'kind'").fetchone()
+        example = bool(row) and row[0] == cs.DEMO_KIND
+        if prefix == cs.DEMO_PREFIX and not example:
+            raise AmanstError(f"Intygsprefixet {cs.DEMO_PREFIX} är reserverat för exempelintyg "
+                              f"(amanst demo); intygsregistret {self.where} utfärdar inga sådana.")
+        if example and prefix != cs.DEMO_PREFIX:
+            raise AmanstError(f"Intygsregistret {self.where} är ett exempelregister (amanst demo) "
+                              f"och utfärdar bara exempelintyg ({cs.DEMO_PREFIX}), inte {prefix}.")
+
+    def check_kind(self, prefix: str) -> None:
+        """Refuse ``prefix`` here before anything else: example numbers only in an example
+        register, and nothing else there (``claim`` checks it again under its lock)."""
+        with self._errors():
+            self._check_kind(self.db, prefix)
+
+    def mark_example(self) -> None:
+        """Make a new, empty register an example register (``amanst demo``); a register that
+        already holds real certificates is refused, never turned into one."""
+        with self._write() as db:
+            row = self._run(db, "SELECT value FROM register_info WHERE key = 'kind'").fetchone()
+            if row and row[0] == cs.DEMO_KIND:
+                return
+            if self._run(db, "SELECT 1 FROM certificates LIMIT 1").fetchone():
+                raise AmanstError(f"Intygsregistret {self.where} är ett riktigt register; "
+                                  "exempelintyg utfärdas bara i ett eget exempelregister.")
+            self._run(db, "INSERT INTO register_info (key, value) VALUES ('kind', ?) ON "
+                      "CONFLICT (key) DO UPDATE SET value = excluded.value", (cs.DEMO_KIND,))
+
     def check_beyond(self, numbers: Mapping[str, str]) -> None:
         """Refuse (``SequenceBehind``) when any of ``numbers`` (number → where seen) is beyond
         its prefix's sequence here: the register was restored from an older copy."""
@@ -536,6 +589,7 @@ class SqlStore:
             row = self._run(db, "SELECT last FROM sequences WHERE prefix = ? AND year = ?",
                             (prefix, year)).fetchone()
             last = row[0] if row else 0
+            self._check_kind(db, prefix)
             self._check_sequence(db, prefix, year, last, beyond or {})
             claims, voided = self._resume_dead(db, prefix, requests, issuer, workbook, now)
             resumed = {c.request.plats_id for c in claims}
@@ -843,7 +897,7 @@ class SqliteStore(SqlStore):
         self.where = str(self.path)
         self.owner = owner_token()
         if not create and not self.path.is_file():
-            raise RegisterError(f"Intygsregistret {self.path} finns inte.",
+            raise RegisterMissing(f"Intygsregistret {self.path} finns inte.",
                                 "Kontrollera inställningen AMANST_REGISTER (eller --register): "
                                 "den ska peka på installationens register.", nothing_changed=False)
         try:

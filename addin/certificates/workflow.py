@@ -9,6 +9,7 @@ register's location (``Settings.register_location()`` or ``--register``): a SQLi
 from __future__ import annotations
 
 import getpass
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from .backend import open_store
 from .files import sha256_file
 from .issuing import IssueResult, Progress, issue_certificates, prefix_of
 from .sheet import sheet_changes, write_sheet
-from .store import CertificateStore, Entry, Verification
+from .store import CertificateStore, Entry, Event, Verification
 
 
 def current_user() -> str:
@@ -65,17 +66,20 @@ def issue_workbook(path: Path, out_dir: Path, *, register: str | Path, pdf: bool
                    issuer: str | None = None, today: date | None = None,
                    progress: Progress | None = None, backup: bool = True,
                    templates_dir: Path | None = None, soffice: str = "",
-                   journal_dir: Path | None = None) -> WorkbookIssue:
+                   journal_dir: Path | None = None, prefixes: Collection[str] | None = None,
+                   example: bool = False) -> WorkbookIssue:
     reg = read_register(path, today)
-    prefix_of(reg)
+    prefix_of(reg, prefixes)
     # refusals before any number is taken: a workbook open in Excel (or read-only) would leave
     # certificates the sheet doesn't show
     check_writable(workbook_out or path)
     with open_store(register) as store:
+        if example:  # amanst demo: a register of example certificates only
+            store.mark_example()
         result = issue_certificates(reg, out_dir, issuer or current_user(), store, pdf=pdf,
                                     reissue=reissue, today=today, progress=progress,
                                     templates_dir=templates_dir, soffice=soffice,
-                                    journal_dir=journal_dir)
+                                    journal_dir=journal_dir, prefixes=prefixes)
         outcome = WorkbookIssue(result)
         try:
             outcome.workbook, outcome.backup = sync_workbook(path, store, workbook_out, today,
@@ -98,6 +102,11 @@ def verify(number: str, code: str, register: str | Path, file: Path | None = Non
             raise AmanstError(f"Filen {file} kunde inte läsas: {exc.strerror}.") from None
     with open_store(register, create=False) as store:
         return store.verify(number, code, sha)
+
+
+def history(number: str, register: str | Path) -> list[Event]:
+    with open_store(register, create=False) as store:
+        return store.history(number)
 
 
 def revoke(number: str, register: str | Path, reason: str = "",

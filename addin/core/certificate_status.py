@@ -11,7 +11,9 @@ by exactly that claim. That step is ``RESTORE`` and is allowed only under that c
 register checks it in the same statement that makes the change.
 
 The register (``addin.certificates.store``) makes every status change through one method that
-checks ``allowed`` and records the change in its append-only history.
+checks ``allowed`` and records the change in its append-only history. Example certificates
+(``amanst demo``) have numbers of their own prefix, ``DEMO_PREFIX``, which only an example
+register (``DEMO_KIND``) hands out, and which no other register accepts.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ VALID = schema.CERT_GILTIGT
 REPLACED = schema.CERT_ERSATT
 REVOKED = schema.CERT_ATERKALLAT
 NEW = ""  # before the number existed
+
+DEMO_PREFIX = "EXEMPEL"  # example certificates (amanst demo): no real register takes this prefix
+DEMO_KIND = "exempel"  # what an example register says it is (register_info "kind")
 
 LIVE = (PENDING, VALID)  # statuses that hold a placement
 FINAL = (VOID, REVOKED)

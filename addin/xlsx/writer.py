@@ -202,7 +202,13 @@ def add_target_chart(ws: Worksheet, header: int, first: int, last: int, anchor: 
 
 
 def backup_path(path: Path, now: datetime) -> Path:
-    return path.with_name(f"{path.stem}.bak-{now:%Y%m%d-%H%M%S}{path.suffix}")
+    """A name for a backup of ``path`` taken ``now`` that no earlier backup has."""
+    base = f"{path.stem}.bak-{now:%Y%m%d-%H%M%S}"
+    candidate, n = path.with_name(f"{base}{path.suffix}"), 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{base}-{n}{path.suffix}")
+    return candidate
 
 
 def save_atomic(wb: Workbook, target: Path, source: Path | None = None,
