@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__, boundary
-from . import certificates, checking, demo, register, serve, steering
+from . import certificates, checking, demo, doctor, register, serve, steering
 
 # The command groups, in the order ``amanst --help`` lists them.
 COMMAND_GROUPS = (
@@ -21,6 +21,7 @@ COMMAND_GROUPS = (
     ("intygsregistret", register.add_commands),
     ("styrgrupp och nämnd", steering.add_commands),
     ("server", serve.add_commands),
+    ("installationen", doctor.add_commands),
     ("exempel", demo.add_commands),
 )
 
