@@ -43,7 +43,7 @@ def test_an_installation_with_nothing_set_is_told_what_is_missing(clean_env, cap
     assert lines["Nycklar"].startswith("VARNING")
     assert lines["E-post"].startswith("VARNING E-post: ingen e-postserver")
     assert lines["Inloggning"].startswith("VARNING Inloggning: ingen (utvecklingsläge")
-    assert lines["Licensnyckel"].startswith("VARNING Licensnyckel: noncommercial")
+    assert lines["Licensnyckel"].startswith("OK      Licensnyckel: noncommercial")
     assert set(lines) >= {"LibreOffice", "Verifieringsadress", "Tillståndsmapp"}
 
 
@@ -81,8 +81,10 @@ def test_a_configured_installation_passes_and_production_is_stricter(clean_env, 
     assert lines["Verifieringsadress"].endswith("som inte godtas i produktion.")
     assert lines["Verifieringsadress"].startswith("FEL")
     assert lines["Inloggning"].startswith("SAKNAS  Inloggning: ingen inloggning är inställd")
-    assert lines["Licensnyckel"].startswith("FEL")
+    monkeypatch.setenv("XLWINGS_LICENSE_KEY", " ")
     assert lines["E-post"].startswith("FEL     E-post: 127.0.0.1:")  # nobody listens now
+    main(["doctor"])
+    assert _lines(capsys)["Licensnyckel"] == "SAKNAS  Licensnyckel: XLWINGS_LICENSE_KEY saknas."
 
 
 def test_doctor_makes_no_register_and_sees_a_restored_one(clean_env, capsys, monkeypatch):
