@@ -116,20 +116,21 @@ def settle_set_aside(folder: Path, registered: Callable[[str], dict[str, tuple[s
     """Resolve the files an earlier run set aside in ``folder``: back under their own name when
     ``registered(number)`` (the valid certificate's files: kind → (name, sha256)) lists exactly
     that content, else removed. Returns the numbers put back."""
-    restored = []
+    restored: list[str] = []
     try:
         found = sorted(folder.glob(f"*{SET_ASIDE}.*"))
     except OSError:
         return restored
     for path in found:
         number = path.name.split(SET_ASIDE)[0]
-        kind = path.suffix.lstrip(".")
-        files = registered(number) or {}
         original = path.with_name(f"{number}{path.suffix}")
-        name, sha = files.get(kind, ("", ""))
-        if name == original.name and not original.exists() and sha256_file(path) == sha:
-            os.replace(path, original)
-            restored.append(number)
-        else:
-            remove_quietly(path)
+        name, sha = (registered(number) or {}).get(path.suffix.lstrip("."), ("", ""))
+        try:
+            if name == original.name and not original.exists() and sha256_file(path) == sha:
+                os.replace(path, original)
+                restored.append(number)
+                continue
+        except OSError:
+            continue  # unreadable now: the next run looks again
+        remove_quietly(path)
     return restored

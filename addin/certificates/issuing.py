@@ -48,8 +48,10 @@ from ..core import schema
 from ..core.certificate_plan import LANG_EN, Candidate, Ineligible, plan
 from ..core.errors import AmanstError
 from ..core.model import Register
+from . import credential as vc
 from . import evidence, journal
 from . import pdf as pdf_mod
+from .english import packaged
 from .files import (
     FileExists,
     publish,
@@ -60,7 +62,10 @@ from .files import (
     target_in,
     write_new,
 )
+from .images import load_logo
+from .qr import BLANK_PNG, qr_png, require_address, verification_url
 from .render import CompiledTemplate
+from .seal import SealConfig, Sealer, SealError
 from .stopped import IssueStopped, StopReport, describe_cause
 from .store import CertificateStore, Claim, ClaimRequest, RegisterError, new_code
 
@@ -84,6 +89,8 @@ class IssuedCertificate:
     replaces: str = ""
     pdf: Path | None = None
     pdf_sha256: str = ""
+    credential: Path | None = None  # NUMMER.json, the Open Badges 3.0 credential
+    credential_jwt: Path | None = None  # NUMMER.jwt, the same credential signed (VC-JWT)
     resumed: bool = False  # finished for a run that died (same number, new code)
 
 
@@ -97,6 +104,7 @@ class IssueResult:
     pdf_missing: list[str] = field(default_factory=list)  # numbers whose PDF failed
     pdf_timeout: str = ""  # Swedish, when LibreOffice hung and was stopped
     pdf_completed: list[str] = field(default_factory=list)  # earlier numbers whose PDF came now
+    seal_error: str = ""  # Swedish, when PDFs could not be sealed (they were not published)
     out_dir: Path | None = None
 
     @property
@@ -132,18 +140,20 @@ def prefix_of(register: Register, allowed: Collection[str] | None = None) -> str
     return prefix
 
 
-def load_templates(languages: set[str], folder: Path | None = None
+def load_templates(languages: set[str], folder: Path | None = None, logo: str = ""
                    ) -> dict[str, CompiledTemplate]:
     """The compiled templates: from ``folder`` (the setting ``templates_dir``) or the bundled
-    ones."""
+    ones. ``logo`` names a file in that folder (Inställningar's Logotyp) that replaces the
+    template's own logo."""
     folder = Path(folder) if folder else resources.templates_dir()
+    logo_png = load_logo(logo, folder) if logo.strip() else None
     templates = {}
     for lang in sorted(languages):
         path = folder / TEMPLATE_FILES[lang]
         if not path.exists():
             raise AmanstError(f"Mallen {path} saknas. Lägg tillbaka den eller bygg den med "
                               "scripts/build_certificate_templates.py.")
-        templates[lang] = CompiledTemplate(path)
+        templates[lang] = CompiledTemplate(path, logo=logo_png)
     return templates
 
 
@@ -152,7 +162,10 @@ def issue_certificates(register: Register, out_dir: Path, issuer: str,
                        reissue: str | None = None, today: date | None = None,
                        now: datetime | None = None, templates_dir: Path | None = None,
                        soffice: str = "", progress: Progress | None = None,
-                       pdf_workers: int = 2, journal_dir: Path | None = None,
+                       pdf_workers: int = 2, verification_address: str | None = None,
+                       production: bool = False, seal: SealConfig | None = None,
+                       credential_key: vc.SigningKey | None = None,
+                       journal_dir: Path | None = None,
                        prefixes: Collection[str] | None = None) -> IssueResult:
     """Issue a certificate for every eligible placement of ``register`` into ``out_dir``.
 
@@ -162,11 +175,20 @@ def issue_certificates(register: Register, out_dir: Path, issuer: str,
     installation's settings, and so are ``prefixes``: the Intygsprefix it may issue under
     (None: not checked). ``progress`` is called with the number of files just finished.
     Raises ``IssueStopped`` when the run stops after it began issuing.
+
+    ``verification_address`` (default: the workbook's Verifieringsadress) is where each
+    certificate's QR code leads; with ``production`` an empty or example address is refused
+    before anything is issued. With a configured ``seal`` every PDF is sealed before it is
+    published; a seal that cannot be loaded stops the run before any number is claimed. With a
+    ``credential_key`` each certificate also gets ``NUMMER.json`` (its Open Badges 3.0
+    credential) and ``NUMMER.jwt`` (the same, signed), both registered with their SHA-256.
     """
     now = now or datetime.now()
     prefix_of(register, prefixes)
     job = _Job(register, Path(out_dir), issuer.strip() or "okänd", store, now,
                today or now.date(), progress, journal_dir)
+    job.prepare(want_pdf=pdf, verification_address=verification_address,
+                production=production, seal=seal, credential_key=credential_key)
     return job.run(pdf, reissue, templates_dir, soffice, pdf_workers)
 
 
@@ -239,6 +261,25 @@ class _Job:
         self.in_flight: list[tuple[str, str, dict[str, tuple[str, str]]]] = []  # being made so
         self.registered: list[str] = []
         self.current: Claim | None = None  # the claim whose file is being written
+        self.address = ""
+        self.sealer: Sealer | None = None
+        self.service: vc.Service | None = None
+        self.credential_key: vc.SigningKey | None = None
+
+    def prepare(self, want_pdf: bool, verification_address: str | None, production: bool,
+                seal: SealConfig | None, credential_key: vc.SigningKey | None) -> None:
+        """The verification address, the seal and the credential key: each refused here, before
+        any number is claimed."""
+        settings = self.register.settings
+        self.address = require_address(settings.get(schema.S_VERIFIERINGSADRESS)
+                                       if verification_address is None
+                                       else verification_address, production)
+        if want_pdf and seal is not None and seal.configured:
+            self.sealer = Sealer(seal, location=settings.get(schema.S_ORT))
+        if credential_key is not None:
+            self.service = vc.Service(self.address)
+            self.service.origin  # noqa: B018 - refuses a missing address before any claim
+            self.credential_key = credential_key
 
     def run(self, want_pdf: bool, reissue: str | None, templates_dir: Path | None,
             soffice: str, pdf_workers: int) -> IssueResult:
@@ -253,12 +294,13 @@ class _Job:
         store.check_beyond(seen)
         only = [reissue.strip()] if reissue else None
         p = plan(self.register, self.today, certified=store.live_numbers(self.prefix, self.now),
-                 only=only, reissue=bool(reissue))
+                 only=only, reissue=bool(reissue), english_fallback=packaged())
         result = IssueResult(already=list(p.already), ineligible=list(p.ineligible),
                              pdf_requested=want_pdf, out_dir=out_dir)
         templates: dict[str, CompiledTemplate] = {}
         if p.candidates:
-            templates = load_templates({c.language for c in p.candidates}, templates_dir)
+            templates = load_templates({c.language for c in p.candidates}, templates_dir,
+                                       self.register.settings.get(schema.S_LOGOTYP))
             check_folder(out_dir, self._trial_render(templates, p.candidates))
         claimed = store.claim(self.prefix, self.today.year,
                               [_request(c, self.today) for c in p.candidates], self.issuer,
@@ -271,7 +313,8 @@ class _Job:
             self._write_all(result, {c.plats_id: c for c in p.candidates}, templates)
         if want_pdf:
             try:
-                _make_pdfs(result, store, out_dir, self.progress, pdf_workers, soffice)
+                _make_pdfs(result, store, out_dir, self.progress, pdf_workers, soffice,
+                           self.sealer)
             except (KeyboardInterrupt, OSError, RegisterError) as exc:
                 cause, advice = describe_cause(exc, out_dir)
                 report = StopReport(cause, advice, out_dir, pdf_unfinished=True,
@@ -288,7 +331,7 @@ class _Job:
         for lang, template in templates.items():
             sample = next(c for c in candidates if c.language == lang)
             sizes[lang] = len(template.render(sample.context(
-                f"{self.prefix}-{self.today.year}-00000", new_code(), self.today)))
+                f"{self.prefix}-{self.today.year}-00000", new_code(), self.today, self.address)))
         return sum(sizes[c.language] for c in candidates)
 
     def _write_all(self, result: IssueResult, by_place: dict[str, Candidate],
@@ -298,17 +341,11 @@ class _Job:
                 self.current = claim
                 candidate = by_place[claim.request.plats_id]
                 template = templates[candidate.language]
-                data = template.render(candidate.context(claim.number, claim.code, self.today))
-                name = f"{claim.number}.docx"
-                path = write_new(self.out_dir, name, data, replace=claim.resumed)
-                sha = hashlib.sha256(data).hexdigest()
+                cert, files = self._write_one(claim, candidate, template)
                 self.written.append(claim.number)
                 self.current = None
-                self.pending.append((claim.number, template.fingerprint, {"docx": (name, sha)}))
-                result.issued.append(IssuedCertificate(
-                    claim.number, candidate.plats_id, candidate.deltagar_id, candidate.language,
-                    path, sha, self.now, self.issuer, candidate.replaces,
-                    resumed=claim.resumed))
+                self.pending.append((claim.number, template.fingerprint, files))
+                result.issued.append(cert)
                 if self.progress:
                     self.progress(1)
                 if len(self.pending) >= FINALIZE_EVERY:
@@ -316,6 +353,30 @@ class _Job:
             self._finalize()
         except BaseException as exc:  # noqa: BLE001 - every stop is cleaned up and told
             self._stop(exc, result)
+
+    def _write_one(self, claim: Claim, candidate: Candidate, template: CompiledTemplate
+                   ) -> tuple[IssuedCertificate, dict[str, tuple[str, str]]]:
+        """The certificate's Word file (with its QR code) and, with a key, its credential."""
+        link = verification_url(self.address, claim.number, claim.code)
+        context = candidate.context(claim.number, claim.code, self.today, self.address)
+        data = template.render(context, qr=qr_png(link) if link else BLANK_PNG)
+        name = f"{claim.number}.docx"
+        files: dict[str, tuple[str, str]] = {}
+        try:
+            path = write_new(self.out_dir, name, data, replace=claim.resumed)
+            files["docx"] = (name, hashlib.sha256(data).hexdigest())
+            cert = IssuedCertificate(claim.number, candidate.plats_id, candidate.deltagar_id,
+                                     candidate.language, path, files["docx"][1], self.now,
+                                     self.issuer, candidate.replaces, resumed=claim.resumed)
+            if self.service is not None and self.credential_key is not None:
+                files.update(_write_credential(cert, candidate, context, self.service,
+                                               self.credential_key, self.out_dir,
+                                               claim.resumed))
+        except BaseException:
+            for written, _ in files.values():  # half a certificate is none: its files go
+                remove_quietly(self.out_dir / written)
+            raise
+        return cert, files
 
     def _finalize(self) -> None:
         self.in_flight, self.pending = self.pending, []
@@ -362,6 +423,24 @@ class _Job:
                     report.files_left.append(name)
 
 
+def _write_credential(cert: IssuedCertificate, candidate: Candidate, context: dict,
+                      service: vc.Service, key: vc.SigningKey, out_dir: Path, replace: bool
+                      ) -> dict[str, tuple[str, str]]:
+    """``NUMMER.json`` and ``NUMMER.jwt`` beside the Word file; their register entries."""
+    credential = vc.build_credential(candidate, context, cert.number, cert.issued_at, service)
+    made = {}
+    for kind, data in (("json", vc.dumps(credential)),
+                       ("jwt", vc.sign(credential, key, service).encode("ascii"))):
+        name = f"{cert.number}.{kind}"
+        path = write_new(out_dir, name, data, replace=replace)
+        made[kind] = (name, hashlib.sha256(data).hexdigest())
+        if kind == "json":
+            cert.credential = path
+        else:
+            cert.credential_jwt = path
+    return made
+
+
 def _quietly(action: Callable[[], object]) -> bool:
     """Run a clean-up step; False when the register could not be reached for it."""
     try:
@@ -388,7 +467,8 @@ def _without_pdf(result: IssueResult, store: CertificateStore, out_dir: Path) ->
 
 
 def _make_pdfs(result: IssueResult, store: CertificateStore, out_dir: Path,
-               progress: Progress | None, workers: int, soffice: str) -> None:
+               progress: Progress | None, workers: int, soffice: str,
+               sealer: Sealer | None = None) -> None:
     by_docx = {c.docx: c.number for c in result.issued}
     earlier = _without_pdf(result, store, out_dir)
     by_docx.update(earlier)
@@ -399,27 +479,15 @@ def _make_pdfs(result: IssueResult, store: CertificateStore, out_dir: Path,
         result.pdf_skipped_reason = ("LibreOffice finns inte på den här datorn, så inga PDF-filer "
                                      "skapades. Word-filerna är utfärdade och registrerade.")
         return
-    certs = {c.number: c for c in result.issued}
     work = Path(tempfile.mkdtemp(prefix=leftovers.prefix("pdf"), dir=out_dir))
     published: list[Path] = []
     try:
         conversion = pdf_mod.convert(list(by_docx), work, workers=workers, progress=progress,
                                      soffice=found)
-        files = []
-        for docx_path, made in conversion.pdfs.items():
-            number = by_docx[docx_path]
-            target = target_in(out_dir, f"{number}.pdf")
-            publish(made, target)
-            published.append(target)
-            sha = sha256_file(target)
-            if number in certs:
-                certs[number].pdf, certs[number].pdf_sha256 = target, sha
-            else:
-                result.pdf_completed.append(number)
-            files.append((number, "pdf", target.name, sha))
+        files, unsealed = _publish_pdfs(result, conversion, by_docx, out_dir, sealer, published)
         store.add_files(files)
         published = []
-        _tell_missing(result, by_docx, conversion)
+        _tell_missing(result, by_docx, conversion, unsealed)
     finally:
         # a PDF the register doesn't know would never be made again (the next run makes only the
         # missing ones) and could not be verified: it goes
@@ -428,9 +496,38 @@ def _make_pdfs(result: IssueResult, store: CertificateStore, out_dir: Path,
         shutil.rmtree(work, ignore_errors=True)
 
 
+def _publish_pdfs(result: IssueResult, conversion: pdf_mod.Conversion, by_docx: dict[Path, str],
+                  out_dir: Path, sealer: Sealer | None, published: list[Path]
+                  ) -> tuple[list[tuple[str, str, str, str]], list[Path]]:
+    """Seal (when configured) and publish each PDF made; (register rows, docx left unsealed)."""
+    certs = {c.number: c for c in result.issued}
+    files, unsealed = [], []
+    for docx_path, made in conversion.pdfs.items():
+        number = by_docx[docx_path]
+        if sealer is not None:
+            try:
+                sealer.seal_file(made)
+            except SealError as exc:  # not published unsealed; a later --pdf run retries
+                result.seal_error = (f"{exc} {{n}} PDF-filer publicerades därför inte; kör "
+                                     "samma kommando med --pdf igen när det fungerar.")
+                unsealed.append(docx_path)
+                continue
+        target = target_in(out_dir, f"{number}.pdf")
+        publish(made, target)
+        published.append(target)
+        sha = sha256_file(target)
+        if number in certs:
+            certs[number].pdf, certs[number].pdf_sha256 = target, sha
+        else:
+            result.pdf_completed.append(number)
+        files.append((number, "pdf", target.name, sha))
+    result.seal_error = result.seal_error.replace("{n}", str(len(unsealed)))
+    return files, unsealed
+
+
 def _tell_missing(result: IssueResult, by_docx: dict[Path, str],
-                  conversion: pdf_mod.Conversion) -> None:
-    result.pdf_missing = sorted(by_docx[m] for m in conversion.missing)
+                  conversion: pdf_mod.Conversion, unsealed: list[Path]) -> None:
+    result.pdf_missing = sorted(by_docx[m] for m in [*conversion.missing, *unsealed])
     result.pdf_completed.sort()
     if conversion.timed_out:
         result.pdf_timeout = (

@@ -9,10 +9,11 @@ register's location (``Settings.register_location()`` or ``--register``): a SQLi
 from __future__ import annotations
 
 import getpass
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from ..core.errors import AmanstError
 from ..operations import read_register
@@ -67,7 +68,12 @@ def issue_workbook(path: Path, out_dir: Path, *, register: str | Path, pdf: bool
                    progress: Progress | None = None, backup: bool = True,
                    templates_dir: Path | None = None, soffice: str = "",
                    journal_dir: Path | None = None, prefixes: Collection[str] | None = None,
-                   example: bool = False) -> WorkbookIssue:
+                   example: bool = False, options: Mapping[str, Any] | None = None
+                   ) -> WorkbookIssue:
+    """Issue from the workbook at ``path``; ``options`` are further ``issue_certificates``
+    arguments from the settings (the seal, the credential key: ``installation.issue_options``).
+    ``prefixes`` are the installation's Intygsprefix, ``journal_dir`` its state folder; with
+    ``example`` (amanst demo) the register must be, or become, an example register."""
     reg = read_register(path, today)
     prefix_of(reg, prefixes)
     # refusals before any number is taken: a workbook open in Excel (or read-only) would leave
@@ -79,7 +85,8 @@ def issue_workbook(path: Path, out_dir: Path, *, register: str | Path, pdf: bool
         result = issue_certificates(reg, out_dir, issuer or current_user(), store, pdf=pdf,
                                     reissue=reissue, today=today, progress=progress,
                                     templates_dir=templates_dir, soffice=soffice,
-                                    journal_dir=journal_dir, prefixes=prefixes)
+                                    journal_dir=journal_dir, prefixes=prefixes,
+                                    **(options or {}))
         outcome = WorkbookIssue(result)
         try:
             outcome.workbook, outcome.backup = sync_workbook(path, store, workbook_out, today,

@@ -18,6 +18,7 @@ from pathlib import Path
 from .. import settings as settings_mod
 from ..certificates import public, workflow
 from ..certificates.backend import describe
+from ..certificates.installation import issue_options
 from .common import EXIT_OK, EXIT_PROBLEMS, HIDDEN_TODAY, register_location, say
 
 PROGRESS_FROM = 20  # show a progress bar from this many files
@@ -48,7 +49,9 @@ def _report(outcome: workflow.WorkbookIssue) -> list[str]:
     for c in r.issued:
         extra = f" (ersätter {c.replaces})" if c.replaces else ""
         lines.append(f"Utfärdade {c.number} för plats {c.plats_id}{extra}: {c.docx.name}"
-                     + (f", {c.pdf.name}" if c.pdf else ""))
+                     + (f", {c.pdf.name}" if c.pdf else "")
+                     + "".join(f", {p.name}" for p in (c.credential, c.credential_jwt) if p)
+                     + (" (gjort klart för en körning som avbröts)" if c.resumed else ""))
     for plats_id, number in r.already:
         lines.append(f"Plats {plats_id} har redan ett giltigt intyg ({number}); inget nytt "
                      "utfärdades. Använd --reissue för att ersätta det.")
@@ -58,6 +61,8 @@ def _report(outcome: workflow.WorkbookIssue) -> list[str]:
         lines.append(r.pdf_skipped_reason)
     if r.pdf_completed:
         lines.append("PDF skapades nu för tidigare utfärdade " + ", ".join(r.pdf_completed) + ".")
+    if r.seal_error:
+        lines.append(r.seal_error)
     if r.pdf_timeout:
         lines.append(r.pdf_timeout)
     elif r.pdf_missing:
@@ -83,7 +88,8 @@ def cmd_issue(args: argparse.Namespace) -> int:
             register=location, workbook_out=args.out,
             issuer=args.issuer, today=args.today, progress=progress,
             templates_dir=settings.templates_dir, soffice=settings.soffice,
-            journal_dir=settings.state_dir, prefixes=settings.prefixes())
+            journal_dir=settings.state_dir, prefixes=settings.prefixes(),
+            options=issue_options(settings))
     for line in _report(outcome):
         say(line)
     r = outcome.result
