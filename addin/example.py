@@ -333,7 +333,7 @@ def mark_as_example(path: Path) -> None:
     for key, value in ws.iter_rows(min_row=2, max_col=2):
         if key.value == schema.S_PREFIX:
             value.value = DEMO_PREFIX
-        elif key.value == schema.S_ORGANISATION and not str(value.value or "").startswith(
-                DEMO_PREFIX):
+        elif key.value in (schema.S_ORGANISATION, schema.S_ORGANISATION_EN) and not str(
+                value.value or "").startswith(DEMO_PREFIX):
             value.value = f"{DEMO_PREFIX} – {value.value or ''}".strip()
     writer.save_atomic(wb, path)
