@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -312,6 +313,7 @@ class _Job:
         self.claims = claimed.claims
         if self.claims:
             self._write_all(result, {c.plats_id: c for c in p.candidates}, templates)
+            self._record_issuer()
         if want_pdf:
             try:
                 _make_pdfs(result, store, out_dir, self.progress, pdf_workers, soffice,
@@ -322,6 +324,22 @@ class _Job:
                                     registered=[c.number for c in result.issued])
                 raise IssueStopped(report, isinstance(exc, KeyboardInterrupt)) from None
         return result
+
+    def _record_issuer(self) -> None:
+        """The issuer profile the credentials name, kept in the register for the server to
+        publish at their issuer id (``GET /intyg/utfardare.json``): in the workbook's own
+        (Swedish) words, as the register records the certificates."""
+        if self.service is None or self.credential_key is None:
+            return
+        s = self.register.settings
+        profile = vc.issuer_profile({"utfardare": {
+            "organisation": s.get(schema.S_ORGANISATION),
+            "forvaltning": s.get(schema.S_FORVALTNING),
+            "kontakt": s.get(schema.S_KONTAKT)}}, self.service)
+        text = json.dumps(profile, ensure_ascii=False, sort_keys=True)
+        with contextlib.suppress(RegisterError):  # the certificates stand without it
+            if self.store.info().get(vc.PROFILE_INFO) != text:
+                self.store.set_info({vc.PROFILE_INFO: text})
 
     def _trial_render(self, templates: dict[str, CompiledTemplate],
                       candidates: list[Candidate]) -> int:
