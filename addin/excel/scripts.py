@@ -34,8 +34,7 @@ from xlwings_server.config import settings
 from xlwings_server.models import CurrentUser
 
 from .. import boundary
-from .. import settings as amanst_settings
-from . import actions, certificate_actions, roles, runlog, steering_actions
+from . import actions, certificate_actions, roles, runlog, server_settings, steering_actions
 from .actions import Outcome
 
 # function name → the script (the decorated function); filled by @button, in ribbon order.
@@ -58,7 +57,7 @@ def button(label: str, tooltip: str, *, role: str, include: Sequence[str],
 def run(label: str, book: xw.Book, user: Any, action: Callable[[], Outcome]) -> xw.Book:
     """Run one button's action with the error policy, and note what it did for the task pane."""
     user_id = str(getattr(user, "id", "") or "okänd")
-    state_dir = amanst_settings.load().state_dir
+    state_dir = server_settings.load().state_dir
     try:
         outcome = action()
     except Exception as exc:  # noqa: BLE001 - the boundary decides what the user sees
@@ -131,7 +130,7 @@ async def utfarda_intyg(book: xw.Book, current_user: CurrentUser):
     return await run_in_thread(
         "Utfärda intyg", book, current_user,
         lambda: certificate_actions.utfarda_intyg(book, issuer=name, user_id=user_id,
-                                                  settings=amanst_settings.load(),
+                                                  settings=server_settings.load(),
                                                   link_base=_links_base()))
 
 
@@ -144,5 +143,5 @@ async def skicka_till_styrgruppen(book: xw.Book, current_user: CurrentUser):
     return await run_in_thread(
         "Skicka till styrgruppen", book, current_user,
         lambda: steering_actions.skicka_till_styrgruppen(book, user_id=user_id,
-                                                         settings=amanst_settings.load(),
+                                                         settings=server_settings.load(),
                                                          link_base=_links_base()))

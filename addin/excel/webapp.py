@@ -44,7 +44,7 @@ from xlwings_server.templates import templates
 
 from .. import settings as amanst_settings
 from ..core.errors import AmanstError
-from . import files, roles, runlog, site, verification_page
+from . import files, issuer_service, roles, runlog, server_settings, site, verification_page
 from .bodylimit import BodyLimit
 from .scripts import SCRIPTS
 
@@ -185,7 +185,7 @@ router = APIRouter(prefix=f"{settings.app_path}/amanst")
 async def senaste(current_user: dep.User) -> dict[str, Any]:
     """The signed-in user's last runs (newest first), for the task pane."""
     return {"anvandare": current_user.name,
-            "korningar": runlog.entries(amanst_settings.load().state_dir, str(current_user.id))}
+            "korningar": runlog.entries(server_settings.load().state_dir, str(current_user.id))}
 
 
 NOT_FOUND = "Filen finns inte, eller så är den inte din att hämta."
@@ -207,7 +207,7 @@ async def hamta_intyg(name: str, current_user: dep.User) -> FileResponse:
     """A certificate file, to the user who issued it through the add-in (``files``' rule)."""
     await _with_role(current_user, roles.INTYGSUTFARDARE)
     path = files.certificate_file(name, str(current_user.id),
-                                  files.cert_dir(amanst_settings.load()))
+                                  files.cert_dir(server_settings.load()))
     if path is None:
         log.warning("Nekad nedladdning av intyg för %s", current_user.id)
         raise HTTPException(status_code=404, detail=NOT_FOUND)
@@ -218,7 +218,7 @@ async def hamta_intyg(name: str, current_user: dep.User) -> FileResponse:
 async def hamta_utkast(name: str, current_user: dep.User) -> FileResponse:
     """The user's own draft e-mail to the steering group."""
     await _with_role(current_user, roles.SAMORDNARE)
-    path = files.draft_file(name, str(current_user.id), amanst_settings.load().state_dir)
+    path = files.draft_file(name, str(current_user.id), server_settings.load().state_dir)
     if path is None:
         raise HTTPException(status_code=404, detail=NOT_FOUND)
     return _download(path, name, "eml")
@@ -228,7 +228,7 @@ def _max_body_bytes() -> int:
     """The setting ``max_body_bytes``; an unusable value gives the default, logged, so that a typo
     never leaves the server without a limit."""
     try:
-        return amanst_settings.load().max_body_bytes
+        return server_settings.load().max_body_bytes
     except amanst_settings.SettingsError as exc:
         fallback = amanst_settings.Settings().max_body_bytes
         log.error("%s Använder %d byte.", exc, fallback)
@@ -244,7 +244,7 @@ def _check_register_on_start() -> None:
     from ..certificates.store import RegisterMissing
 
     try:
-        current = amanst_settings.load()
+        current = server_settings.load()
         with open_store(current.register_location(), create=False) as store:
             seen = evidence.combined(evidence.seen_in_folder(files.cert_dir(current)),
                                      journal.seen(current.state_dir, store.register_id()))
@@ -267,6 +267,7 @@ def install(app: Any) -> APIRouter:
     app.exception_handlers[RequestValidationError] = unreadable_request
     templates.env.globals["amanst_buttons"] = buttons
     app.include_router(verification_page.install())  # public: no sign-in
+    app.include_router(issuer_service.router)  # public: the keys and the issuer profile
     _check_register_on_start()
     if not settings.auth_providers and settings.environment != "dev":
         log.warning("Ingen inloggning är konfigurerad (XLWINGS_AUTH_PROVIDERS) och miljön är "
