@@ -133,7 +133,7 @@ def test_the_status_needs_the_code_and_answers_unknown_and_wrong_alike(client, i
     assert [r.status_code for r in answers] == [404, 404, 404]
     # the same answer but for the number asked about: nothing tells a number that exists
     shapes = [json.dumps(r.json()).replace(n, "N") for r, n in zip(answers, (number, unknown,
-                                                                             number))]
+                                                                             number), strict=True)]
     assert shapes[0] == shapes[1] == shapes[2]
     assert set(answers[0].json()) == {"number", "found", "message"}
     assert answers[0].json()["found"] is False
