@@ -156,3 +156,19 @@ def test_in_production_the_service_needs_the_address_setting(client, monkeypatch
 
 def test_only_get_is_answered(client):
     assert client.post("/intyg/nycklar.json").status_code in (403, 405)
+
+
+def test_keys_profile_and_status_need_no_sign_in_where_the_buttons_do(client, issued,
+                                                                      monkeypatch):
+    import importlib
+
+    from xlwings_server.config import settings
+
+    monkeypatch.setattr(settings, "auth_providers", ["custom"])  # production with sign-in
+    monkeypatch.setattr(settings, "environment", "prod")
+    importlib.import_module("xlwings_server.auth.custom")
+    assert client.get("/amanst/senaste").status_code == 401  # the add-in's own: signed in only
+    assert client.get("/intyg/nycklar.json").status_code == 200
+    assert client.get("/intyg/utfardare.json").status_code == 200
+    _, r = _status(client, issued["certs"][0].credential)
+    assert r.status_code == 200 and r.json()["valid"] is True
