@@ -121,6 +121,8 @@ def _write_form(book: Any, grid: list[list[Any]], plats_raw: Any, levels: list[i
     labels = xbook.cells(sheet, xform.ROW_PLATS, 1, xform.ROW_STATUS, 1)
     labels.font.bold = True
     xbook.cells(sheet, xform.ROW_PLATS, 2, xform.ROW_BEDOMD_AV, 2).color = "#FFF2CC"
+    # What the user types as Bedömd av and as comments stays as typed (not 0012 → 12).
+    xbook.text_format(sheet, xform.ROW_BEDOMD_AV, 2, xform.ROW_BEDOMD_AV, 2)
     xbook.cells(sheet, xform.ROW_DATUM, 2).number_format = "yyyy-mm-dd"
     xbook.set_widths(book, sheet, xform.WIDTHS)
     _dropdown(xbook.cells(sheet, xform.ROW_TILLFALLE, 2), list(schema.TILLFALLEN))
@@ -138,6 +140,7 @@ def _write_form(book: Any, grid: list[list[Any]], plats_raw: Any, levels: list[i
         entry = xbook.cells(sheet, xform.FIRST_ROW, 3, last, 4)
         entry.color = "#FFF2CC"
         xbook.cells(sheet, xform.FIRST_ROW, 2, last, 2).wrap_text = True
+        xbook.text_format(sheet, xform.FIRST_ROW, 4, last, 4)
         if levels:
             _dropdown(xbook.cells(sheet, xform.FIRST_ROW, 3, last, 3), [str(n) for n in levels])
     sheet.activate()

@@ -46,6 +46,28 @@ def max_body_bytes(environ: dict[str, str] | None = None) -> int:
     return value
 
 
+BOOK_ENV_VAR = "AMANST_MAX_BOOK_BYTES"
+DEFAULT_MAX_BOOK_BYTES = 64 * 1024 * 1024
+
+
+def max_book_bytes(environ: dict[str, str] | None = None) -> int:
+    """The largest workbook (JSON, after gzip decompression) a request may carry.
+
+    The task pane sends the workbook gzip-compressed, so a body within ``max_body_bytes`` may
+    unpack to much more; this bounds what the server unpacks and parses (a 10,000-place register
+    is about 30 MB), so a small compressed bomb cannot exhaust memory."""
+    raw = (os.environ if environ is None else environ).get(BOOK_ENV_VAR, "").strip()
+    try:
+        value = int(raw) if raw else DEFAULT_MAX_BOOK_BYTES
+    except ValueError:
+        value = 0
+    if value <= 0:
+        log.error("%s=%r är inte ett positivt heltal (byte); använder %d.", BOOK_ENV_VAR, raw,
+                  DEFAULT_MAX_BOOK_BYTES)
+        return DEFAULT_MAX_BOOK_BYTES
+    return value
+
+
 def too_large_message(limit: int) -> str:
     mb = f"{limit / 1_000_000:.1f}".replace(".", ",")
     return (f"Arbetsboken är för stor för att skickas till servern (gränsen är {mb} MB). "

@@ -54,21 +54,26 @@ def button(label: str, tooltip: str, *, role: str, include: Sequence[str],
     return register
 
 
-def run(label: str, book: xw.Book, user: Any, action: Callable[[], Outcome]) -> xw.Book:
-    """Run one button's action with the error policy, and note what it did for the task pane."""
+def run(label: str, book: xw.Book, user: Any, action: Callable[[], Outcome],
+        run_id: str | None = None) -> xw.Book:
+    """Run one button's action with the error policy, and note what it did for the task pane.
+
+    The run waits in the log for the client to report that Excel applied it (``runlog``)."""
     user_id = str(getattr(user, "id", "") or "okänd")
+    run_id = run_id or runlog.current_run.get()
     try:
         outcome = action()
     except (AmanstError, xw.XlwingsError) as exc:
-        runlog.add(user_id, label, str(exc), ok=False)
+        runlog.add(user_id, label, str(exc), ok=False, run_id=run_id)
         raise xw.XlwingsError(str(exc)) from None
     except Exception:  # noqa: BLE001 - the last line of defence: no traceback reaches a user
         incident = incidents.record(f"knappen {label}")
         message = (f"Ett oväntat fel inträffade (incident {incident}). Inget i arbetsboken har "
                    "ändrats. Kontakta supporten och ange incidentnumret.")
-        runlog.add(user_id, label, message, ok=False)
+        runlog.add(user_id, label, message, ok=False, run_id=run_id)
         raise xw.XlwingsError(message) from None
-    runlog.add(user_id, label, outcome.summary, links=outcome.details.get("lankar"))
+    runlog.add(user_id, label, outcome.summary, links=outcome.details.get("lankar"),
+               run_id=run_id)
     return book
 
 
@@ -76,7 +81,8 @@ async def run_in_thread(label: str, book: xw.Book, user: Any,
                         action: Callable[[], Outcome]) -> xw.Book:
     """``run`` in a worker thread: xlwings Server calls a plain script on its event loop, so a
     long button (issuing with PDFs, SMTP) would hold up every other request of that worker."""
-    return await anyio.to_thread.run_sync(lambda: run(label, book, user, action))
+    run_id = runlog.current_run.get()  # read on the event loop, where the request set it
+    return await anyio.to_thread.run_sync(lambda: run(label, book, user, action, run_id))
 
 
 def _arg(value: Any) -> str:
