@@ -103,6 +103,12 @@
       + "the load method on the containing object and call \"context.sync()\" on the associated "
       + "request context.",
   };
+  const FAIL_MESSAGES = {
+    InvalidOperationInCellEditMode: "The operation isn't available while Excel is in Edit cell "
+      + "mode. Exit Edit mode by using the Enter or Tab keys, or by selecting another cell, and "
+      + "then try again.",
+  };
+  let failWrites = CONFIG.failWrites || null;
   const fail = (code, extra) => new OfficeError(code, MESSAGES[code] + (extra ? ` (${extra})` : ""));
 
   // --- addresses --------------------------------------------------------------------------------
@@ -409,6 +415,12 @@
       stats.maxRequest = Math.max(stats.maxRequest, request);
       const entry = { request, response: 0 };
       stats.log.push(entry);
+      if (failWrites && queue.some((op) => op.write)) {
+        // A test's way to make Excel refuse a change, as it does while the user is editing a
+        // cell (InvalidOperationInCellEditMode in the error-handling article's list).
+        entry.refused = failWrites;
+        throw new OfficeError(failWrites, FAIL_MESSAGES[failWrites] || MESSAGES.InvalidOperation);
+      }
       if (CONFIG.mode === "web" && request > LIMIT) {
         stats.refused += 1;
         entry.refused = "request";
@@ -485,6 +497,7 @@
             if (m.writeSet && !supports(m.writeSet)) throw fail("InvalidOperation");
             const copy = JSON.parse(JSON.stringify(value === undefined ? null : value));
             ctx.enqueue(bytes(copy) + key.length, () => m.write(this._target_(), copy, this));
+            ctx.queue[ctx.queue.length - 1].write = true;
           },
         });
       } else if (m.kind === "nav") {
@@ -1240,6 +1253,9 @@
       const s = model.sheet(sheetName);
       const a = parseAddress(address);
       for (let r = 0; r < a.rows; r++) for (let c = 0; c < a.cols; c++) s.setFormat(a.r0 + r, a.c0 + c, format);
+    },
+    failWrites(code) {
+      failWrites = code || null;
     },
     // A ribbon button, as Excel calls an ExecuteFunction command.
     async clickRibbon(name) {

@@ -47,7 +47,9 @@ def run(client, script: str, wb, args=None):
 
 
 def sheet_writes(acts, wb_before, sheet: str):
-    """The setValues actions aimed at the sheet called ``sheet`` (tracking added sheets)."""
+    """The writes of values aimed at the sheet called ``sheet`` (tracking added sheets): xlwings'
+    setValues, and the add-in's own amanstWrite (values with their number formats), as
+    ``{"values", "formats", "top", "left"}``; a write of formats alone is left out."""
     names = list(wb_before.sheetnames)
     found = []
     for a in acts:
@@ -56,7 +58,11 @@ def sheet_writes(acts, wb_before, sheet: str):
         elif a["func"] == "addSheet":
             names.insert(a["args"][0], a["args"][1])
         elif a["func"] == "setValues" and names[a["sheet_position"]] == sheet:
-            found.append(a)
+            found.append({**a, "top": a["start_row"], "left": a["start_column"], "formats": None})
+        elif a["func"] == "runMacro" and a["args"][0] == "amanstWrite":
+            position, top, left, values, formats = a["args"][1:]
+            if names[position] == sheet and any(v is not None for row in values for v in row):
+                found.append({"values": values, "formats": formats, "top": top, "left": left})
     return found
 
 

@@ -203,11 +203,14 @@ async function post(url, encoded, auth, runId) {
     throw new AmanstError("Servern svarar inte. Kontrollera nätverket och försök igen. Inget i "
       + "arbetsboken har ändrats.");
   }
+  // xlwings Server answers an XlwingsError (our Swedish message) as plain text with 400, and
+  // everything else as JSON.
+  const text = await response.text();
   let data = null;
   try {
-    data = await response.json();
+    data = text ? JSON.parse(text) : null;
   } catch (error) {
-    data = null;
+    data = { detail: text };
   }
   if (!response.ok) throw new AmanstError(serverMessage(response.status, data));
   return data;
