@@ -23,6 +23,7 @@ never read, so the next run resets exactly those cells and deletes exactly the n
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -407,6 +408,13 @@ def write_kontroll(book: Any, problems: Sequence[Problem], raw: dict[str, RawShe
 
     sheet = replace_sheet(book, schema.KONTROLL)
     rows = presentation.kontroll_rows(problems)
+    # Värde is the offending cell's value as Excel held it ("0012" stays text, a date a date),
+    # not the core's display string of it.
+    by_row = {name: dict(sheet_raw.rows) for name, sheet_raw in raw.items()}
+    for out, p in zip(rows[1:], problems):
+        found = _raw_value(raw, by_row, p.sheet, p.row, p.column)
+        if found is not None:
+            out[3] = found
     rows.append([])
     rows.append([presentation.kontroll_summary(problems, checked_at)])
     write_block(sheet, 1, 1, rows, len(schema.KONTROLL_HEADERS))
@@ -423,6 +431,29 @@ def write_kontroll(book: Any, problems: Sequence[Problem], raw: dict[str, RawShe
     marks_sheet = replace_sheet(book, MARKS_SHEET, hidden=True)
     write_block(marks_sheet, 1, 1, record, len(MARKS_HEADERS))
     sheet.activate()
+
+
+_CLIENT_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?Z")
+
+
+def _raw_value(raw: dict[str, RawSheet], by_row: dict[str, dict[int, list[Any]]], sheet: str,
+               row: int | None, column: str) -> Any:
+    """The value the client sent for a cell, with a date (an ISO string ending in Z, see
+    ``read_grid``) as a date again; None when the cell is not in what was read."""
+    sheet_raw = raw.get(sheet)
+    if sheet_raw is None or not row:
+        return None
+    col = _column_numbers(sheet_raw).get(column.casefold())
+    values = by_row.get(sheet, {}).get(row)
+    if col is None or values is None:
+        return None
+    value = values[col - 1] if col - 1 < len(values) else None
+    if isinstance(value, str):
+        m = _CLIENT_DATE.fullmatch(value)
+        if m:
+            moment = datetime(*(int(g) for g in m.groups()))
+            return moment.date() if moment.time() == time() else moment
+    return None if value in (None, "") else value
 
 
 # --- Sammanställning --------------------------------------------------------------------------
