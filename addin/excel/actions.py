@@ -186,8 +186,8 @@ def spara_bedomning(book: Any, today: date | None = None, now: datetime | None =
     bedomningar = find_raw(loaded.raw, schema.BEDOMNINGAR)
     problems = _check_new_rows(book, loaded.raw, bedomningar, rows, form, today)
     if problems:
-        shown = "; ".join(problems[:5]) + (f" (och {len(problems) - 5} till)"
-                                          if len(problems) > 5 else "")
+        shown = "; ".join(p.rstrip(".") for p in problems[:5]) + (
+            f" (och {len(problems) - 5} till)" if len(problems) > 5 else "")
         raise AmanstError(f"Bedömningen sparades inte: {shown}.")
     first, last = xbook.append_rows(book, schema.BEDOMNINGAR, bedomningar, rows)
     sheet = xbook.find_sheet(book, schema.FORMULAR)

@@ -1,92 +1,26 @@
-"""The served task pane in headless Chromium, with only office.js replaced by the Excel stand-in.
-
-One ``amanst serve`` (a subprocess on a free loopback port, its own state folder, development
-sign-in) and one Chromium (Debian's ``/usr/bin/chromium`` driven by Playwright; no browser is
-downloaded) per session. Each test gets a fresh page: the request for Microsoft's office.js is
-answered with ``excel_standin.js``, and the stand-in loads the workbook the test chose
-(``/__standin__/workbook.json``, answered from a file). The test says which Excel it emulates:
-``mode`` "web" (the 5 MB limit per exchange) or "desktop", the ExcelApi version, and "now".
+"""Fixtures for the browser tests: one ``amanst serve`` and one Chromium per session, and a fresh
+task pane per test over the Excel stand-in (see ``harness``). The test says which Excel it
+emulates: ``mode`` "web" (the 5 MB limit per exchange) or "desktop", and the ExcelApi version.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from . import workbook_model
+from .harness import CHROMIUM, EXAMPLE, REPO, Pane, launch, open_pane as _open_pane, start_server
 
-REPO = Path(__file__).resolve().parents[2]
-EXAMPLE = REPO / "workbooks" / "exempel.xlsx"
-STANDIN = Path(__file__).with_name("excel_standin.js")
-CHROMIUM = os.environ.get("AMANST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-NOW = "2026-11-27T10:00:00"  # the stand-in's "today" (Excel's clock), fixed
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class Server:
-    url: str
-    state: Path
-    process: subprocess.Popen
-    log: Path
-
-    def output(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
+__all__ = ["EXAMPLE", "REPO", "Pane"]
 
 
 @pytest.fixture(scope="session")
 def server():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} saknas (apt-get install chromium)")
-    state = Path(tempfile.mkdtemp(prefix="amanst-browser-"))
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AMANST_SMTP_", "XLWINGS_"))}
-    env.update({"AMANST_STATE_DIR": str(state), "AMANST_LOG_DIR": str(state),
-                "AMANST_REGISTER": str(state / "intygsregister.sqlite3"),
-                "AMANST_CERT_DIR": str(state / "intyg"), "AMANST_CERT_PDF": "0",
-                "DOTENV_PATH": str(state / "no.env"), "XLWINGS_ENABLE_SOCKETIO": "false"})
-    env.pop("AMANST_REGISTER_URL", None)
-    log = state / "server.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "addin", "serve", "--port", str(port)],
-                                   cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url + "/taskpane.html", timeout=2).read()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError("amanst serve startade inte:\n" + log.read_text())
-            time.sleep(0.2)
-    yield Server(url, state, process, log)
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    shutil.rmtree(state, ignore_errors=True)
+    with start_server() as s:
+        yield s
 
 
 @pytest.fixture(scope="session")
@@ -94,7 +28,7 @@ def browser(server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        b = launch(p)
         yield b
         b.close()
 
@@ -105,90 +39,16 @@ def example_model(tmp_path_factory) -> Path:
     return workbook_model.write(workbook_model.from_openpyxl(EXAMPLE), path)
 
 
-@dataclass
-class Pane:
-    """The task pane in Excel (the stand-in), and what a test does with it."""
-
-    page: Any
-    server: Server
-    console: list[str] = field(default_factory=list)
-
-    def click(self, label: str, timeout: float = 120_000) -> None:
-        """Click a task pane button and wait until it is enabled again (the run is over)."""
-        button = self.page.get_by_role("button", name=label, exact=True)
-        button.click()
-        self.page.wait_for_function(
-            "(label) => [...document.querySelectorAll('[data-amanst-script]')]"
-            ".every((b) => !b.disabled)", arg=label, timeout=timeout)
-
-    def ribbon(self, function_name: str, timeout: float = 120_000) -> None:
-        self.page.evaluate("(name) => ExcelStandIn.clickRibbon(name)", function_name)
-
-    def sheet(self, name: str, **kwargs: Any) -> dict[str, Any] | None:
-        return self.page.evaluate("([n, o]) => ExcelStandIn.snapshot(n, o)", [name, kwargs])
-
-    def sheet_names(self) -> list[str]:
-        return self.page.evaluate("() => ExcelStandIn.sheetNames()")
-
-    def stats(self) -> dict[str, Any]:
-        return self.page.evaluate("() => ({...ExcelStandIn.stats, log: undefined})")
-
-    def reset_stats(self) -> None:
-        self.page.evaluate("() => ExcelStandIn.resetStats()")
-
-    def type(self, sheet: str, address: str, value: Any) -> None:
-        self.page.evaluate("([s, a, v]) => ExcelStandIn.type(s, a, v)", [sheet, address, value])
-
-    def set_format(self, sheet: str, address: str, fmt: str) -> None:
-        self.page.evaluate("([s, a, f]) => ExcelStandIn.setFormat(s, a, f)", [sheet, address, fmt])
-
-    def error_text(self) -> str | None:
-        """The red error bar's text, or None when it is hidden."""
-        return self.page.evaluate(
-            "() => { const e = document.querySelector('#global-error-alert');"
-            " return e && !e.classList.contains('d-none') ? e.textContent.trim() : null; }")
-
-    def runs(self) -> list[dict[str, str]]:
-        """What "Senaste körningar" shows, newest first."""
-        return self.page.evaluate(
-            "() => [...document.querySelectorAll('#amanst-runs li[data-status]')].map((li) => ("
-            "{status: li.dataset.status, knapp: li.querySelector('.run-button').textContent,"
-            " text: li.querySelector('.run-summary').textContent}))")
-
-    def wait_for_run(self, button: str, timeout: float = 30_000) -> dict[str, str]:
-        self.page.wait_for_function(
-            "(b) => { const li = document.querySelector('#amanst-runs li[data-status]');"
-            " return li && li.querySelector('.run-button').textContent === b"
-            " && li.dataset.status !== 'vantar'; }", arg=button, timeout=timeout)
-        return self.runs()[0]
-
-
 @pytest.fixture()
 def open_pane(browser, server, example_model):
     """open_pane(model=..., mode="web", api="1.18") → a Pane on a fresh page."""
     contexts = []
 
-    def _open(model: Path | None = None, mode: str = "web", api: str = "1.18",
-              page_path: str = "/taskpane.html") -> Pane:
+    def _open(model: Path | None = None, mode: str = "web", api: str = "1.18") -> Pane:
         context = browser.new_context(viewport={"width": 340, "height": 900}, locale="sv-SE",
                                       accept_downloads=True)
         contexts.append(context)
-        page = context.new_page()
-        pane = Pane(page, server)
-        page.on("console", lambda m: pane.console.append(f"{m.type}: {m.text}"))
-        page.on("pageerror", lambda e: pane.console.append(f"pageerror: {e}"))
-        config = {"mode": mode, "api": api, "now": NOW, "workbookUrl": "/__standin__/workbook.json"}
-        page.add_init_script(f"globalThis.__excelStandInConfig = {json.dumps(config)};")
-        model_path = model or example_model
-        page.route("**/office-js/**/office.js",
-                   lambda route: route.fulfill(path=str(STANDIN), content_type="text/javascript"))
-        page.route("**/__standin__/workbook.json",
-                   lambda route: route.fulfill(path=str(model_path), content_type="application/json"))
-        page.goto(server.url + page_path)
-        page.wait_for_function("() => globalThis.ExcelStandIn && globalThis.amanstReady === true",
-                               timeout=30_000)
-        page.evaluate("() => ExcelStandIn.ready")
-        return pane
+        return _open_pane(context, server, model or example_model, mode=mode, api=api)
 
     yield _open
     for context in contexts:
