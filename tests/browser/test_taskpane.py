@@ -160,3 +160,34 @@ def test_without_notes_the_cells_are_still_coloured(open_pane):
     assert pane.wait_for_run("Kontrollera")["status"] == "klar", pane.error_text()
     deltagare = pane.sheet(schema.DELTAGARE)
     assert deltagare["fills"] and not deltagare["notes"]
+
+
+def test_the_pane_is_quick_to_use_with_the_keyboard(open_pane):
+    pane = open_pane()
+    page = pane.page
+    # Short labels; the explanation on hover (title) and folded under "Vad gör knapparna?".
+    kontrollera = page.get_by_role("button", name="Kontrollera", exact=True)
+    assert kontrollera.get_attribute("title").startswith("Går igenom alla regler")
+    assert not page.locator("#amanst-help-kontrollera").is_visible()
+    page.locator("summary").click()
+    assert page.locator("#amanst-help-kontrollera").is_visible()
+    # PlatsID and Tillfälle sit above the button that uses them.
+    form_button = page.get_by_role("button", name="Nytt bedömningsformulär", exact=True)
+    assert page.locator("#amanst-plats").bounding_box()["y"] < form_button.bounding_box()["y"]
+    # Reach Kontrollera with Tab alone and run it with Enter.
+    page.locator("body").focus()
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.dataset.amanstScript") == "kontrollera":
+            break
+    else:
+        raise AssertionError("Kontrollera is not reachable with Tab")
+    page.keyboard.press("Enter")
+    assert pane.wait_for_run("Kontrollera")["status"] == "klar"
+    # The last run is shown at the top, without scrolling (the pane is 340×900 here).
+    status = page.locator("#amanst-status")
+    assert "Klar" in status.text_content() and "Kontrollera" in status.text_content()
+    assert status.bounding_box()["y"] + status.bounding_box()["height"] < 200
+    # The page frame is Swedish too.
+    assert page.locator("#xlwings-taskpane-reload-btn").text_content() == "Ladda om"
+    assert page.locator("#global-error-alert .btn-close").get_attribute("aria-label") == "Stäng"
