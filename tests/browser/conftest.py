@@ -5,6 +5,7 @@ emulates: ``mode`` "web" (the 5 MB limit per exchange) or "desktop", and the Exc
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,8 @@ __all__ = ["EXAMPLE", "REPO", "Pane"]
 @pytest.fixture(scope="session")
 def server():
     if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):  # .ci/run installs it: in CI a missing browser is a failure
+            pytest.fail(f"{CHROMIUM} saknas i CI")
         pytest.skip(f"{CHROMIUM} saknas (apt-get install chromium)")
     with start_server() as s:
         yield s
