@@ -147,10 +147,11 @@ def write_block(sheet: Any, top: int, left: int, rows: Sequence[Sequence[Any]],
     if is_remote(sheet.book):
         _write_remote(sheet, top, left, grid)
         return
-    for r, row in enumerate(grid):
-        for c, value in enumerate(row):
-            if isinstance(value, str) and value != "":
-                cells(sheet, top + r, left + c).number_format = TEXT_FORMAT
+    # Text format on the text cells first, one call per vertical run (COM calls are slow).
+    texts = [(top + r, left + c) for r, row in enumerate(grid) for c, value in enumerate(row)
+             if isinstance(value, str) and value != ""]
+    for first, last, col in _column_runs(texts):
+        cells(sheet, first, col, last, col).number_format = TEXT_FORMAT
     set_values(sheet, cells(sheet, top, left, top + len(grid) - 1, left + len(grid[0]) - 1), grid)
 
 
