@@ -1,7 +1,9 @@
-"""amanst: the register of Malmö stad's arbetsmarknadsanställningar, checked, tallied and certified.
+"""amanst: the register of arbetsmarknadsanställningar in Malmö stad, checked, tallied and certified.
 
-The pure core (schema, values, identity, model, reading, checks, tally) knows nothing of Excel,
-Word or e-mail; adapters live in subpackages and entry points in ``cli`` and the xlwings scripts.
+``core`` is pure (the workbook contract, rules, tallies); ``xlsx``, ``certificates``, ``steering``
+and ``excel`` are adapters; ``cli``, ``excel.scripts``/``excel.desktop`` and ``server`` are the
+entry points. ``settings`` holds every setting, ``boundary`` the one error policy, ``resources``
+where bundled files are.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -2,6 +2,6 @@
 
 import sys
 
-from addin.cli import main
+from addin.cli.main import main
 
 sys.exit(main())

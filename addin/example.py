@@ -18,7 +18,7 @@ from typing import Any
 
 from openpyxl.workbook.workbook import Workbook
 
-from . import schema
+from .core import schema
 from .catalog import catalog_rows
 from .xlsx.template import build_workbook
 

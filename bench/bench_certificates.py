@@ -28,10 +28,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from addin.certificates import pdf  # noqa: E402
-from addin.certificates.context import plan  # noqa: E402
-from addin.certificates.issuing import TEMPLATE_FILES, TEMPLATES_DIR  # noqa: E402
+from addin.core.certificate_plan import plan  # noqa: E402
+from addin.certificates.issuing import TEMPLATE_FILES  # noqa: E402
 from addin.certificates.render import CompiledTemplate, make_environment, render_plain  # noqa: E402
-from addin.operations import WORKBOOKS_DIR, read_register  # noqa: E402
+from addin.operations import read_register  # noqa: E402
+from addin.resources import templates_dir, workbooks_dir  # noqa: E402
+
+TEMPLATES_DIR, WORKBOOKS_DIR = templates_dir(), workbooks_dir()
 
 TODAY = date(2026, 11, 27)
 

@@ -60,7 +60,7 @@ def start_server(state: str, extra_env: dict[str, str] | None = None
     env = {**os.environ, "AMANST_STATE_DIR": state, "AMANST_LOG_DIR": state,
            "DOTENV_PATH": str(Path(state) / "no.env"), **(extra_env or {})}
     # what the ``amanst`` console script runs (``python -m addin.cli`` would import cli twice)
-    command = [sys.executable, "-c", "import sys; from addin.cli import main; "
+    command = [sys.executable, "-c", "import sys; from addin.cli.main import main; "
                "sys.exit(main(sys.argv[1:]))", "serve", "--host", HOST, "--port", str(port)]
     proc = subprocess.Popen(command, cwd=REPO, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -27,10 +27,10 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from addin import checks, schema
+from addin.core import checks, schema
 from addin.catalog import catalog_rows
-from addin.reading import load_register
-from addin.tally import tally
+from addin.core.reading import load_register
+from addin.core.tally import tally
 from addin.xlsx import reader
 
 REPEAT = 3

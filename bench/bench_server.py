@@ -32,7 +32,7 @@ import httpx  # noqa: E402
 import openpyxl  # noqa: E402
 from openpyxl.utils import get_column_letter, range_boundaries  # noqa: E402
 
-from addin import schema  # noqa: E402
+from addin.core import schema  # noqa: E402
 from tests.excel.officejs_client import apply, payload  # noqa: E402
 
 EXAMPLE = REPO / "workbooks" / "exempel.xlsx"

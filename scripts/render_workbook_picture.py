@@ -15,14 +15,15 @@ from pathlib import Path
 import openpyxl
 import openpyxl.styles
 
-from addin import operations, schema
+from addin import operations, resources
+from addin.core import schema
 
 
 def main(target: Path) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         checked = folder / "kontrollerad.xlsx"
-        operations.validate_workbook(operations.WORKBOOKS_DIR / operations.EXAMPLE_NAME, out=checked)
+        operations.validate_workbook(resources.workbooks_dir() / operations.EXAMPLE_NAME, out=checked)
         wb = openpyxl.load_workbook(checked)
         for name in wb.sheetnames:
             if name != schema.PLATSER:

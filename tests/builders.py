@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from addin import schema
+from addin.core import schema
 from addin.catalog import catalog_rows
-from addin.model import RawSheet, Register
-from addin.reading import load_register
+from addin.core.model import RawSheet, Register
+from addin.core.reading import load_register
 
 TODAY = date(2026, 11, 27)
 # Skatteverket's published test number, and its samordningsnummer twin built in code.

@@ -9,7 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from addin import cli, schema
+from addin import operations
+from addin.cli import main as cli
+from addin.core import schema
 from addin.example import build_example
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,9 +81,9 @@ def test_unexpected_errors_give_an_incident_id(capsys, monkeypatch, tmp_path: Pa
     def boom(*args, **kwargs):
         raise RuntimeError("internt fel med hemlig detalj")
 
-    monkeypatch.setattr(cli.operations, "validate_workbook", boom)
+    monkeypatch.setattr(operations, "validate_workbook", boom)
     code, out, err = run(capsys, "validate", str(EXAMPLE))
-    assert code == 2 and "incident" in err and "hemlig" not in err + out
+    assert code == 70 and "incident" in err and "hemlig" not in err + out  # EX_SOFTWARE (README)
     assert "hemlig detalj" in (tmp_path / "incidents.log").read_text(encoding="utf-8")
 
 

@@ -10,7 +10,7 @@ import csv
 from datetime import date
 from importlib import resources
 
-from .. import schema
+from ..core import schema
 
 FILES = {
     schema.FORVALTNINGAR: "forvaltningar.csv",

@@ -16,7 +16,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from ..errors import AmanstError
+from ..core.errors import AmanstError
 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,80}")
 

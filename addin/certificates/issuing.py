@@ -27,18 +27,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from .. import schema
-from ..errors import AmanstError
-from ..model import Register
+from .. import resources
+from ..core import schema
+from ..core.errors import AmanstError
+from ..core.model import Register
 from . import pdf as pdf_mod
-from .context import LANG_EN, Candidate, Ineligible, plan
+from ..core.certificate_plan import LANG_EN, Candidate, Ineligible, plan
 from .files import publish, sha256_file, target_in, write_new
 from .render import CompiledTemplate
-from .store import CertificateStore, ClaimRequest, new_code, open_store
+from .store import CertificateStore, ClaimRequest, new_code
 
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
-TEMPLATES_DIR = REPO_ROOT / "templates"
-ENV_TEMPLATES = "AMANST_TEMPLATES"  # a folder with the installation's own (edited) templates
 TEMPLATE_FILES = {"sv": "kompetensintyg.docx", LANG_EN: "kompetensintyg-en.docx"}
 FINALIZE_EVERY = 100  # certificates per register transaction while writing files
 
@@ -93,10 +91,10 @@ def prefix_of(register: Register) -> str:
     return prefix
 
 
-def load_templates(languages: set[str], templates_dir: Path | None = None
+def load_templates(languages: set[str], folder: Path | None = None
                    ) -> dict[str, CompiledTemplate]:
-    env = os.environ.get(ENV_TEMPLATES, "").strip()
-    folder = Path(templates_dir) if templates_dir else Path(env) if env else TEMPLATES_DIR
+    """The compiled templates: from ``folder`` (the setting ``templates_dir``) or the bundled ones."""
+    folder = Path(folder) if folder else resources.templates_dir()
     templates = {}
     for lang in sorted(languages):
         path = folder / TEMPLATE_FILES[lang]
@@ -108,30 +106,26 @@ def load_templates(languages: set[str], templates_dir: Path | None = None
 
 
 def issue_certificates(register: Register, out_dir: Path, issuer: str,
-                       store: CertificateStore | None = None, *, pdf: bool = False,
+                       store: CertificateStore, *, pdf: bool = False,
                        reissue: str | None = None, today: date | None = None,
                        now: datetime | None = None, templates_dir: Path | None = None,
-                       progress: Progress | None = None, pdf_workers: int = 2) -> IssueResult:
+                       soffice: str = "", progress: Progress | None = None,
+                       pdf_workers: int = 2) -> IssueResult:
     """Issue a certificate for every eligible placement of ``register`` into ``out_dir``.
 
-    ``store`` defaults to ``open_store()`` (``AMANST_REGISTER_URL``, ``AMANST_REGISTER`` or
-    ``~/.amanst``). With
-    ``reissue`` (a PlatsID) only that placement is issued, with a new number, and its valid
-    certificate becomes Ersatt. ``progress`` is called with the number of files just finished.
+    ``store`` is the open register. With ``reissue`` (a PlatsID) only that placement is issued,
+    with a new number, and its valid certificate becomes Ersatt. ``templates_dir`` and
+    ``soffice`` are the installation's settings. ``progress`` is called with the number of files
+    just finished.
     """
-    own_store = store is None
-    store = store or open_store()
-    try:
-        return _issue(register, Path(out_dir), issuer, store, pdf, reissue, today, now,
-                      templates_dir, progress, pdf_workers)
-    finally:
-        if own_store:
-            store.close()  # type: ignore[union-attr]
+    return _issue(register, Path(out_dir), issuer, store, pdf, reissue, today, now,
+                  templates_dir, soffice, progress, pdf_workers)
 
 
 def _issue(register: Register, out_dir: Path, issuer: str, store: CertificateStore, want_pdf: bool,
            reissue: str | None, today: date | None, now: datetime | None,
-           templates_dir: Path | None, progress: Progress | None, pdf_workers: int) -> IssueResult:
+           templates_dir: Path | None, soffice: str, progress: Progress | None,
+           pdf_workers: int) -> IssueResult:
     now = now or datetime.now()
     today = today or now.date()
     prefix = prefix_of(register)
@@ -143,7 +137,7 @@ def _issue(register: Register, out_dir: Path, issuer: str, store: CertificateSto
                          pdf_requested=want_pdf, out_dir=out_dir)
     if not p.candidates:
         if want_pdf:
-            _make_pdfs(result, store, out_dir, progress, pdf_workers)
+            _make_pdfs(result, store, out_dir, progress, pdf_workers, soffice)
         return result
     templates = load_templates({c.language for c in p.candidates}, templates_dir)
     # a trial render per template before any number is taken: a template that the sandbox
@@ -189,7 +183,7 @@ def _issue(register: Register, out_dir: Path, issuer: str, store: CertificateSto
         if unused:
             store.abandon(unused, datetime.now())
     if want_pdf:
-        _make_pdfs(result, store, out_dir, progress, pdf_workers)
+        _make_pdfs(result, store, out_dir, progress, pdf_workers, soffice)
     return result
 
 
@@ -210,14 +204,14 @@ def _without_pdf(result: IssueResult, store: CertificateStore, out_dir: Path) ->
 
 
 def _make_pdfs(result: IssueResult, store: CertificateStore, out_dir: Path,
-               progress: Progress | None, workers: int) -> None:
+               progress: Progress | None, workers: int, soffice: str) -> None:
     by_docx = {c.docx: c.number for c in result.issued}
     earlier = _without_pdf(result, store, out_dir)
     by_docx.update(earlier)
     if not by_docx:
         return
-    soffice = pdf_mod.find_soffice()
-    if soffice is None:
+    found = pdf_mod.find_soffice(soffice)
+    if found is None:
         result.pdf_skipped_reason = ("LibreOffice finns inte på den här datorn, så inga PDF-filer "
                                      "skapades. Word-filerna är utfärdade och registrerade.")
         return
@@ -225,7 +219,7 @@ def _make_pdfs(result: IssueResult, store: CertificateStore, out_dir: Path,
     work = Path(tempfile.mkdtemp(prefix=".pdf-", dir=out_dir))
     try:
         conversion = pdf_mod.convert(list(by_docx), work, workers=workers, progress=progress,
-                                     soffice=soffice)
+                                     soffice=found)
         files = []
         for docx_path, made in conversion.pdfs.items():
             number = by_docx[docx_path]

@@ -22,14 +22,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ENV_SOFFICE = "AMANST_SOFFICE"
 CHUNK = 200
 START_TIMEOUT = 120  # seconds for LibreOffice to start (a fresh profile is made on first start)
 PER_FILE_TIMEOUT = 5
 
 
-def find_soffice() -> str | None:
-    explicit = os.environ.get(ENV_SOFFICE, "").strip()
+def find_soffice(explicit: str = "") -> str | None:
+    """LibreOffice: ``explicit`` (the setting ``soffice``) if given, else PATH and usual places."""
+    explicit = explicit.strip()
     if explicit:
         return explicit if Path(explicit).exists() or shutil.which(explicit) else None
     for name in ("soffice", "libreoffice"):

@@ -50,8 +50,8 @@ from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from ..errors import AmanstError
-from .context import CONTEXT_KEYS
+from ..core.errors import AmanstError
+from ..core.certificate_plan import CONTEXT_KEYS
 
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 # docxtpl renders these core properties through Jinja too

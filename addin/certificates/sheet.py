@@ -19,8 +19,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from .. import presentation, schema
-from ..model import CertificateEntry
+from ..core import presentation, schema
+from ..core.model import CertificateEntry
 from ..xlsx.cells import write_value
 from .store import Entry
 

@@ -3,8 +3,7 @@
 ``CertificateStore`` is the interface the rest of the code uses. ``SqlStore`` holds the logic in
 portable SQL; ``SqliteStore`` runs it on one SQLite file (the default, for one installation) and
 ``PostgresStore`` (module ``pgstore``) on PostgreSQL, so several servers share one register.
-``open_store(register)`` is the one place that picks the backend: a ``postgresql://`` URL (given,
-or in ``AMANST_REGISTER_URL``) means PostgreSQL, anything else a SQLite file. The register lives
+``backend.open_store(location)`` is the one place that picks the backend. The register lives
 outside every workbook, so numbers are unique across workbooks, users, processes and servers.
 
 How issuing stays unique and idempotent, even with many processes at once:
@@ -43,12 +42,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from .. import schema
-from ..errors import AmanstError
+from ..core import schema
+from ..core.errors import AmanstError
 
-ENV_REGISTER = "AMANST_REGISTER"
-ENV_REGISTER_URL = "AMANST_REGISTER_URL"  # postgresql://... : a register shared by many servers
-DEFAULT_PATH = Path.home() / ".amanst" / "intygsregister.sqlite3"
 STALE_CLAIM = timedelta(minutes=30)
 LOCK_TIMEOUT = 60.0  # seconds to wait for another writer before saying the register is locked
 
@@ -134,28 +130,6 @@ def owner_gone(token: str) -> bool:
     return _proc_start(int(pid)) != start
 
 
-def is_url(value: str | Path | None) -> bool:
-    return isinstance(value, str) and re.match(r"(?i)postgres(ql)?://", value.strip()) is not None
-
-
-def open_store(register: str | Path | None = None) -> CertificateStore:
-    """Open the certificate register: the one rule for which backend and where.
-
-    ``register`` (a ``--register`` value) wins: a ``postgresql://`` URL opens PostgreSQL, anything
-    else is a SQLite file. Without it: ``AMANST_REGISTER_URL`` (PostgreSQL), then
-    ``AMANST_REGISTER`` (a URL or a file), then ``~/.amanst/intygsregister.sqlite3``.
-    """
-    value: str | Path | None = register
-    if value is None or (isinstance(value, str) and not value.strip()):
-        value = (os.environ.get(ENV_REGISTER_URL, "").strip()
-                 or os.environ.get(ENV_REGISTER, "").strip() or None)
-    if is_url(value):
-        from .pgstore import PostgresStore  # psycopg is needed only for PostgreSQL
-
-        return PostgresStore(str(value).strip())
-    return SqliteStore(Path(value) if value is not None else None)
-
-
 def format_number(prefix: str, year: int, seq: int) -> str:
     return f"{prefix}-{year}-{seq:05d}"
 
@@ -239,13 +213,6 @@ CREATE TABLE IF NOT EXISTS files (
     name TEXT NOT NULL, sha256 TEXT NOT NULL, PRIMARY KEY (number, kind));
 CREATE INDEX IF NOT EXISTS files_by_hash ON files (sha256);
 """
-
-
-def register_path(explicit: Path | None = None) -> Path:
-    if explicit is not None:
-        return Path(explicit)
-    env = os.environ.get(ENV_REGISTER, "").strip()
-    return Path(env) if env else DEFAULT_PATH
 
 
 class SqlStore:
@@ -500,8 +467,8 @@ class SqlStore:
 class SqliteStore(SqlStore):
     """The register in one SQLite file (rollback journal: also safe on a shared folder)."""
 
-    def __init__(self, path: Path | None = None):
-        self.path = register_path(path)
+    def __init__(self, path: Path):
+        self.path = Path(path)
         self.owner = owner_token()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -535,7 +502,7 @@ class SqliteStore(SqlStore):
                                  "utfärdas eller återkallas. Inget har ändrats. Be IT ge skrivrätt "
                                  "till filen och mappen den ligger i.")
         return RegisterError(f"Intygsregistret {self.path} kan inte användas ({exc}). Kontrollera "
-                             f"sökvägen (--register eller {ENV_REGISTER}) och behörigheten.")
+                             "sökvägen (--register eller AMANST_REGISTER) och behörigheten.")
 
     @contextlib.contextmanager
     def _errors(self):

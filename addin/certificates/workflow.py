@@ -1,8 +1,9 @@
 """File-level operations for certificates: issue from a workbook path, verify, revoke.
 
 These join the core (``issuing``), the register (``store``) and the .xlsx adapters, and print
-nothing; ``commands`` (the command line) and the demo call them. ``register`` is a ``--register``
-value: a SQLite file, a ``postgresql://`` URL, or None for the configured one (``open_store``).
+nothing; the command line (``addin.cli.certificates``) and the demo call them. ``register`` is the
+register's location (``Settings.register_location()`` or ``--register``): a SQLite file or a
+``postgresql://`` URL.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from ..errors import AmanstError
+from ..core.errors import AmanstError
 from ..operations import read_register
 from ..xlsx import writer
 from .files import sha256_file
 from .issuing import IssueResult, Progress, issue_certificates, prefix_of
 from .sheet import sheet_changes, write_sheet
-from .store import CertificateStore, Entry, Verification, open_store
+from .backend import open_store
+from .store import CertificateStore, Entry, Verification
 
 
 def current_user() -> str:
@@ -57,14 +59,16 @@ def sync_workbook(path: Path, store: CertificateStore, out: Path | None = None,
     return target, made
 
 
-def issue_workbook(path: Path, out_dir: Path, *, pdf: bool = False, reissue: str | None = None,
-                   register: str | Path | None = None, workbook_out: Path | None = None,
+def issue_workbook(path: Path, out_dir: Path, *, register: str | Path, pdf: bool = False,
+                   reissue: str | None = None, workbook_out: Path | None = None,
                    issuer: str | None = None, today: date | None = None,
-                   progress: Progress | None = None, backup: bool = True) -> WorkbookIssue:
+                   progress: Progress | None = None, backup: bool = True,
+                   templates_dir: Path | None = None, soffice: str = "") -> WorkbookIssue:
     reg = read_register(path, today)
     with open_store(register) as store:
         result = issue_certificates(reg, out_dir, issuer or current_user(), store, pdf=pdf,
-                                    reissue=reissue, today=today, progress=progress)
+                                    reissue=reissue, today=today, progress=progress,
+                                    templates_dir=templates_dir, soffice=soffice)
         outcome = WorkbookIssue(result)
         try:
             outcome.workbook, outcome.backup = sync_workbook(path, store, workbook_out, today,
@@ -76,7 +80,7 @@ def issue_workbook(path: Path, out_dir: Path, *, pdf: bool = False, reissue: str
     return outcome
 
 
-def verify(number: str, code: str, file: Path | None = None, register: str | Path | None = None
+def verify(number: str, code: str, register: str | Path, file: Path | None = None
            ) -> Verification:
     sha = None
     if file is not None:
@@ -88,7 +92,7 @@ def verify(number: str, code: str, file: Path | None = None, register: str | Pat
         return store.verify(number, code, sha)
 
 
-def revoke(number: str, reason: str = "", register: str | Path | None = None,
+def revoke(number: str, register: str | Path, reason: str = "",
            workbook: Path | None = None, now: datetime | None = None
            ) -> tuple[Entry, Path | None]:
     with open_store(register) as store:

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from .. import checks, schema
-from ..errors import AmanstError
-from ..operations import ValidateResult, resolve_period
-from ..reading import find_sheet as find_raw
-from ..tally import tally
+from ..core import checks, schema
+from ..core.errors import AmanstError
+from ..core.period import resolve_period
+from ..operations import ValidateResult
+from ..core.reading import find_sheet as find_raw
+from ..core.tally import tally
 from . import book as xbook
 from . import form as xform
 
@@ -201,8 +202,8 @@ def _check_new_rows(book: Any, read: dict[str, Any], bedomningar: Any, rows: lis
                     form: xform.Form, today: date) -> list[str]:
     """Run the core's rules on the new rows alone (in their future Bedömningar rows); their
     messages, by form row. Earlier rows are Kontrollera's business, not a reason to refuse."""
-    from ..model import RawSheet
-    from ..reading import load_register
+    from ..core.model import RawSheet
+    from ..core.reading import load_register
 
     raw = dict(read)
     last_filled = max((r for r, values in bedomningar.rows

@@ -2,8 +2,8 @@
 
 Excel on the web moves at most about 5 MB between an add-in and the workbook, so a button's
 request is never larger than that; anything much larger is a mistake or an attack. The limit is
-``AMANST_MAX_BODY_BYTES`` (default 6 MiB, the same as the documented nginx
-``client_max_body_size 6m``). A request whose ``Content-Length`` is over the limit is answered 413
+the setting ``max_body_bytes`` (``AMANST_MAX_BODY_BYTES``, default 6 MiB, the same as the
+documented nginx ``client_max_body_size 6m``), handed in by ``webapp``. A request whose ``Content-Length`` is over the limit is answered 413
 at once, without reading a byte of its body. A body without ``Content-Length`` (chunked) — and, to
 be safe, every other body — is read into memory by the middleware, counting, and refused with 413
 as soon as the count passes the limit; only a body that is complete and within the limit is handed
@@ -15,57 +15,16 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 log = logging.getLogger("amanst")
 
-ENV_VAR = "AMANST_MAX_BODY_BYTES"
-DEFAULT_MAX_BODY_BYTES = 6 * 1024 * 1024
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
-
-
-def max_body_bytes(environ: dict[str, str] | None = None) -> int:
-    """The configured limit; a missing or unusable value gives the default (logged)."""
-    raw = (os.environ if environ is None else environ).get(ENV_VAR, "").strip()
-    if not raw:
-        return DEFAULT_MAX_BODY_BYTES
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value <= 0:
-        log.error("%s=%r är inte ett positivt heltal (byte); använder %d.", ENV_VAR, raw,
-                  DEFAULT_MAX_BODY_BYTES)
-        return DEFAULT_MAX_BODY_BYTES
-    return value
-
-
-BOOK_ENV_VAR = "AMANST_MAX_BOOK_BYTES"
-DEFAULT_MAX_BOOK_BYTES = 64 * 1024 * 1024
-
-
-def max_book_bytes(environ: dict[str, str] | None = None) -> int:
-    """The largest workbook (JSON, after gzip decompression) a request may carry.
-
-    The task pane sends the workbook gzip-compressed, so a body within ``max_body_bytes`` may
-    unpack to much more; this bounds what the server unpacks and parses (a 10,000-place register
-    is about 30 MB), so a small compressed bomb cannot exhaust memory."""
-    raw = (os.environ if environ is None else environ).get(BOOK_ENV_VAR, "").strip()
-    try:
-        value = int(raw) if raw else DEFAULT_MAX_BOOK_BYTES
-    except ValueError:
-        value = 0
-    if value <= 0:
-        log.error("%s=%r är inte ett positivt heltal (byte); använder %d.", BOOK_ENV_VAR, raw,
-                  DEFAULT_MAX_BOOK_BYTES)
-        return DEFAULT_MAX_BOOK_BYTES
-    return value
 
 
 def too_large_message(limit: int) -> str:
@@ -89,9 +48,9 @@ class BodyLimit:
     """ASGI middleware: 413 for a body over ``max_bytes``; 400 for a malformed Content-Length."""
 
     def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]],
-                 max_bytes: int | None = None) -> None:
+                 max_bytes: int) -> None:
         self.app = app
-        self.max_bytes = max_body_bytes() if max_bytes is None else max_bytes
+        self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

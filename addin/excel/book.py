@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from .. import presentation, reading, schema
-from ..model import Problem, RawSheet, Register
-from ..tally import Tally
+from ..core import presentation, reading, schema
+from ..core.model import Problem, RawSheet, Register
+from ..core.tally import Tally
 from ..xlsx.reader import raw_sheet
 
 MARKS_SHEET = presentation.MARKS_SHEET

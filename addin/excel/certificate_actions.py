@@ -20,10 +20,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .. import schema
+from ..core import schema
+from ..settings import Settings
 from ..certificates import IssueResult, issue_certificates, open_store, prefix_of, sheet_changes
-from ..model import RawSheet
-from ..reading import find_sheet as find_raw
+from ..core.model import RawSheet
+from ..core.reading import find_sheet as find_raw
 from . import book as xbook
 from . import files
 from .actions import INPUT_SHEETS, Outcome
@@ -35,8 +36,9 @@ HEADERS = schema.REGISTER_SHEET.headers
 SHOWN_REASONS = 5
 
 
-def utfarda_intyg(book: Any, issuer: str, user_id: str, out_dir: Path | None = None,
-                  link_base: str | None = None, today: date | None = None) -> Outcome:
+def utfarda_intyg(book: Any, issuer: str, user_id: str, settings: Settings,
+                  out_dir: Path | None = None, link_base: str | None = None,
+                  today: date | None = None) -> Outcome:
     """Issue every eligible placement's certificate; append and update Intygsregister.
 
     ``issuer`` is the name written in the register; ``user_id`` becomes the files' owner for
@@ -47,10 +49,11 @@ def utfarda_intyg(book: Any, issuer: str, user_id: str, out_dir: Path | None = N
     loaded = xbook.load(book, SHEETS, today)
     register = loaded.register
     prefix = prefix_of(register)
-    folder = Path(out_dir) if out_dir is not None else files.cert_dir()
-    with open_store() as store:  # the configured register: PostgreSQL or SQLite (the package's rule)
-        result = issue_certificates(register, folder, issuer, store, pdf=files.pdf_wanted(),
-                                    today=today)
+    folder = Path(out_dir) if out_dir is not None else files.cert_dir(settings)
+    with open_store(settings.register_location()) as store:
+        result = issue_certificates(register, folder, issuer, store, pdf=settings.cert_pdf,
+                                    today=today, templates_dir=settings.templates_dir,
+                                    soffice=settings.soffice)
         for cert in result.issued:
             files.record_owner(folder, cert.number, user_id)
         changes = sheet_changes(register.certificates, store.entries(prefix),

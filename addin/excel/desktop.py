@@ -10,23 +10,30 @@ Each is a thin wrapper around the same ``actions`` as the server buttons, on
 (likewise ``sammanstall``, ``nytt_bedomningsformular``, ``spara_bedomning``, ``utfarda_intyg``
 and ``skicka_till_styrgruppen``.)
 
-A problem the user can fix is shown in an Excel message box as it is; anything else is logged with
-its traceback (``addin.incidents``) and the message box gives only an incident id.
+Errors go through the one boundary (``addin.boundary``): a problem the user can fix is shown in an
+Excel message box as it is; anything else is logged with its traceback in the incident log and
+the message box gives only the incident number.
 """
 
 from __future__ import annotations
 
 import getpass
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .. import incidents
-from ..errors import AmanstError
+from .. import boundary
+from .. import settings as amanst_settings
 from . import actions, certificate_actions, files, steering_actions
 
 TITLE = "Arbetsmarknad"
+
+
+def _incident_dir() -> Path | None:
+    try:
+        return amanst_settings.load().incident_dir
+    except Exception:  # noqa: BLE001 - a broken setting must not hide the incident itself
+        return None
 
 
 def _caller() -> Any:
@@ -39,12 +46,9 @@ def _run(label: str, action: Callable[[Any], actions.Outcome], book: Any = None)
     book = book if book is not None else _caller()
     try:
         message = action(book).summary
-    except AmanstError as exc:
-        message = str(exc)
-    except Exception:  # noqa: BLE001 - the last line of defence: no traceback reaches a user
-        incident = incidents.record(f"knappen {label} (skrivbord)")
-        message = (f"Ett oväntat fel inträffade (incident {incident}). Kontakta supporten och "
-                   "ange incidentnumret.")
+    except Exception as exc:  # noqa: BLE001 - the boundary decides what the user sees
+        message = boundary.failure(exc, f"knappen {label} (skrivbord)",
+                                   incident_dir=_incident_dir()).message
     try:
         book.app.alert(message, title=TITLE)
     except Exception:  # noqa: BLE001 - no message box (e.g. Excel busy): the sheet shows the result
@@ -84,12 +88,13 @@ def _beside(book: Any, name: str) -> Path:
 
 
 def utfarda_intyg(book: Any = None) -> str:
-    """Certificates into ``AMANST_CERT_DIR`` or the folder ``intyg`` beside the workbook."""
+    """Certificates into the setting ``cert_dir`` or the folder ``intyg`` beside the workbook."""
     def action(b: Any) -> actions.Outcome:
-        env = os.environ.get(files.ENV_CERT_DIR, "").strip()
-        out_dir = Path(env) if env else _beside(b, "intyg")
+        settings = amanst_settings.load()
+        out_dir = settings.cert_dir or _beside(b, "intyg")
         login = _login()
-        return certificate_actions.utfarda_intyg(b, issuer=login, user_id=login, out_dir=out_dir)
+        return certificate_actions.utfarda_intyg(b, issuer=login, user_id=login,
+                                                 settings=settings, out_dir=out_dir)
 
     return _run("Utfärda intyg", action, book)
 
@@ -98,8 +103,9 @@ def skicka_till_styrgruppen(book: Any = None) -> str:
     """Send by SMTP if configured, else a draft ``.eml`` beside the workbook to open in Outlook."""
     def action(b: Any) -> actions.Outcome:
         login = _login()
-        draft = files.new_draft_path(login).name
-        return steering_actions.skicka_till_styrgruppen(b, user_id=login,
+        settings = amanst_settings.load()
+        draft = files.new_draft_path(settings.state_dir, login).name
+        return steering_actions.skicka_till_styrgruppen(b, user_id=login, settings=settings,
                                                         draft_path=_beside(b, ".") / draft)
 
     return _run("Skicka till styrgruppen", action, book)

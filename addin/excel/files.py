@@ -1,8 +1,8 @@
 """Files the server keeps for the buttons, and who may download them.
 
-Utfärda intyg writes certificates into one server-side folder (``AMANST_CERT_DIR``, default
-``$AMANST_STATE_DIR/intyg``); Skicka till styrgruppen saves a draft e-mail, when no SMTP server is
-configured, in a folder of the user's own (``$AMANST_STATE_DIR/utkast/<hash of user id>``).
+Utfärda intyg writes certificates into one server-side folder (the setting ``cert_dir``, default
+``state_dir/intyg``); Skicka till styrgruppen saves a draft e-mail, when no SMTP server is
+configured, in a folder of the user's own (``state_dir/utkast/<hash of user id>``).
 
 Download rule (``webapp``'s routes use these functions):
 
@@ -27,10 +27,8 @@ import secrets
 from datetime import datetime
 from pathlib import Path
 
-from . import runlog
+from ..settings import Settings
 
-ENV_CERT_DIR = "AMANST_CERT_DIR"
-ENV_CERT_PDF = "AMANST_CERT_PDF"  # "0" switches PDFs off (Word files only)
 OWNERS = ".utfardare"  # hidden subfolder: one small file per certificate number
 
 CERT_FILE = re.compile(r"(?P<number>[A-Z0-9]{1,12}-\d{4}-\d{5,6})\.(?P<kind>docx|pdf)")
@@ -47,13 +45,9 @@ def user_key(user_id: str) -> str:
     return hashlib.sha256(str(user_id).encode("utf-8")).hexdigest()[:32]
 
 
-def cert_dir() -> Path:
-    env = os.environ.get(ENV_CERT_DIR, "").strip()
-    return Path(env) if env else runlog.state_dir() / "intyg"
-
-
-def pdf_wanted() -> bool:
-    return os.environ.get(ENV_CERT_PDF, "1").strip().casefold() not in ("0", "nej", "no", "false")
+def cert_dir(settings: Settings) -> Path:
+    """The server's one certificate folder: the setting ``cert_dir``, else ``state_dir/intyg``."""
+    return settings.cert_dir or settings.state_dir / "intyg"
 
 
 def record_owner(folder: Path, number: str, user_id: str) -> None:
@@ -79,12 +73,12 @@ def _inside(folder: Path, name: str) -> Path | None:
     return path
 
 
-def certificate_file(name: str, user_id: str, folder: Path | None = None) -> Path | None:
-    """The certificate file ``name`` if ``user_id`` issued it; None for anything else."""
+def certificate_file(name: str, user_id: str, folder: Path) -> Path | None:
+    """The certificate file ``name`` in ``folder`` if ``user_id`` issued it; None for anything
+    else."""
     match = CERT_FILE.fullmatch(name)
     if match is None:
         return None
-    folder = folder or cert_dir()
     try:
         owner = (folder / OWNERS / match["number"]).read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError):
@@ -94,17 +88,17 @@ def certificate_file(name: str, user_id: str, folder: Path | None = None) -> Pat
     return _inside(folder, name)
 
 
-def drafts_dir(user_id: str) -> Path:
-    return runlog.state_dir() / "utkast" / user_key(user_id)
+def drafts_dir(state_dir: Path, user_id: str) -> Path:
+    return state_dir / "utkast" / user_key(user_id)
 
 
-def new_draft_path(user_id: str, now: datetime | None = None) -> Path:
+def new_draft_path(state_dir: Path, user_id: str, now: datetime | None = None) -> Path:
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    return drafts_dir(user_id) / f"styrgrupp-{stamp}-{secrets.token_hex(4)}.eml"
+    return drafts_dir(state_dir, user_id) / f"styrgrupp-{stamp}-{secrets.token_hex(4)}.eml"
 
 
-def draft_file(name: str, user_id: str) -> Path | None:
+def draft_file(name: str, user_id: str, state_dir: Path) -> Path | None:
     """The user's own draft ``name``; None for anything else (another user's, a path trick)."""
     if DRAFT_FILE.fullmatch(name) is None:
         return None
-    return _inside(drafts_dir(user_id), name)
+    return _inside(drafts_dir(state_dir, user_id), name)

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from .. import schema
-from ..model import Kompetens, Placement
-from ..values import NotAValue, format_date, text, to_date
+from ..core import schema
+from ..core.model import Kompetens, Placement
+from ..core.values import NotAValue, format_date, text, to_date
 
 TITLE = "Bedömningsformulär"
 LABELS = ("PlatsID", "Tillfälle", "Datum", "Bedömd av", "Platsen", "Status")

@@ -35,18 +35,15 @@ MAX_CLIENT_MESSAGE = 400
 current_run: contextvars.ContextVar[str | None] = contextvars.ContextVar("amanst_run", default=None)
 
 
-def state_dir() -> Path:
-    return Path(os.environ.get("AMANST_STATE_DIR") or Path.home() / ".local" / "state" / "amanst")
-
-
-def _path(user_id: str) -> Path:
+def _path(state_dir: Path, user_id: str) -> Path:
     digest = hashlib.sha256(user_id.encode("utf-8")).hexdigest()[:32]
-    return state_dir() / "runlog" / f"{digest}.json"
+    return state_dir / "runlog" / f"{digest}.json"
 
 
-def entries(user_id: str) -> list[dict[str, Any]]:
+def entries(state_dir: Path, user_id: str) -> list[dict[str, Any]]:
+    """The user's last runs, newest first (``state_dir`` is the setting ``state_dir``)."""
     try:
-        data = json.loads(_path(user_id).read_text(encoding="utf-8"))
+        data = json.loads(_path(state_dir, user_id).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
     return data if isinstance(data, list) else []
@@ -74,7 +71,7 @@ def _write(path: Path, data: list[dict[str, Any]]) -> None:
     os.replace(tmp, path)
 
 
-def add(user_id: str, button: str, summary: str, ok: bool = True,
+def add(state_dir: Path, user_id: str, button: str, summary: str, ok: bool = True,
         links: list[dict[str, str]] | None = None, when: datetime | None = None,
         run_id: str | None = None) -> None:
     """Put a run first in the user's log (best effort: a full disk must not fail the button).
@@ -85,23 +82,23 @@ def add(user_id: str, button: str, summary: str, ok: bool = True,
              "sammanfattning": summary, "ok": ok, "status": status, "lankar": links or []}
     if run_id:
         entry["id"] = run_id
-    path = _path(user_id)
+    path = _path(state_dir, user_id)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with _locked(path):
-            _write(path, [entry] + entries(user_id)[: KEEP - 1])
+            _write(path, [entry] + entries(state_dir, user_id)[: KEEP - 1])
     except OSError:
         pass
 
 
-def confirm(user_id: str, run_id: str, ok: bool, message: str = "") -> bool:
+def confirm(state_dir: Path, user_id: str, run_id: str, ok: bool, message: str = "") -> bool:
     """The client's report: Excel applied the run's actions (``ok``) or failed with ``message``.
 
     Only the user's own waiting entry with that id changes; False if there is none."""
-    path = _path(user_id)
+    path = _path(state_dir, user_id)
     try:
         with _locked(path):
-            data = entries(user_id)
+            data = entries(state_dir, user_id)
             for entry in data:
                 if entry.get("id") == run_id and entry.get("status") == WAITING:
                     if ok:

@@ -17,8 +17,9 @@ where the action returns an ``Outcome`` (summary line, optional links for the ta
 that may take long (Utfärda intyg with PDFs, Skicka till styrgruppen over SMTP) is an ``async``
 script that awaits ``run_in_thread``: xlwings Server calls a plain script on its event loop.
 
-Errors: an ``AmanstError`` (or ``xw.XlwingsError``) is shown to the user as it is; anything else is
-logged with its traceback under an incident id and the user sees a short Swedish message.
+Errors go through the one boundary (``addin.boundary``): an ``AmanstError`` (or
+``xw.XlwingsError``) is shown to the user as it is; anything else is logged with its traceback
+under an incident number and the user sees only the number.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ from xlwings.server import script
 from xlwings_server.config import settings
 from xlwings_server.models import CurrentUser
 
-from .. import incidents
-from ..errors import AmanstError
+from .. import boundary
+from .. import settings as amanst_settings
 from . import actions, certificate_actions, roles, runlog, steering_actions
 from .actions import Outcome
 
@@ -61,18 +62,14 @@ def run(label: str, book: xw.Book, user: Any, action: Callable[[], Outcome],
     The run waits in the log for the client to report that Excel applied it (``runlog``)."""
     user_id = str(getattr(user, "id", "") or "okänd")
     run_id = run_id or runlog.current_run.get()
+    state_dir = amanst_settings.load().state_dir
     try:
         outcome = action()
-    except (AmanstError, xw.XlwingsError) as exc:
-        runlog.add(user_id, label, str(exc), ok=False, run_id=run_id)
-        raise xw.XlwingsError(str(exc)) from None
-    except Exception:  # noqa: BLE001 - the last line of defence: no traceback reaches a user
-        incident = incidents.record(f"knappen {label}")
-        message = (f"Ett oväntat fel inträffade (incident {incident}). Inget i arbetsboken har "
-                   "ändrats. Kontakta supporten och ange incidentnumret.")
-        runlog.add(user_id, label, message, ok=False, run_id=run_id)
-        raise xw.XlwingsError(message) from None
-    runlog.add(user_id, label, outcome.summary, links=outcome.details.get("lankar"),
+    except Exception as exc:  # noqa: BLE001 - the boundary decides what the user sees
+        f = boundary.failure(exc, f"knappen {label}", user_errors=(xw.XlwingsError,))
+        runlog.add(state_dir, user_id, label, f.message, ok=False, run_id=run_id)
+        raise xw.XlwingsError(f.message) from None
+    runlog.add(state_dir, user_id, label, outcome.summary, links=outcome.details.get("lankar"),
                run_id=run_id)
     return book
 
@@ -140,6 +137,7 @@ async def utfarda_intyg(book: xw.Book, current_user: CurrentUser):
     return await run_in_thread(
         "Utfärda intyg", book, current_user,
         lambda: certificate_actions.utfarda_intyg(book, issuer=name, user_id=user_id,
+                                                  settings=amanst_settings.load(),
                                                   link_base=_links_base()))
 
 
@@ -152,4 +150,5 @@ async def skicka_till_styrgruppen(book: xw.Book, current_user: CurrentUser):
     return await run_in_thread(
         "Skicka till styrgruppen", book, current_user,
         lambda: steering_actions.skicka_till_styrgruppen(book, user_id=user_id,
+                                                         settings=amanst_settings.load(),
                                                          link_base=_links_base()))

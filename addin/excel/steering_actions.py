@@ -15,14 +15,13 @@ or anything about a participant.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..settings import Settings
 from ..steering import mail, service
-from ..steering.summary import SHARE, shown_text
+from ..core.steering_summary import SHARE, shown_text
 from . import book as xbook
 from . import files
 from .actions import SAMMANSTALL_SHEETS, Outcome
@@ -30,14 +29,9 @@ from .actions import SAMMANSTALL_SHEETS, Outcome
 SHEETS = SAMMANSTALL_SHEETS
 
 
-def smtp_configured(environ: Mapping[str, str] | None = None) -> bool:
-    env = os.environ if environ is None else environ
-    return bool(env.get(mail.ENV_PREFIX + "HOST", "").strip())
-
-
-def skicka_till_styrgruppen(book: Any, user_id: str, draft_path: Path | None = None,
-                            link_base: str | None = None, today: date | None = None,
-                            environ: Mapping[str, str] | None = None) -> Outcome:
+def skicka_till_styrgruppen(book: Any, user_id: str, settings: Settings,
+                            draft_path: Path | None = None, link_base: str | None = None,
+                            today: date | None = None) -> Outcome:
     """Send the steering group's summary, or save it as a draft when SMTP is not configured.
 
     ``draft_path`` is where a draft goes (default: a new file in the user's folder on the
@@ -45,7 +39,7 @@ def skicka_till_styrgruppen(book: Any, user_id: str, draft_path: Path | None = N
     """
     today = today or date.today()
     register = xbook.load(book, SHEETS, today).register
-    package = service.prepare([register], today=today, environ=environ)
+    package = service.prepare([register], today=today, sender=settings.smtp_from)
     summary = package.summary
     k = summary.key_figures
     period = f"{summary.period_from:%Y-%m-%d} – {summary.period_to:%Y-%m-%d}"
@@ -55,13 +49,14 @@ def skicka_till_styrgruppen(book: Any, user_id: str, draft_path: Path | None = N
                f"vid avslut: {shown_text(k['share_end'], SHARE) or '–'}.")
     details: dict[str, Any] = {"period": period, "mottagare": len(package.recipients),
                                "fil": package.file_name, "lankar": []}
-    if smtp_configured(environ):
-        sent = service.send_message(package.message, package.recipients, environ)
+    if settings.smtp_host.strip():
+        sent = service.send_message(package.message, package.recipients,
+                                    mail.SmtpConfig.from_settings(settings))
         details["skickat"] = True
         return Outcome(f"Skicka till styrgruppen: sammanställningen för {period} skickades till "
                        f"{len(sent)} mottagare (Styrgruppens e-post på bladet Inställningar). "
                        f"{figures}", details)
-    target = draft_path or files.new_draft_path(user_id)
+    target = draft_path or files.new_draft_path(settings.state_dir, user_id)
     service.save_draft(package.message, target)
     details["skickat"] = False
     if link_base is not None:

@@ -12,10 +12,10 @@ server's code) this module:
   is neither JSON nor a form, a book or sheet of the wrong shape;
 - signs the user in before the body is decoded, so a request without a valid token costs no JSON
   parsing (401 first);
-- refuses a body over ``AMANST_MAX_BODY_BYTES`` with 413 before anything reads it
+- refuses a body over the setting ``max_body_bytes`` with 413 before anything reads it
   (``bodylimit.BodyLimit``, ASGI middleware); the task pane sends the workbook gzip-compressed
   (``Content-Encoding: gzip``), which is unpacked, after sign-in and before parsing, only up to
-  ``AMANST_MAX_BOOK_BYTES`` (413 beyond it);
+  the setting ``max_book_bytes`` (413 beyond it);
 - checks the script's role itself and answers 403 with a Swedish message;
 - in development (``XLWINGS_ENVIRONMENT=dev``) without an auth provider, signs everything in as a
   stand-in user with every role; in any other environment an anonymous user has no role, so a
@@ -47,8 +47,9 @@ from xlwings_server.databases import get_redis_client
 from xlwings_server.models import User
 from xlwings_server.templates import templates
 
+from .. import settings as amanst_settings
 from . import files, roles, runlog
-from .bodylimit import BodyLimit, max_body_bytes, max_book_bytes
+from .bodylimit import BodyLimit
 from .scripts import SCRIPTS
 
 log = logging.getLogger("amanst")
@@ -146,7 +147,7 @@ async def parse_book_input(request: Request,
     elif content_type in JSON_TYPES:
         raw = await request.body()
         if raw and encoding == "gzip":
-            raw = gunzip(raw, max_book_bytes())
+            raw = gunzip(raw, amanst_settings.load().max_book_bytes)
         body = raw.decode("utf-8", errors="replace") if raw else ""
     else:
         raise HTTPException(status_code=400, detail="Förfrågan har fel innehållstyp; servern tar "
@@ -218,7 +219,8 @@ router = APIRouter(prefix=f"{settings.app_path}/amanst")
 @router.get("/senaste")
 async def senaste(current_user: dep.User) -> dict[str, Any]:
     """The signed-in user's last runs (newest first), for the task pane."""
-    return {"anvandare": current_user.name, "korningar": runlog.entries(str(current_user.id))}
+    return {"anvandare": current_user.name,
+            "korningar": runlog.entries(amanst_settings.load().state_dir, str(current_user.id))}
 
 
 @router.post("/korning/{run_id}")
@@ -240,14 +242,16 @@ async def korning(run_id: str, request: Request, current_user: dep.User) -> dict
     if not isinstance(report, dict) or not isinstance(report.get("ok"), bool) or not isinstance(
             report.get("fel", ""), str):
         raise HTTPException(status_code=400, detail="Rapporten har fel format.")
-    if not runlog.confirm(str(current_user.id), run_id, report["ok"], report.get("fel", "")):
+    if not runlog.confirm(amanst_settings.load().state_dir, str(current_user.id), run_id,
+                          report["ok"], report.get("fel", "")):
         raise HTTPException(status_code=404, detail="Det finns ingen sådan körning som väntar.")
     return {"ok": True}
 
 
 def limits() -> dict[str, int]:
     """What the task pane checks before it sends a workbook."""
-    return {"max_body_bytes": max_body_bytes(), "max_book_bytes": max_book_bytes()}
+    current = amanst_settings.load()
+    return {"max_body_bytes": current.max_body_bytes, "max_book_bytes": current.max_book_bytes}
 
 
 NOT_FOUND = "Filen finns inte, eller så är den inte din att hämta."
@@ -268,7 +272,8 @@ def _download(path: Any, name: str, kind: str) -> FileResponse:
 async def hamta_intyg(name: str, current_user: dep.User) -> FileResponse:
     """A certificate file, to the user who issued it through the add-in (``files``' rule)."""
     await _with_role(current_user, roles.INTYGSUTFARDARE)
-    path = files.certificate_file(name, str(current_user.id))
+    path = files.certificate_file(name, str(current_user.id),
+                                  files.cert_dir(amanst_settings.load()))
     if path is None:
         log.warning("Nekad nedladdning av intyg för %s", current_user.id)
         raise HTTPException(status_code=404, detail=NOT_FOUND)
@@ -279,15 +284,27 @@ async def hamta_intyg(name: str, current_user: dep.User) -> FileResponse:
 async def hamta_utkast(name: str, current_user: dep.User) -> FileResponse:
     """The user's own draft e-mail to the steering group."""
     await _with_role(current_user, roles.SAMORDNARE)
-    path = files.draft_file(name, str(current_user.id))
+    path = files.draft_file(name, str(current_user.id), amanst_settings.load().state_dir)
     if path is None:
         raise HTTPException(status_code=404, detail=NOT_FOUND)
     return _download(path, name, "eml")
 
 
+def _max_body_bytes() -> int:
+    """The setting ``max_body_bytes``; an unusable value gives the default, logged, so that a typo
+    never leaves the server without a limit."""
+    try:
+        return amanst_settings.load().max_body_bytes
+    except amanst_settings.SettingsError as exc:
+        fallback = amanst_settings.Settings().max_body_bytes
+        log.error("%s Använder %d byte.", exc, fallback)
+        return fallback
+
+
 def install(app: Any) -> APIRouter:
     """Hook the overrides into the xlwings Server app; return the router it should include."""
-    app.add_middleware(BodyLimit)  # the app is still being built, so middleware can be added
+    # the app is still being built, so middleware can be added
+    app.add_middleware(BodyLimit, max_bytes=_max_body_bytes())
     app.dependency_overrides[dep.authenticate] = authenticate
     app.dependency_overrides[dep.parse_book_input] = parse_book_input
     app.dependency_overrides[dep.get_script_args] = script_args

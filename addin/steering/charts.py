@@ -13,7 +13,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402 - the backend must be chosen first
 
-from .summary import SteeringSummary, chart_series  # noqa: E402
+from ..core.steering_summary import SteeringSummary, chart_series  # noqa: E402
 
 BLUE, ORANGE, GREY = "#1F4E79", "#C55A11", "#7F7F7F"
 

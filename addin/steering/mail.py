@@ -5,7 +5,7 @@
 * The message is an ``email.message.EmailMessage`` with the default policy, which refuses a header
   value holding CR or LF; on top of that every text from a workbook is made one line before it
   goes into a header. So no field can add a header (no injected ``Bcc:``).
-* SMTP settings come from the environment (``AMANST_SMTP_*``), never from a workbook. Sending uses
+* SMTP settings come from the installation's settings (``AMANST_SMTP_*``), never from a workbook. Sending uses
   STARTTLS with ``ssl.create_default_context()``: the server's certificate and name are verified.
   ``AMANST_SMTP_CAFILE`` may name the city's own CA bundle; it adds trust, it never turns checks off.
   Only a relay on the same machine (127.0.0.1, ::1, localhost) may be used without STARTTLS, and
@@ -29,9 +29,10 @@ from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 
-from .. import schema
-from ..errors import AmanstError
-from .summary import SHARE, SteeringSummary, shown_text
+from ..core import schema
+from ..core.errors import AmanstError
+from ..settings import Settings
+from ..core.steering_summary import SHARE, SteeringSummary, shown_text
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
@@ -174,22 +175,15 @@ class SmtpConfig:
     timeout: float = 30.0
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> SmtpConfig:
-        env = os.environ if environ is None else environ
-        host = env.get(ENV_PREFIX + "HOST", "").strip()
+    def from_settings(cls, settings: Settings) -> SmtpConfig:
+        host = settings.smtp_host.strip()
         if not host:
             raise AmanstError("E-post kan inte skickas: ingen e-postserver är inställd "
                               f"({ENV_PREFIX}HOST saknas). Be IT ställa in den, eller spara ett "
                               "utkast i stället (--eml).")
-        try:
-            port = int(env.get(ENV_PREFIX + "PORT", "587") or 587)
-        except ValueError:
-            raise AmanstError(f"{ENV_PREFIX}PORT ska vara ett portnummer, till exempel 587.") from None
-        flag = env.get(ENV_PREFIX + "STARTTLS", "1").strip().casefold()
-        return cls(host=host, port=port, user=env.get(ENV_PREFIX + "USER", ""),
-                   password=env.get(ENV_PREFIX + "PASSWORD", ""),
-                   starttls=flag not in ("0", "nej", "no", "false", "av"),
-                   cafile=env.get(ENV_PREFIX + "CAFILE", ""), sender=env.get(ENV_PREFIX + "FROM", ""))
+        return cls(host=host, port=settings.smtp_port, user=settings.smtp_user,
+                   password=settings.smtp_password, starttls=settings.smtp_starttls,
+                   cafile=str(settings.smtp_cafile or ""), sender=settings.smtp_from)
 
 
 def tls_context(config: SmtpConfig) -> ssl.SSLContext:

@@ -19,11 +19,12 @@ from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from ..errors import AmanstError
+from .. import resources
+from ..core.errors import AmanstError
 from .charts import target_chart_png
-from .summary import SHARE, SteeringSummary, legend, shown_text
+from ..core.steering_summary import SHARE, SteeringSummary, legend, shown_text
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "namndrapport.docx"
+TEMPLATE_NAME = "namndrapport.docx"
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 
 
@@ -140,10 +141,11 @@ def context(summary: SteeringSummary, template: DocxTemplate) -> dict:
     }
 
 
-def render(summary: SteeringSummary, template_path: Path = TEMPLATE) -> bytes:
+def render(summary: SteeringSummary, template_path: Path | None = None) -> bytes:
+    template_path = template_path or resources.templates_dir() / TEMPLATE_NAME
     if not template_path.exists():
         raise AmanstError(f"Mallen {template_path} saknas. Skapa den med "
-                          "'python templates/build_report_template.py'.")
+                          "'python scripts/build_report_template.py'.")
     template = DocxTemplate(str(template_path))
     env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
     try:

@@ -8,20 +8,20 @@ paths with ``prepare``/``prepare_paths``. Nothing here prints.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
-from .. import schema
-from ..errors import AmanstError
-from ..model import Register
-from ..operations import read_register, resolve_period
-from ..tally import tally
+from ..core import schema
+from ..core.errors import AmanstError
+from ..core.model import Register
+from ..core.period import resolve_period
+from ..operations import read_register
+from ..core.tally import tally
 from . import mail, report, workbook
-from .summary import SteeringSummary, build_summary
+from ..core.steering_summary import SteeringSummary, build_summary
 
 
 @dataclass
@@ -48,7 +48,7 @@ def summarize(registers: Sequence[Register], period_from: date | None = None,
               now: datetime | None = None) -> SteeringSummary:
     if not registers:
         raise AmanstError("Ange minst en arbetsbok.")
-    start, end = resolve_period(registers, period_from, period_to, today)
+    start, end = resolve_period(registers, period_from, period_to, today or date.today())
     # several workbooks: the strictest threshold of them all applies
     threshold = max(r.settings.minsta_antal for r in registers)
     organisation, _ = _first_setting(registers, schema.S_ORGANISATION)
@@ -58,15 +58,15 @@ def summarize(registers: Sequence[Register], period_from: date | None = None,
 
 def prepare(registers: Sequence[Register], period_from: date | None = None,
             period_to: date | None = None, today: date | None = None,
-            now: datetime | None = None, environ: Mapping[str, str] | None = None
-            ) -> SteeringPackage:
+            now: datetime | None = None, sender: str = "") -> SteeringPackage:
+    """The summary, its workbook and the message; ``sender`` (the setting ``smtp_from``) wins over
+    Avsändarens e-post on the sheet Inställningar."""
     summary = summarize(registers, period_from, period_to, today, now)
     text, row = _first_setting(registers, schema.S_STYRGRUPP_EPOST)
     recipients = mail.parse_addresses(text, schema.S_STYRGRUPP_EPOST, row)
-    env = os.environ if environ is None else environ
     sender_text, sender_row = _first_setting(registers, schema.S_AVSANDARE_EPOST)
-    if env.get(mail.ENV_PREFIX + "FROM"):
-        sender_text, sender_row = env[mail.ENV_PREFIX + "FROM"], None
+    if sender.strip():
+        sender_text, sender_row = sender, None
     senders = mail.parse_addresses(sender_text, schema.S_AVSANDARE_EPOST, sender_row)
     data = workbook.workbook_bytes(summary)
     name = workbook.file_name(summary)
@@ -81,12 +81,12 @@ def build_for_excel(registers: Sequence[Register], period_from: date | None = No
     return package.workbook, package.message
 
 
-def send_message(message: EmailMessage, recipients: Sequence[str] | None = None,
-                 environ: Mapping[str, str] | None = None) -> list[str]:
-    """Send over SMTP as configured in the environment; returns the recipients."""
+def send_message(message: EmailMessage, recipients: Sequence[str] | None,
+                 smtp: mail.SmtpConfig) -> list[str]:
+    """Send over SMTP as the settings say; returns the recipients."""
     if recipients is None:
         recipients = [a.strip() for a in (message["To"] or "").split(",") if a.strip()]
-    mail.send(message, recipients, mail.SmtpConfig.from_env(environ))
+    mail.send(message, recipients, smtp)
     return list(recipients)
 
 
@@ -96,9 +96,9 @@ def save_draft(message: EmailMessage, path: Path) -> Path:
 
 def prepare_paths(paths: Sequence[Path], period_from: date | None = None,
                   period_to: date | None = None, today: date | None = None,
-                  environ: Mapping[str, str] | None = None) -> SteeringPackage:
+                  sender: str = "") -> SteeringPackage:
     return prepare([read_register(p, today) for p in paths], period_from, period_to, today,
-                   environ=environ)
+                   sender=sender)
 
 
 def guard_output(target: Path, inputs: Sequence[Path], suffix: str) -> None:

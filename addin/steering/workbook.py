@@ -18,7 +18,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..xlsx.cells import write_value
-from .summary import COUNT, LABEL, SHARE, TARGET, SteeringSummary, SummaryTable, definitions, legend
+from ..core.steering_summary import (COUNT, LABEL, SHARE, TARGET, SteeringSummary, SummaryTable,
+                                     definitions, legend)
 
 BLUE, LIGHT, TOTAL_FILL, GREY = "1F4E79", "DDEBF7", "F2F2F2", "595959"
 THIN = Side(style="thin", color="BFBFBF")

@@ -11,9 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .. import schema
-from ..errors import WorkbookUnreadable
-from ..model import RawSheet
+from ..core import schema
+from ..core.errors import WorkbookUnreadable
+from ..core.model import RawSheet
 from .safety import inspect_xlsx
 
 # Sheets the core reads; others (Kontroll, Sammanställning, a user's own) are never parsed.

@@ -12,7 +12,7 @@ import os
 import zipfile
 from pathlib import Path
 
-from ..errors import WorkbookLocked, WorkbookUnreadable
+from ..core.errors import WorkbookLocked, WorkbookUnreadable
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"

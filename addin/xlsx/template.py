@@ -20,7 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .. import schema
+from ..core import schema
 from ..catalog import catalog_rows
 from .cells import DATE_FORMAT, write_value
 

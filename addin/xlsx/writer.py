@@ -24,10 +24,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .. import presentation, schema
-from ..errors import WorkbookLocked, WorkbookUnreadable
-from ..model import Problem
-from ..tally import Tally
+from ..core import presentation, schema
+from ..core.errors import WorkbookLocked, WorkbookUnreadable
+from ..core.model import Problem
+from ..core.tally import Tally
 from .cells import write_value
 from .safety import check_writable, inspect_xlsx
 

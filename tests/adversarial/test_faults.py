@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from addin import checks, operations
+from addin.core import checks
+from addin import operations
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,9 +12,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from addin import checks, operations, schema
-from addin.reading import load_register
-from addin.tally import tally
+from addin.core import checks, schema
+from addin import operations
+from addin.core.reading import load_register
+from addin.core.tally import tally
 from tests.builders import TODAY, book, participant, placement
 
 ROOT = Path(__file__).resolve().parents[2]

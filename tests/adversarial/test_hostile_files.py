@@ -10,8 +10,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from addin import operations, schema
-from addin.errors import WorkbookUnreadable
+from addin import operations
+from addin.core import schema
+from addin.core.errors import WorkbookUnreadable
 from addin.xlsx import reader
 from addin.xlsx.cells import FORMULA_TRIGGERS, write_value
 

@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 from xlwings_server.config import settings
 
-from addin import schema
+from addin.core import schema
 from addin.excel import actions as xactions
 from addin.excel import bodylimit, webapp
 from addin.excel.scripts import SCRIPTS
@@ -28,7 +28,7 @@ from tests.excel.officejs_client import apply, payload
 from .conftest import EXAMPLE
 
 CALL = "/xlwings/custom-scripts-call/"
-LIMIT = bodylimit.DEFAULT_MAX_BODY_BYTES
+LIMIT = 6 * 1024 * 1024  # the documented default (README, docs/installningar.md): 6 MiB
 JSON_HEADERS = {"Content-Type": "application/json"}
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -140,11 +140,18 @@ def test_the_middleware_reads_no_byte_of_a_body_announced_too_large():
     assert len(received) == 11 and sent[0]["status"] == 413
 
 
-def test_the_limit_is_configurable_and_a_bad_value_keeps_the_default():
-    assert bodylimit.max_body_bytes({"AMANST_MAX_BODY_BYTES": "12582912"}) == 12 * 1024 * 1024
-    for bad in ("", "abc", "0", "-5", "6m"):
-        assert bodylimit.max_body_bytes({"AMANST_MAX_BODY_BYTES": bad}) == LIMIT
-    assert bodylimit.max_body_bytes({}) == LIMIT
+def test_the_limit_is_configurable_and_a_bad_value_keeps_the_default(monkeypatch):
+    monkeypatch.setenv("AMANST_MAX_BODY_BYTES", "12582912")
+    assert webapp._max_body_bytes() == 12 * 1024 * 1024
+    for bad in ("abc", "0", "-5", "6m"):
+        monkeypatch.setenv("AMANST_MAX_BODY_BYTES", bad)
+        assert webapp._max_body_bytes() == LIMIT
+    for unset in ("", None):
+        if unset is None:
+            monkeypatch.delenv("AMANST_MAX_BODY_BYTES")
+        else:
+            monkeypatch.setenv("AMANST_MAX_BODY_BYTES", unset)
+        assert webapp._max_body_bytes() == LIMIT
 
 
 def test_the_documented_proxy_limit_agrees_with_the_app_limit():

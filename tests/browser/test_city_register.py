@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from addin import schema
+from addin.core import schema
 
 from .conftest import REPO
 from .workbook_model import from_calamine, table_rows, write

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from urllib.parse import unquote
 
-from addin import schema
+from addin.core import schema
 
 from .conftest import EXAMPLE, REPO
 from .workbook_model import table_rows

@@ -9,7 +9,7 @@ Värde column of Kontroll). "19121212-1212" is Skatteverket's test personnummer.
 
 from __future__ import annotations
 
-from addin import schema
+from addin.core import schema
 
 from .workbook_model import table_rows
 

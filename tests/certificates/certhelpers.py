@@ -9,10 +9,10 @@ from pathlib import Path
 
 from docx import Document
 
-from addin.operations import WORKBOOKS_DIR
+from addin.resources import workbooks_dir
 
 TODAY = date(2026, 11, 27)
-EXAMPLE = WORKBOOKS_DIR / "exempel.xlsx"
+EXAMPLE = workbooks_dir() / "exempel.xlsx"
 def docx_text(data: bytes | Path) -> str:
     """All text of a .docx: body paragraphs, table cells, headers and footers."""
     raw = data.read_bytes() if isinstance(data, Path) else data
@@ -66,14 +66,14 @@ def postgres_register():
 
 def status_counts(register: str) -> dict[str, int]:
     """Every row of the register by status, including claims (Utfärdas) and voided ones."""
-    from addin.certificates.store import open_store
+    from addin.certificates.backend import open_store
 
     with open_store(register) as store:
         return dict(store._read("SELECT status, COUNT(*) FROM certificates GROUP BY status"))
 
 
 def sequence_last(register: str) -> list[int]:
-    from addin.certificates.store import open_store
+    from addin.certificates.backend import open_store
 
     with open_store(register) as store:
         return [r[0] for r in store._read("SELECT last FROM sequences")]

@@ -14,9 +14,9 @@ from collections import Counter
 import openpyxl
 from certhelpers import EXAMPLE, TODAY, sequence_last, status_counts
 
-from addin import schema
+from addin.core import schema
 from addin.certificates import issue_certificates, workflow
-from addin.certificates.store import open_store
+from addin.certificates.backend import open_store
 
 WORKER = """
 import json, sys

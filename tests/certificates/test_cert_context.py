@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from addin import schema
-from addin.certificates.context import CONTEXT_KEYS, latest_final, plan
-from addin.model import Assessment
+from addin.core import schema
+from addin.core.certificate_plan import CONTEXT_KEYS, latest_final, plan
+from addin.core.model import Assessment
 
 from certhelpers import TODAY
 

@@ -19,9 +19,9 @@ from certhelpers import EXAMPLE, TODAY, docx_text, status_counts
 
 from addin.certificates import pdf, store as store_mod, workflow
 from addin.certificates.files import sha256_file
-from addin.certificates.store import (ClaimRequest, open_store, owner_gone,
-                                      owner_token)
-from addin.cli import main
+from addin.certificates.backend import open_store
+from addin.certificates.store import ClaimRequest, owner_gone, owner_token
+from addin.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 NUMBERS_77 = [f"ASF-2026-{n:05d}" for n in range(1, 78)]
@@ -171,7 +171,7 @@ def test_libreoffice_that_hangs_is_stopped_and_nothing_is_lost(book, tmp_path, m
     fake = tmp_path / "soffice"
     fake.write_text(f"#!/bin/sh\necho $$ >> {pids}\nexec sleep 600\n")
     fake.chmod(0o755)
-    monkeypatch.setenv(pdf.ENV_SOFFICE, str(fake))
+    monkeypatch.setenv("AMANST_SOFFICE", str(fake))
     monkeypatch.setattr(pdf, "START_TIMEOUT", 1)
     monkeypatch.setattr(pdf, "PER_FILE_TIMEOUT", 0)
     db, out = str(tmp_path / "reg.sqlite3"), tmp_path / "intyg"
@@ -189,7 +189,6 @@ def test_libreoffice_that_hangs_is_stopped_and_nothing_is_lost(book, tmp_path, m
         assert not Path(f"/proc/{pid}").exists()
 
     # with a working LibreOffice the next run makes only the missing PDFs
-    monkeypatch.delenv(pdf.ENV_SOFFICE)
     monkeypatch.undo()
     assert pdf.find_soffice(), "LibreOffice (soffice) must be installed for this test"
     r = workflow.issue_workbook(book, out, register=db, pdf=True, today=TODAY).result
@@ -247,7 +246,7 @@ def test_a_read_only_register_says_so_and_still_verifies(book, tmp_path, monkeyp
 def test_a_postgres_register_that_cannot_be_reached_says_so_without_the_password(
         book, tmp_path, monkeypatch, capsys):
     url = "postgresql://amanst:hemligt-lösen-42@127.0.0.1:1/amanst"
-    monkeypatch.setenv(store_mod.ENV_REGISTER_URL, url)  # no --register: the variable decides
+    monkeypatch.setenv("AMANST_REGISTER_URL", url)  # no --register: the setting decides
     code = main(["issue", str(book), "--out-dir", str(tmp_path / "intyg"),
                  "--today", "2026-11-27"])
     err = capsys.readouterr().err

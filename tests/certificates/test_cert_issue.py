@@ -9,11 +9,11 @@ import openpyxl
 import pytest
 from certhelpers import EXAMPLE, TODAY, docx_text
 
-from addin import schema
+from addin.core import schema
 from addin.certificates import workflow
 from addin.certificates.files import FileExists, write_new
 from addin.certificates.store import CODE_ALPHABET, SqliteStore, code_matches, hash_code, new_code
-from addin.cli import main
+from addin.cli.main import main
 from addin.operations import read_register
 
 
@@ -79,7 +79,7 @@ def test_reissue_and_revoke_update_register_and_sheet(book, tmp_path):
     assert status[old.number] == "Ersatt" and status[new[0].number] == "Giltigt"
     assert len(rows) == 78
 
-    entry, written = workflow.revoke(new[0].number, "fel person", register=db, workbook=book)
+    entry, written = workflow.revoke(new[0].number, db, "fel person", workbook=book)
     assert entry.status == "Återkallat" and written == book
     _, rows = _sheet_rows(book)
     assert {row[0]: row[7] for row in rows}[new[0].number] == "Återkallat"
@@ -92,7 +92,7 @@ def test_verify_accepts_the_file_and_rejects_one_changed_byte(book, tmp_path):
     out, db = tmp_path / "intyg", tmp_path / "reg.sqlite3"
     cert = workflow.issue_workbook(book, out, register=db, today=TODAY).result.issued[3]
     code = _code_from(cert.docx)
-    v = workflow.verify(cert.number, code, cert.docx, register=db)
+    v = workflow.verify(cert.number, code, db, cert.docx)
     assert v.known and v.entry.status == "Giltigt" and v.file_kind == "docx"
     assert workflow.verify(cert.number, code.lower().replace("-", " "), register=db).known
     assert not workflow.verify(cert.number, new_code(), register=db).known
@@ -101,7 +101,7 @@ def test_verify_accepts_the_file_and_rejects_one_changed_byte(book, tmp_path):
     data = bytearray(cert.docx.read_bytes())
     data[len(data) // 2] ^= 0x01
     changed.write_bytes(bytes(data))
-    v = workflow.verify(cert.number, code, changed, register=db)
+    v = workflow.verify(cert.number, code, db, changed)
     assert v.known and v.file_checked and v.file_kind is None
 
 

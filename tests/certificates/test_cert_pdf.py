@@ -10,7 +10,7 @@ import pytest
 from certhelpers import TODAY
 
 from addin.certificates import issuing, pdf
-from addin.certificates.context import plan
+from addin.core.certificate_plan import plan
 from addin.certificates.store import SqliteStore
 
 
@@ -81,7 +81,7 @@ def test_a_chunk_that_stops_early_is_retried_and_reported(tmp_path):
 
 
 def test_without_libreoffice_word_files_are_issued(example_register, tmp_path, monkeypatch):
-    monkeypatch.setattr(pdf, "find_soffice", lambda: None)
+    monkeypatch.setattr(pdf, "find_soffice", lambda explicit="": None)
     reg = _few(example_register, 2, 0)
     with SqliteStore(tmp_path / "reg.sqlite3") as store:
         r = issuing.issue_certificates(reg, tmp_path / "intyg", "test", store, pdf=True,

@@ -10,14 +10,15 @@ from pathlib import Path
 import pytest
 from certhelpers import TODAY, docx_text, zip_parts
 
-from addin.certificates.context import plan
-from addin.certificates.issuing import TEMPLATE_FILES, TEMPLATES_DIR, issue_certificates
+from addin.core.certificate_plan import plan
+from addin.certificates.issuing import TEMPLATE_FILES, issue_certificates
+from addin.resources import templates_dir
 from addin.certificates.render import CompiledTemplate, TemplateRefused, render_plain
 from addin.certificates.store import SqliteStore
 
 
 def _template(lang: str) -> Path:
-    return TEMPLATES_DIR / TEMPLATE_FILES[lang]
+    return templates_dir() / TEMPLATE_FILES[lang]
 
 
 def test_rendered_text(example_register):

@@ -8,8 +8,11 @@ import re
 import pytest
 from docxtpl import DocxTemplate
 
-from addin.certificates.context import CONTEXT_KEYS
-from addin.certificates.issuing import TEMPLATE_FILES, TEMPLATES_DIR
+from addin.core.certificate_plan import CONTEXT_KEYS
+from addin.certificates.issuing import TEMPLATE_FILES
+from addin.resources import templates_dir
+
+TEMPLATES_DIR = templates_dir()
 from addin.certificates.render import make_environment
 
 ROOT = TEMPLATES_DIR.parent

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from addin import checks, schema
+from addin.core import checks, schema
 from tests.builders import (TEST_PNR, TODAY, assessment, luhn_number, mervarde, participant,
                             placement, register, valid_register)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 
-from addin import tally as tally_module
+from addin.core import tally as tally_module
 from addin.operations import read_register
 from tests.builders import participant, placement, register
 

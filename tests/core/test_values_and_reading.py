@@ -7,11 +7,11 @@ from datetime import date, datetime
 
 import pytest
 
-from addin import schema
-from addin.errors import WorkbookStructureError
-from addin.model import RawSheet
-from addin.reading import load_register
-from addin.values import NotAValue, identity_text, text, to_date, to_int, to_percent
+from addin.core import schema
+from addin.core.errors import WorkbookStructureError
+from addin.core.model import RawSheet
+from addin.core.reading import load_register
+from addin.core.values import NotAValue, identity_text, text, to_date, to_int, to_percent
 from tests.builders import TODAY, assessment, book, participant, placement
 
 

@@ -11,11 +11,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from addin.serve import server_environment
+from addin import resources, settings
 
 _IMPORTED_EARLY = "xlwings" in sys.modules
 _STATE = tempfile.mkdtemp(prefix="amanst-state-")
-os.environ.update(server_environment())
+os.environ.update(settings.xlwings_environment(resources.SERVER_DIR))
 os.environ["AMANST_STATE_DIR"] = _STATE
 os.environ["AMANST_LOG_DIR"] = _STATE
 os.environ["AMANST_REGISTER"] = str(Path(_STATE) / "intygsregister.sqlite3")  # never ~/.amanst
@@ -31,8 +31,10 @@ if _IMPORTED_EARLY and not sys.modules["xlwings"].__pro__:
 import pytest  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
+from addin.resources import workbooks_dir  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[2]
-EXAMPLE = REPO / "workbooks" / "exempel.xlsx"
+EXAMPLE = workbooks_dir() / "exempel.xlsx"  # the installed copy when run against a wheel
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xlwings as xw
 
-from addin import schema
+from addin.core import schema
 from addin.excel import book as xbook
 from addin.excel import desktop
 from addin.excel.scripts import SCRIPTS
@@ -55,10 +55,10 @@ def test_a1_round_trip():
 
 
 def test_serve_sets_defaults_but_keeps_what_is_set():
-    from addin.serve import PROJECT_DIR, server_environment
+    from addin import resources, settings
 
-    env = server_environment({"XLWINGS_ENVIRONMENT": "prod"})
+    env = settings.xlwings_environment(resources.SERVER_DIR, {"XLWINGS_ENVIRONMENT": "prod"})
     assert env["XLWINGS_ENVIRONMENT"] == "prod"
     assert env["XLWINGS_LICENSE_KEY"] == "noncommercial"
-    assert env["XLWINGS_PROJECT_DIR"] == str(PROJECT_DIR)
-    assert (PROJECT_DIR / "custom_scripts" / "__init__.py").exists()
+    assert env["XLWINGS_PROJECT_DIR"] == str(resources.SERVER_DIR)
+    assert (resources.SERVER_DIR / "custom_scripts" / "__init__.py").exists()

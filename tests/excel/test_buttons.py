@@ -18,7 +18,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from xlwings_server.config import settings
 
-from addin import schema
+from addin import settings as amanst_settings
+from addin.core import schema
 from addin.certificates import SqliteStore, plan
 from addin.excel import desktop, files, roles
 from addin.excel.scripts import SCRIPTS
@@ -59,7 +60,7 @@ def last_run(client, headers=None):
 
 
 def live_entries():
-    with SqliteStore() as store:
+    with SqliteStore(amanst_settings.load().register_location()) as store:
         return [e for e in store.entries("ASF") if e.status == schema.CERT_GILTIGT]
 
 
@@ -128,7 +129,7 @@ def test_a_sheet_that_missed_a_run_catches_up_and_status_changes_are_written(cli
         [r["Intygsnummer"] for r in register_rows(example)]
 
     revoked = live_entries()[3].number
-    with SqliteStore() as store:
+    with SqliteStore(amanst_settings.load().register_location()) as store:
         store.revoke(revoked, "Fel uppgifter", datetime.now())
     acts = post(client, ISSUE, example).json()["actions"]
     writes = sheet_writes(acts, example, schema.INTYGSREGISTER)
@@ -157,7 +158,7 @@ def test_ten_simultaneous_clicks_issue_each_certificate_once(client, expected, o
     assert statuses == [200] * 10
     entries = live_entries()
     assert len(entries) == len(expected[0]) == len({e.plats_id for e in entries})
-    with SqliteStore() as store:
+    with SqliteStore(amanst_settings.load().register_location()) as store:
         assert len(store.entries("ASF")) == 77  # no number claimed and voided twice either
     assert len(list((own_state / "intyg").glob("*.docx"))) == 77
     runs = client.get("/amanst/senaste").json()["korningar"]

@@ -13,8 +13,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from addin import checks, presentation, schema
-from addin.cli import main as cli_main
+from addin.core import checks, presentation, schema
+from addin.cli.main import main as cli_main
 from addin.excel import actions as xactions
 from addin.excel import book as xbook
 from addin.excel import form as xform

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from addin.model import Register
+from addin.core.model import Register
 
 
 def personal_data(register: Register) -> set[str]:

@@ -11,7 +11,8 @@ from pathlib import Path
 import openpyxl
 
 from addin import operations
-from addin.cli import main
+from addin.cli import demo
+from addin.cli.main import main
 
 from .conftest import EXAMPLE
 
@@ -50,7 +51,7 @@ def test_report_for_a_given_period(tmp_path, capsys):
 
 
 def test_demo_writes_the_summary_the_draft_and_the_report(tmp_path):
-    lines = list(operations.demo(tmp_path / "ut"))
+    lines = list(demo.demo(tmp_path / "ut"))
     names = {p.name for p in (tmp_path / "ut").iterdir()}
     assert "styrgrupp-utkast.eml" in names
     assert "Styrgrupp-arbetsmarknadsanstallningar-2026-01-01--2026-12-31.xlsx" in names

@@ -10,11 +10,17 @@ from email.policy import default
 import openpyxl
 import pytest
 
-from addin.errors import AmanstError
+from addin import settings
+from addin.core.errors import AmanstError
 from addin.steering import mail, service
 
 from .conftest import PASSWORD, USER
 from .pii import assert_no_personal_data, personal_data
+
+
+def smtp(environ: dict[str, str]) -> mail.SmtpConfig:
+    """The SMTP configuration an installation with ``environ`` gets (through its settings)."""
+    return mail.SmtpConfig.from_settings(settings.load(environ=environ))
 
 
 def _env(port: int, **extra: str) -> dict[str, str]:
@@ -24,10 +30,10 @@ def _env(port: int, **extra: str) -> dict[str, str]:
 def test_sent_over_starttls_arrives_with_recipients_subject_and_a_clean_attachment(
         example_register, smtp_starttls, tls_files):
     port, received = smtp_starttls
-    package = service.prepare([example_register], environ={})
+    package = service.prepare([example_register])
     env = _env(port, AMANST_SMTP_USER=USER, AMANST_SMTP_PASSWORD=PASSWORD,
                AMANST_SMTP_CAFILE=str(tls_files[0]))
-    sent = service.send_message(package.message, package.recipients, environ=env)
+    sent = service.send_message(package.message, package.recipients, smtp(env))
 
     assert sent == ["styrgrupp@example.org", "samordnare@example.org"]
     assert len(received.envelopes) == 1
@@ -53,51 +59,51 @@ def test_sent_over_starttls_arrives_with_recipients_subject_and_a_clean_attachme
 
 def test_a_certificate_the_client_does_not_trust_sends_nothing(example_register, smtp_starttls):
     port, received = smtp_starttls
-    package = service.prepare([example_register], environ={})
+    package = service.prepare([example_register])
     env = _env(port, AMANST_SMTP_USER=USER, AMANST_SMTP_PASSWORD=PASSWORD)
     with pytest.raises(AmanstError, match="certifikat"):
-        service.send_message(package.message, package.recipients, environ=env)
+        service.send_message(package.message, package.recipients, smtp(env))
     assert received.envelopes == []
 
 
 def test_a_wrong_password_is_a_swedish_message(example_register, smtp_starttls, tls_files):
     port, received = smtp_starttls
-    package = service.prepare([example_register], environ={})
+    package = service.prepare([example_register])
     env = _env(port, AMANST_SMTP_USER=USER, AMANST_SMTP_PASSWORD="fel",
                AMANST_SMTP_CAFILE=str(tls_files[0]))
     with pytest.raises(AmanstError, match="Inloggningen"):
-        service.send_message(package.message, package.recipients, environ=env)
+        service.send_message(package.message, package.recipients, smtp(env))
     assert received.envelopes == []
 
 
 def test_a_local_relay_may_be_used_without_starttls(example_register, smtp_plain):
     port, received = smtp_plain
-    package = service.prepare([example_register], environ={})
+    package = service.prepare([example_register])
     service.send_message(package.message, package.recipients,
-                         environ=_env(port, AMANST_SMTP_STARTTLS="0"))
+                         smtp(_env(port, AMANST_SMTP_STARTTLS="0")))
     assert received.envelopes[0].rcpt_tos == package.recipients
 
 
 def test_a_remote_server_without_starttls_or_a_password_in_clear_is_refused(example_register):
-    package = service.prepare([example_register], environ={})
+    package = service.prepare([example_register])
     with pytest.raises(AmanstError, match="krypterat"):
         service.send_message(package.message, package.recipients,
-                             environ={"AMANST_SMTP_HOST": "smtp.example.org",
-                                      "AMANST_SMTP_STARTTLS": "0"})
+                             smtp({"AMANST_SMTP_HOST": "smtp.example.org",
+                                      "AMANST_SMTP_STARTTLS": "0"}))
     with pytest.raises(AmanstError, match="okrypterat"):
         service.send_message(package.message, package.recipients,
-                             environ={"AMANST_SMTP_HOST": "127.0.0.1", "AMANST_SMTP_STARTTLS": "0",
-                                      "AMANST_SMTP_USER": "u", "AMANST_SMTP_PASSWORD": "p"})
+                             smtp({"AMANST_SMTP_HOST": "127.0.0.1", "AMANST_SMTP_STARTTLS": "0",
+                                      "AMANST_SMTP_USER": "u", "AMANST_SMTP_PASSWORD": "p"}))
 
 
 def test_no_smtp_host_configured_suggests_a_draft(example_register):
-    package = service.prepare([example_register], environ={})
+    package = service.prepare([example_register])
     with pytest.raises(AmanstError, match="--eml"):
-        service.send_message(package.message, package.recipients, environ={})
+        service.send_message(package.message, package.recipients, smtp({}))
 
 
 def test_the_draft_opens_as_unsent_and_holds_the_workbook(example_register, tmp_path):
-    package = service.prepare([example_register], environ={})
+    package = service.prepare([example_register])
     path = service.save_draft(package.message, tmp_path / "utkast.eml")
     raw = path.read_bytes()
     assert b"\r\n" in raw  # Outlook's line endings
@@ -122,7 +128,7 @@ def test_recipients_are_validated_and_named_when_wrong():
 
 def test_a_line_break_in_a_workbook_setting_cannot_add_a_header(example_register):
     example_register.settings.values["Organisation"] = "Malmö stad\r\nBcc: evil@example.org"
-    package = service.prepare([example_register], environ={})
+    package = service.prepare([example_register])
     raw = package.message.as_bytes()
     msg = email.message_from_bytes(raw, policy=default)
     assert msg["Bcc"] is None

@@ -14,7 +14,7 @@ NOW = datetime(2026, 11, 27, 9, 0)
 def test_libreoffice_renders_the_summary_and_the_report(example_register, tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice (soffice) is needed for this test"
-    package = service.prepare([example_register], now=NOW, environ={})
+    package = service.prepare([example_register], now=NOW)
     xlsx = service.write_workbook(package, tmp_path / package.file_name)
     docx = service.write_report(package.summary, tmp_path / report.file_name(package.summary))
     subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",

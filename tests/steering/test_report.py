@@ -11,7 +11,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from addin.errors import AmanstError
+from addin.core.errors import AmanstError
+from addin.resources import templates_dir
 from addin.steering import report, service
 
 from .pii import assert_no_personal_data, personal_data
@@ -74,7 +75,7 @@ def test_the_template_cannot_reach_python(example_register, tmp_path):
 def test_the_committed_template_is_what_the_script_builds(tmp_path):
     import runpy
 
-    build = runpy.run_path(str(REPO / "templates" / "build_report_template.py"))["build"]
+    build = runpy.run_path(str(REPO / "scripts" / "build_report_template.py"))["build"]
     fresh = build(tmp_path / "namndrapport.docx")
 
     def tags(path: Path) -> list[str]:
@@ -82,5 +83,5 @@ def test_the_committed_template_is_what_the_script_builds(tmp_path):
             xml = re.sub(r"<[^>]+>", "", z.read("word/document.xml").decode())
         return re.findall(r"\{[{%].*?[}%]\}", xml)
 
-    assert tags(fresh) == tags(report.TEMPLATE)
+    assert tags(fresh) == tags(templates_dir() / report.TEMPLATE_NAME)
     assert len(tags(fresh)) > 30

@@ -10,8 +10,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from addin.steering.suppression import (HIDDEN_SYMBOL, PRIMARY, SECONDARY, VISIBLE, WITHHELD,
-                                        share, suppress)
+from addin.core.suppression import (HIDDEN_SYMBOL, PRIMARY, SECONDARY, VISIBLE, WITHHELD, share,
+                                    suppress)
 
 
 def _equations(rows: int, cols: int, row_totals: bool, col_totals: bool):

@@ -9,11 +9,11 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from addin.model import Forvaltning
+from addin.core.model import Forvaltning
 from addin.steering import service
-from addin.steering.summary import HEALTH_GROUP, build_summary
+from addin.core.steering_summary import HEALTH_GROUP, build_summary
 from addin.steering.workbook import workbook_bytes
-from addin.tally import tally
+from addin.core.tally import tally
 
 from .pii import assert_no_personal_data, personal_data
 
@@ -21,7 +21,7 @@ NOW = datetime(2026, 11, 27, 9, 0)
 
 
 def _book(registers, **kw):
-    package = service.prepare(registers, now=NOW, environ={}, **kw)
+    package = service.prepare(registers, now=NOW, **kw)
     return package, openpyxl.load_workbook(io.BytesIO(package.workbook))
 
 

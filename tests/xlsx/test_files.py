@@ -12,8 +12,9 @@ import openpyxl
 import pytest
 from openpyxl.comments import Comment
 
-from addin import checks, operations, presentation, schema
-from addin.errors import WorkbookLocked, WorkbookStructureError, WorkbookUnreadable
+from addin.core import checks, presentation, schema
+from addin import operations
+from addin.core.errors import WorkbookLocked, WorkbookStructureError, WorkbookUnreadable
 from addin.xlsx import reader
 
 ROOT = Path(__file__).resolve().parents[2]

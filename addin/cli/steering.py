@@ -1,8 +1,5 @@
-"""Command line and demo step for the steering group: ``amanst steering`` and ``amanst report``.
-
-Registered from ``addin/cli.py`` (one line in ``EXTENSIONS``); importing this module also appends
-the demo step that writes the summary workbook, the draft e-mail and the report section.
-"""
+"""``amanst steering`` and ``amanst report``, and the demo step that writes the steering group's
+summary workbook, the draft e-mail and the report section for the nämnd."""
 
 from __future__ import annotations
 
@@ -12,26 +9,27 @@ from datetime import date
 from pathlib import Path
 
 from .. import operations
-from . import report, service
-
-
-def _print(line: str) -> None:
-    print(line, flush=True)
+from .. import settings as settings_mod
+from ..steering import mail, report, service
+from .common import EXIT_OK, HIDDEN_TODAY, parse_date, say
 
 
 def cmd_steering(args: argparse.Namespace) -> int:
-    package = service.prepare_paths(args.workbooks, args.period_from, args.period_to, args.today)
+    settings = settings_mod.load()
+    package = service.prepare_paths(args.workbooks, args.period_from, args.period_to, args.today,
+                                    sender=settings.smtp_from)
     s = package.summary
     out = args.out or Path(package.file_name)
     service.write_workbook(package, out, args.workbooks)
-    _print(f"Skrev styrgruppens sammanställning {s.period_from} – {s.period_to} till {out}.")
+    say(f"Skrev styrgruppens sammanställning {s.period_from} – {s.period_to} till {out}.")
     if args.eml:
         service.save_draft(package.message, args.eml)
-        _print(f"Sparade e-postutkastet {args.eml}: öppna det i Outlook, granska och skicka.")
+        say(f"Sparade e-postutkastet {args.eml}: öppna det i Outlook, granska och skicka.")
     if args.send:
-        sent = service.send_message(package.message, package.recipients)
-        _print(f"Skickade sammanställningen till {', '.join(sent)}.")
-    return 0
+        sent = service.send_message(package.message, package.recipients,
+                                    mail.SmtpConfig.from_settings(settings))
+        say(f"Skickade sammanställningen till {', '.join(sent)}.")
+    return EXIT_OK
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -39,24 +37,20 @@ def cmd_report(args: argparse.Namespace) -> int:
                                 args.period_from, args.period_to, args.today)
     out = args.out or Path(report.file_name(summary))
     service.write_report(summary, out, args.workbooks)
-    _print(f"Skrev rapportavsnittet för nämnden {summary.period_from} – {summary.period_to} "
+    say(f"Skrev rapportavsnittet för nämnden {summary.period_from} – {summary.period_to} "
            f"till {out}.")
-    return 0
+    return EXIT_OK
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    from ..cli import _date  # the shared date parser with its Swedish message
-
-    hidden_today = {"type": _date, "default": None, "help": argparse.SUPPRESS}
-
     def period(p: argparse.ArgumentParser) -> None:
         p.add_argument("workbooks", metavar="ARBETSBOK", type=Path, nargs="+",
                        help="en eller flera arbetsböcker")
-        p.add_argument("--from", dest="period_from", metavar="DATUM", type=_date,
+        p.add_argument("--from", dest="period_from", metavar="DATUM", type=parse_date,
                        help="periodens första dag (standard: Rapportperiod från i Inställningar)")
-        p.add_argument("--to", dest="period_to", metavar="DATUM", type=_date,
+        p.add_argument("--to", dest="period_to", metavar="DATUM", type=parse_date,
                        help="periodens sista dag (standard: Rapportperiod till i Inställningar)")
-        p.add_argument("--today", **hidden_today)
+        p.add_argument("--today", **HIDDEN_TODAY)
 
     p = sub.add_parser(
         "steering", help="styrgruppens sammanställning: arbetsbok, e-post eller utkast",
@@ -88,7 +82,7 @@ def demo_step(example: Path, out_dir: Path, today: date | None) -> Iterator[str]
     # the demo's own copy carries the Intygsregister of the certificates just issued
     issued = out_dir / "exempel-resultat.xlsx"
     register = operations.read_register(issued if issued.exists() else example, today)
-    package = service.prepare([register], today=today)
+    package = service.prepare([register], today=today, sender=settings_mod.load().smtp_from)
     xlsx = service.write_workbook(package, out_dir / package.file_name)
     yield f"Skrev styrgruppens sammanställning till {xlsx}."
     eml = service.save_draft(package.message, out_dir / "styrgrupp-utkast.eml")
@@ -96,5 +90,3 @@ def demo_step(example: Path, out_dir: Path, today: date | None) -> Iterator[str]
     docx = service.write_report(package.summary, out_dir / report.file_name(package.summary))
     yield f"Skrev rapportavsnittet för nämnden till {docx}."
 
-
-operations.DEMO_STEPS.append(demo_step)

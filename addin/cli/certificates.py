@@ -1,7 +1,8 @@
-"""The command line for certificates: ``amanst issue``, ``amanst verify``, ``amanst revoke``, and
-the demo step that issues the example workbook's certificates.
+"""``amanst issue``, ``amanst verify``, ``amanst revoke``, and the demo step that issues the
+example workbook's certificates.
 
-Only translation: arguments in, Swedish lines out. The work is in ``workflow``.
+Only translation: arguments and settings in, Swedish lines out. The work is in
+``addin.certificates.workflow``.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from .. import operations
-from ..cli import EXIT_OK, EXIT_PROBLEMS, _date, _print
-from . import workflow
-from .store import DEFAULT_PATH, ENV_REGISTER, ENV_REGISTER_URL
+from .. import settings as settings_mod
+from ..certificates import workflow
+from .common import EXIT_OK, EXIT_PROBLEMS, HIDDEN_TODAY, say
 
 PROGRESS_FROM = 20  # show a progress bar from this many files
 
@@ -70,62 +70,68 @@ def _report(outcome: workflow.WorkbookIssue) -> list[str]:
     return lines
 
 
+def _register(args: argparse.Namespace) -> str | Path:
+    return args.register or settings_mod.load().register_location()
+
+
 def cmd_issue(args: argparse.Namespace) -> int:
     out_dir = args.out_dir or args.workbook.resolve().parent / "intyg"
+    settings = settings_mod.load()
     with _progress("Utfärdar intyg") as progress:
         outcome = workflow.issue_workbook(
-            args.workbook, out_dir, pdf=args.pdf, reissue=args.reissue, register=args.register,
-            workbook_out=args.out, issuer=args.issuer, today=args.today, progress=progress)
+            args.workbook, out_dir, pdf=args.pdf, reissue=args.reissue,
+            register=args.register or settings.register_location(), workbook_out=args.out,
+            issuer=args.issuer, today=args.today, progress=progress,
+            templates_dir=settings.templates_dir, soffice=settings.soffice)
     for line in _report(outcome):
-        _print(line)
+        say(line)
     r = outcome.result
     return EXIT_PROBLEMS if (r.pdf_missing or outcome.workbook_error or
                              (args.reissue and not r.issued)) else EXIT_OK
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    v = workflow.verify(args.number, args.code, args.file, args.register)
+    v = workflow.verify(args.number, args.code, _register(args), args.file)
     if not v.known:
-        _print(f"Intyget kunde inte verifieras: det finns inget intyg {v.number} med den koden. "
+        say(f"Intyget kunde inte verifieras: det finns inget intyg {v.number} med den koden. "
                "Kontrollera numret och koden.")
         return EXIT_PROBLEMS
     e = v.entry
     assert e is not None
-    _print(f"Intyget {e.number} finns: utfärdat {e.issued_at.replace('T', ' ')} av {e.issuer}.")
+    say(f"Intyget {e.number} finns: utfärdat {e.issued_at.replace('T', ' ')} av {e.issuer}.")
     ok = True
     if e.status == "Giltigt":
-        _print("Status: Giltigt.")
+        say("Status: Giltigt.")
     elif e.status == "Ersatt":
-        _print(f"Status: Ersatt av {e.replaced_by or 'ett nyare intyg'}. Det här intyget gäller "
+        say(f"Status: Ersatt av {e.replaced_by or 'ett nyare intyg'}. Det här intyget gäller "
                "inte längre.")
         ok = False
     else:
-        _print(f"Status: {e.status} ({e.status_changed_at.replace('T', ' ')}). Intyget gäller inte.")
+        say(f"Status: {e.status} ({e.status_changed_at.replace('T', ' ')}). Intyget gäller inte.")
         ok = False
     if v.file_checked:
         if v.file_kind:
-            _print(f"Filen {args.file.name} är exakt den som utfärdades "
+            say(f"Filen {args.file.name} är exakt den som utfärdades "
                    f"({'Word' if v.file_kind == 'docx' else 'PDF'}).")
         else:
-            _print(f"Filen {args.file.name} är INTE den som utfärdades: innehållet har ändrats "
+            say(f"Filen {args.file.name} är INTE den som utfärdades: innehållet har ändrats "
                    "eller hör till ett annat intyg.")
             ok = False
     return EXIT_OK if ok else EXIT_PROBLEMS
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
-    entry, written = workflow.revoke(args.number, args.reason or "", args.register, args.workbook)
-    _print(f"Intyget {entry.number} (plats {entry.plats_id}) är återkallat.")
+    entry, written = workflow.revoke(args.number, _register(args), args.reason or "", args.workbook)
+    say(f"Intyget {entry.number} (plats {entry.plats_id}) är återkallat.")
     if written:
-        _print(f"Bladet Intygsregister uppdaterat i {written}.")
+        say(f"Bladet Intygsregister uppdaterat i {written}.")
     return EXIT_OK
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    hidden_today = {"type": _date, "default": None, "help": argparse.SUPPRESS}
-    register_help = (f"intygsregistret: en databasfil eller en adress postgresql://... "
-                     f"(standard: miljövariabeln {ENV_REGISTER_URL} eller {ENV_REGISTER}, "
-                     f"annars {DEFAULT_PATH})")
+    register_help = ("intygsregistret: en databasfil eller en adress postgresql://... "
+                     "(standard: inställningen AMANST_REGISTER_URL eller AMANST_REGISTER, annars "
+                     "~/.amanst/intygsregister.sqlite3; se docs/installningar.md)")
 
     p = sub.add_parser(
         "issue", help="utfärda kompetensintyg för avslutade platser",
@@ -144,7 +150,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                    help="skriv arbetsboken med bladet Intygsregister hit (standard: arbetsboken "
                         "själv, med en säkerhetskopia bredvid)")
     p.add_argument("--issuer", metavar="NAMN", help="vem som utfärdar (standard: inloggad användare)")
-    p.add_argument("--today", **hidden_today)
+    p.add_argument("--today", **HIDDEN_TODAY)
     p.set_defaults(func=cmd_issue)
 
     p = sub.add_parser("verify", help="kontrollera att ett intyg är äkta och giltigt",
@@ -173,14 +179,16 @@ def demo_step(example: Path, out_dir: Path, today: date | None) -> Iterator[str]
 
     The demo uses a register of its own in the demo folder, so it never touches a real one.
     """
-    from .pdf import find_soffice
+    from ..certificates.pdf import find_soffice
 
+    settings = settings_mod.load()
     result_book = out_dir / "exempel-resultat.xlsx"
     source = result_book if result_book.exists() else example
     cert_dir = out_dir / "intyg"
     with _progress("Utfärdar intyg") as progress:
         outcome = workflow.issue_workbook(
-            source, cert_dir, pdf=find_soffice() is not None,
+            source, cert_dir, pdf=find_soffice(settings.soffice) is not None,
+            templates_dir=settings.templates_dir, soffice=settings.soffice,
             register=out_dir / "intygsregister.sqlite3", workbook_out=result_book,
             issuer="Demo", today=today, progress=progress, backup=False)
     r = outcome.result
@@ -195,5 +203,3 @@ def demo_step(example: Path, out_dir: Path, today: date | None) -> Iterator[str]
     if outcome.workbook:
         yield f"Bladet Intygsregister finns i {outcome.workbook}."
 
-
-operations.DEMO_STEPS.append(demo_step)

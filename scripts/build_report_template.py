@@ -1,6 +1,6 @@
 """Builds templates/namndrapport.docx, the docxtpl template of the report section for the nämnd.
 
-Run it after changing the layout:  python templates/build_report_template.py
+Run it after changing the layout:  python scripts/build_report_template.py
 The .docx is committed so a secretary can restyle it in Word (keep the {{ }} and {%tr %} tags);
 this script is how it was made. Placeholders are filled by addin/steering/report.py.
 """

@@ -8,46 +8,24 @@ license, environment, names), unless already set, and runs uvicorn. Production r
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent / "server"
-# Our own manifest ids (xlwings Server's defaults are shared by every project that uses it).
-MANIFEST_IDS = {
-    "XLWINGS_MANIFEST_ID_DEV": "5b0c6a3e-8f0e-4a4e-9d0f-3c7e2a1d9b01",
-    "XLWINGS_MANIFEST_ID_QA": "5b0c6a3e-8f0e-4a4e-9d0f-3c7e2a1d9b02",
-    "XLWINGS_MANIFEST_ID_UAT": "5b0c6a3e-8f0e-4a4e-9d0f-3c7e2a1d9b03",
-    "XLWINGS_MANIFEST_ID_STAGING": "5b0c6a3e-8f0e-4a4e-9d0f-3c7e2a1d9b04",
-    "XLWINGS_MANIFEST_ID_PROD": "5b0c6a3e-8f0e-4a4e-9d0f-3c7e2a1d9b05",
-}
-DEFAULTS = {
-    "XLWINGS_PROJECT_DIR": str(PROJECT_DIR),
-    "XLWINGS_LICENSE_KEY": "noncommercial",
-    "XLWINGS_ENVIRONMENT": "dev",
-    "XLWINGS_PROJECT_NAME": "Arbetsmarknadsanställningar",
-    "XLWINGS_FUNCTIONS_NAMESPACE": "AMANST",
-    "XLWINGS_ENABLE_EXAMPLES": "false",
-    "XLWINGS_ENABLE_HOTRELOAD": "false",
-    "XLWINGS_ON_SERVER": "true",
-    **MANIFEST_IDS,
-}
-
-
-def server_environment(environ: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment for xlwings Server: our defaults under whatever is already set."""
-    env = dict(os.environ if environ is None else environ)
-    for key, value in DEFAULTS.items():
-        env.setdefault(key, value)
-    return env
+from .. import resources
+from .. import settings as settings_mod
+from ..core.errors import AmanstError
+from .common import say
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    os.environ.update(server_environment())
-    import uvicorn
-
-    print(f"Startar tillägget på http://{args.host}:{args.port}/ (manifest: /manifest.xml, "
-          f"aktivitetsfönster: /taskpane.html, miljö: {os.environ['XLWINGS_ENVIRONMENT']}). "
-          "Avsluta med Ctrl+C.", flush=True)
+    try:
+        import uvicorn
+        import xlwings_server  # noqa: F401 - only to say which extra is missing
+    except ImportError:
+        raise AmanstError("Servern för Excel-tillägget är inte installerad. Installera amanst "
+                          "med tillägget server: pip install \"amanst[server]\"") from None
+    environment = settings_mod.apply_xlwings_environment(resources.SERVER_DIR)
+    say(f"Startar tillägget på http://{args.host}:{args.port}/ (manifest: /manifest.xml, "
+        f"aktivitetsfönster: /taskpane.html, miljö: {environment}). Avsluta med Ctrl+C.")
     ssl = {}
     if args.ssl_certfile and args.ssl_keyfile:
         ssl = {"ssl_certfile": str(args.ssl_certfile), "ssl_keyfile": str(args.ssl_keyfile)}

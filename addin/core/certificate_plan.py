@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .. import checks, schema
-from ..model import Assessment, Participant, Placement, Register
+from . import checks, schema
+from .model import Assessment, Participant, Placement, Register
 
 CONTEXT_KEYS = frozenset({"intyg", "utfardare", "deltagare", "anstallning", "grupper", "nivaer"})
 

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from ..tally import Counts, GroupRow, MervardeRow, Tally
+from .tally import Counts, GroupRow, MervardeRow, Tally
 from . import suppression
 from .suppression import HIDDEN_SYMBOL, SuppressedTable, share, suppress
 

@@ -1,0 +1,97 @@
+"""``amanst validate``, ``amanst tally`` and ``amanst new-workbook``: the workbook itself."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .. import operations
+from .common import EXIT_OK, EXIT_PROBLEMS, HIDDEN_TODAY, parse_date, say
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    result = operations.validate_workbook(args.workbook, out=args.out, today=args.today)
+    if args.json:
+        json.dump([p.as_dict() for p in result.problems], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for p in result.problems:
+            where = f"{p.sheet} rad {p.row}" if p.row else p.sheet
+            value = f" (värde: {p.value})" if p.value else ""
+            say(f"{p.severity:8} {where}, kolumn {p.column}: {p.message}{value}")
+        say(result.summary)
+    if result.written and not args.json:
+        say(f"Skrev {result.written}" + (f" (säkerhetskopia: {result.backup})" if result.backup else ""))
+    return EXIT_PROBLEMS if result.errors else EXIT_OK
+
+
+def cmd_tally(args: argparse.Namespace) -> int:
+    result = operations.tally_workbooks(args.workbooks, period_from=args.period_from,
+                                        period_to=args.period_to, out=args.out, today=args.today)
+    t = result.tally
+    if args.json:
+        json.dump(t.as_json(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    say(f"Rapportperiod {t.period_from} – {t.period_to}")
+    header = f"{'Förvaltning':44} {'Mål':>4} {'Platser':>7} {'Påbörj.':>7} {'Pågår':>6} " \
+             f"{'Avsl.':>6} {'Avbr.':>6} {'Arb/stud':>8}"
+    say(header)
+    say("-" * len(header))
+    for row in t.forvaltningar:
+        c = row.counts
+        mal = "" if row.mal is None else str(row.mal)
+        say(f"{row.name[:44]:44} {mal:>4} {c.platser:>7} {c.paborjade:>7} {c.pagaende:>6} "
+            f"{c.avslutade:>6} {c.avbrutna:>6} {c.till_arbete_eller_studier:>8}")
+    c = t.total
+    mal = "" if t.total_mal is None else str(t.total_mal)
+    say(f"{'Totalt':44} {mal:>4} {c.platser:>7} {c.paborjade:>7} {c.pagaende:>6} "
+        f"{c.avslutade:>6} {c.avbrutna:>6} {c.till_arbete_eller_studier:>8}")
+    if t.utelamnade_rader:
+        say(f"{t.utelamnade_rader} rader kunde inte läsas och är inte med "
+            "(kör 'amanst validate' för att se vilka).")
+    if result.written:
+        say(f"Skrev {result.written}" + (f" (säkerhetskopia: {result.backup})" if result.backup else ""))
+    return EXIT_OK
+
+
+def cmd_new_workbook(args: argparse.Namespace) -> int:
+    path = operations.new_workbook(args.path)
+    say(f"Skrev en tom arbetsbok: {path}")
+    return EXIT_OK
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("validate", help="kontrollera en arbetsbok mot alla regler",
+                       description="Kontrollerar varje rad mot reglerna i arbetsboken. Slutkod 0: "
+                                   "inga fel, 1: minst ett fel, 2: filen kunde inte läsas, "
+                                   "70: ett oväntat fel (incident).")
+    p.add_argument("workbook", metavar="ARBETSBOK", type=Path, help="arbetsboken (.xlsx)")
+    p.add_argument("--out", metavar="SÖKVÄG", type=Path,
+                   help="skriv en kopia med bladet Kontroll och markerade celler hit")
+    p.add_argument("--json", action="store_true", help="skriv problemen som JSON på stdout")
+    p.add_argument("--today", **HIDDEN_TODAY)
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("tally", help="sammanställ platser per förvaltning för en rapportperiod",
+                       description="Räknar platser, påbörjade, pågående, avslutade och avbrutna per "
+                                   "förvaltning, yrkesområde och anställningsform. Flera arbetsböcker "
+                                   "slås ihop till en sammanställning.")
+    p.add_argument("workbooks", metavar="ARBETSBOK", type=Path, nargs="+", help="en eller flera arbetsböcker")
+    p.add_argument("--from", dest="period_from", metavar="DATUM", type=parse_date,
+                   help="periodens första dag (standard: Rapportperiod från i Inställningar)")
+    p.add_argument("--to", dest="period_to", metavar="DATUM", type=parse_date,
+                   help="periodens sista dag (standard: Rapportperiod till i Inställningar)")
+    p.add_argument("--out", metavar="SÖKVÄG", type=Path,
+                   help="skriv bladet Sammanställning (med diagram) till den här arbetsboken")
+    p.add_argument("--json", action="store_true", help="skriv sammanställningen som JSON på stdout")
+    p.add_argument("--today", **HIDDEN_TODAY)
+    p.set_defaults(func=cmd_tally)
+
+    p = sub.add_parser("new-workbook", help="skapa en tom arbetsbok enligt mallen",
+                       description="Skapar en tom arbetsbok med alla blad, listor och regler. "
+                                   "En befintlig fil skrivs aldrig över.")
+    p.add_argument("path", metavar="SÖKVÄG", type=Path, help="den nya arbetsboken (.xlsx)")
+    p.set_defaults(func=cmd_new_workbook)
