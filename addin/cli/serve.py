@@ -8,6 +8,7 @@ license, environment, names), unless already set, and runs uvicorn. Production r
 from __future__ import annotations
 
 import argparse
+import importlib.util
 from pathlib import Path
 
 from .. import resources
@@ -17,12 +18,15 @@ from .common import say
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    try:
-        import uvicorn
-        import xlwings_server  # noqa: F401 - only to say which extra is missing
-    except ImportError:
+    # Look for xlwings Server without importing it: importing it reads its settings (project
+    # folder, environment) at once, before apply_xlwings_environment below has set them, and the
+    # server would then serve xlwings' own task pane in environment "prod".
+    if importlib.util.find_spec("uvicorn") is None or importlib.util.find_spec(
+            "xlwings_server") is None:
         raise AmanstError("Servern för Excel-tillägget är inte installerad. Installera amanst "
-                          "med tillägget server: pip install \"amanst[server]\"") from None
+                          "med tillägget server: pip install \"amanst[server]\"")
+    import uvicorn
+
     environment = settings_mod.apply_xlwings_environment(resources.SERVER_DIR)
     say(f"Startar tillägget på http://{args.host}:{args.port}/ (manifest: /manifest.xml, "
         f"aktivitetsfönster: /taskpane.html, miljö: {environment}). Avsluta med Ctrl+C.")
