@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from .. import settings as settings_mod
+from ..certificates.installation import issue_options
 from ..certificates import workflow
 from .common import EXIT_OK, EXIT_PROBLEMS, HIDDEN_TODAY, say
 
@@ -46,7 +47,8 @@ def _report(outcome: workflow.WorkbookIssue) -> list[str]:
     for c in r.issued:
         extra = f" (ersätter {c.replaces})" if c.replaces else ""
         lines.append(f"Utfärdade {c.number} för plats {c.plats_id}{extra}: {c.docx.name}"
-                     + (f", {c.pdf.name}" if c.pdf else ""))
+                     + (f", {c.pdf.name}" if c.pdf else "")
+                     + (f", {c.credential.name}, {c.credential_jwt.name}" if c.credential else ""))
     for plats_id, number in r.already:
         lines.append(f"Plats {plats_id} har redan ett giltigt intyg ({number}); inget nytt "
                      "utfärdades. Använd --reissue för att ersätta det.")
@@ -56,6 +58,8 @@ def _report(outcome: workflow.WorkbookIssue) -> list[str]:
         lines.append(r.pdf_skipped_reason)
     if r.pdf_completed:
         lines.append("PDF skapades nu för tidigare utfärdade " + ", ".join(r.pdf_completed) + ".")
+    if r.seal_error:
+        lines.append(r.seal_error)
     if r.pdf_timeout:
         lines.append(r.pdf_timeout)
     elif r.pdf_missing:
@@ -82,7 +86,8 @@ def cmd_issue(args: argparse.Namespace) -> int:
             args.workbook, out_dir, pdf=args.pdf, reissue=args.reissue,
             register=args.register or settings.register_location(), workbook_out=args.out,
             issuer=args.issuer, today=args.today, progress=progress,
-            templates_dir=settings.templates_dir, soffice=settings.soffice)
+            templates_dir=settings.templates_dir, soffice=settings.soffice,
+            options=issue_options(settings))
     for line in _report(outcome):
         say(line)
     r = outcome.result

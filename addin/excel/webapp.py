@@ -27,8 +27,9 @@ was given its id in the ``X-Amanst-Korning`` header of the button's request), th
 downloads the task pane links to (``GET /amanst/intyg/<nummer>.docx|pdf``: a certificate, to the
 user who issued it; ``GET /amanst/utkast/<namn>.eml``: the user's own draft to the steering group;
 the rules are in ``files``) and the template global ``amanst_buttons`` from which the ribbon,
-manifest and task pane are drawn, and ``amanst_limits`` (the body and workbook limits the task
-pane checks before it sends anything).
+manifest and task pane are drawn. ``site`` adds the web-facing defences (cross-site requests,
+page headers) and the start page. ``amanst_limits`` gives the body and workbook
+limits the task pane checks before it sends anything.
 """
 
 from __future__ import annotations
@@ -48,8 +49,9 @@ from xlwings_server.models import User
 from xlwings_server.templates import templates
 
 from .. import settings as amanst_settings
-from . import files, roles, runlog
+from . import files, roles, runlog, site
 from .bodylimit import BodyLimit
+from .excelapi import MIN_EXCEL_API
 from .scripts import SCRIPTS
 
 log = logging.getLogger("amanst")
@@ -251,7 +253,8 @@ async def korning(run_id: str, request: Request, current_user: dep.User) -> dict
 def limits() -> dict[str, int]:
     """What the task pane checks before it sends a workbook."""
     current = amanst_settings.load()
-    return {"max_body_bytes": current.max_body_bytes, "max_book_bytes": current.max_book_bytes}
+    return {"max_body_bytes": current.max_body_bytes, "max_book_bytes": current.max_book_bytes,
+            "min_excel_api": MIN_EXCEL_API}
 
 
 NOT_FOUND = "Filen finns inte, eller så är den inte din att hämta."
@@ -305,6 +308,7 @@ def install(app: Any) -> APIRouter:
     """Hook the overrides into the xlwings Server app; return the router it should include."""
     # the app is still being built, so middleware can be added
     app.add_middleware(BodyLimit, max_bytes=_max_body_bytes())
+    site.install(app)  # cross-site refusals, page headers, the start page (outside BodyLimit)
     app.dependency_overrides[dep.authenticate] = authenticate
     app.dependency_overrides[dep.parse_book_input] = parse_book_input
     app.dependency_overrides[dep.get_script_args] = script_args

@@ -1,4 +1,4 @@
-"""Fixtures for the browser tests: one ``amanst serve`` and one Chromium per session, and a fresh
+"""Fixtures for the browser tests: one ``amanst serve`` and one Chromium for them all, and a fresh
 task pane per test over the Excel stand-in (see ``harness``). The test says which Excel it
 emulates: ``mode`` "web" (the 5 MB limit per exchange) or "desktop", and the ExcelApi version.
 """
@@ -16,7 +16,9 @@ from .harness import CHROMIUM, EXAMPLE, REPO, Pane, launch, open_pane as _open_p
 __all__ = ["EXAMPLE", "REPO", "Pane"]
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API keeps an event loop running while it is open,
+# and later tests (tests/excel) call asyncio.run, which refuses to run inside one.
+@pytest.fixture(scope="package")
 def server():
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):  # .ci/run installs it: in CI a missing browser is a failure
@@ -26,7 +28,7 @@ def server():
         yield s
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(server):
     from playwright.sync_api import sync_playwright
 

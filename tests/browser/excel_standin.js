@@ -218,20 +218,12 @@
     return [text, null, null];
   }
 
-  // The stand-in calculates only arithmetic on numbers; a formula naming anything else (an
-  // unknown function such as SUMMA in the English API, a name such as "bra") is #NAME?, as in
-  // Excel, whose API formulas are English.
+  // The stand-in calculates only a plain number and SUM of numbers; a formula naming anything
+  // else (an unknown function such as SUMMA in the English API, a name such as "bra") is #NAME?,
+  // as in Excel, whose API formulas are English. (No eval: the task pane's CSP forbids it.)
   function formulaValue(formula) {
-    const body = formula.slice(1);
-    if (/^[\d\s.+\-*/()]+$/.test(body)) {
-      try {
-        // eslint-disable-next-line no-new-func
-        const v = Function(`"use strict"; return (${body});`)();
-        return Number.isFinite(v) ? v : "#DIV/0!";
-      } catch (e) {
-        return "#NAME?";
-      }
-    }
+    const body = formula.slice(1).trim();
+    if (/^[-+]?\d+(\.\d+)?$/.test(body)) return Number(body);
     if (/^SUM\(([\d\s.,]+)\)$/i.test(body)) {
       return body.slice(4, -1).split(",").reduce((s, x) => s + Number(x), 0);
     }

@@ -149,12 +149,12 @@ def test_an_excel_too_old_is_told_before_anything_is_sent(open_pane):
     pane.page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
     pane.click("Kontrollera")
     message = pane.error_text()
-    assert message and "för gammal" in message and "ExcelApi 1.9" in message
+    assert message and "för gammal" in message and "ExcelApi 1.13" in message  # the manifest's
     assert posts == [] and pane.runs() == runs_before
 
 
 def test_without_notes_the_cells_are_still_coloured(open_pane):
-    pane = open_pane(api="1.12")  # notes need ExcelApi 1.18, resizing a table 1.13
+    pane = open_pane(api="1.17")  # notes need ExcelApi 1.18
     assert pane.page.evaluate("() => Office.context.requirements.isSetSupported('ExcelApi', '1.18')") is False
     pane.click("Kontrollera")
     assert pane.wait_for_run("Kontrollera")["status"] == "klar", pane.error_text()

@@ -20,11 +20,9 @@
 import { xlAlert } from "./alerts/parent.js";
 import { convertDateValues } from "./custom-scripts/workbook-metadata.js";
 
-// The oldest Excel the add-in runs on: xlwings' client reads sheets with getRangeByIndexes,
-// page layout and shapes, and colours cells with setCellProperties (ExcelApi 1.9). Notes need
-// 1.18 and resizing a table 1.13; without them the server leaves those out (it is told the
-// version in the request).
-export const MIN_EXCEL_API = "1.9";
+// The oldest Excel the add-in runs on is the manifest's minimum (addin/excel/excelapi.py), handed
+// to the page with the limits; Excel does not install the add-in below it, but a click from an
+// older Excel still gets a Swedish message instead of Office's error. Notes (1.18) fall back.
 // Bytes we aim for per exchange when reading: well under Excel on the web's 5 MB, because the
 // real request and response carry more than the values we count.
 export const BUDGET = 1_500_000;
@@ -42,7 +40,7 @@ export function amanstButtons() {
 
 function limits() {
   const node = document.getElementById("amanst-limits");
-  const defaults = { max_body_bytes: 6291456, max_book_bytes: 104857600 };
+  const defaults = { max_body_bytes: 6291456, max_book_bytes: 67108864, min_excel_api: "1.13" };
   return node ? Object.assign(defaults, JSON.parse(node.textContent)) : defaults;
 }
 
@@ -74,9 +72,10 @@ export function excelApiVersion() {
 }
 
 function requireExcel() {
-  if (!Office.context.requirements.isSetSupported("ExcelApi", MIN_EXCEL_API)) {
+  const minimum = limits().min_excel_api;
+  if (!Office.context.requirements.isSetSupported("ExcelApi", minimum)) {
     throw new AmanstError("Den här versionen av Excel är för gammal för tillägget (det behöver "
-      + `ExcelApi ${MIN_EXCEL_API}, som finns i Microsoft 365, Excel 2021 och senare och i Excel `
+      + `ExcelApi ${minimum}, som finns i Microsoft 365, Excel 2021 och senare och i Excel `
       + "på webben). Uppdatera Excel eller öppna arbetsboken i Excel på webben.");
   }
 }
