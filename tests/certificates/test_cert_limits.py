@@ -78,10 +78,9 @@ def memory_cap():
 
 @pytest.mark.parametrize("tag", HUGE)
 def test_huge_values_are_refused_in_swedish(example_register, tmp_path, tag, memory_cap):
-    start = time.monotonic()
+    # the memory cap is the proof that the check comes first: allocating would end in MemoryError
     with pytest.raises(TemplateRefused) as info:
         _render(tmp_path, example_register, tag)
-    assert time.monotonic() - start < 5
     message = str(info.value)
     assert message.startswith("Mallen kompetensintyg.docx")
     assert "avbröts: den skulle skapa" in message
@@ -100,7 +99,9 @@ def test_endless_render_stops_at_the_time_limit(example_register, tmp_path, tag,
     with pytest.raises(TemplateRefused) as info:
         _render(tmp_path, example_register, tag)
     elapsed = time.monotonic() - start
-    assert elapsed < 5, elapsed
+    # unlimited, each of these runs for hours; the bound only has to tell hours from the 1 s
+    # limit, generously enough for a machine shared by many test runs
+    assert elapsed < 60, elapsed
     assert "avbröts" in str(info.value)
 
 
