@@ -58,6 +58,7 @@ def start_server(extra_env: dict[str, str] | None = None) -> Iterator[Server]:
     env.update({"AMANST_STATE_DIR": str(state), "AMANST_LOG_DIR": str(state),
                 "AMANST_REGISTER": str(state / "intygsregister.sqlite3"),
                 "AMANST_CERT_DIR": str(state / "intyg"), "AMANST_CERT_PDF": "0",
+                "AMANST_INTYGSPREFIX": "ASF",  # the example workbook's Intygsprefix
                 "DOTENV_PATH": str(state / "no.env"), "XLWINGS_ENABLE_SOCKETIO": "false"})
     env.pop("AMANST_REGISTER_URL", None)
     env.update(extra_env or {})
