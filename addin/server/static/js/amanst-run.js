@@ -22,7 +22,8 @@ import { convertDateValues } from "./custom-scripts/workbook-metadata.js";
 
 // The oldest Excel the add-in runs on is the manifest's minimum (addin/excel/excelapi.py), handed
 // to the page with the limits; Excel does not install the add-in below it, but a click from an
-// older Excel still gets a Swedish message instead of Office's error. Notes (1.18) fall back.
+// older Excel still gets a Swedish message instead of Office's error. Notes (1.18) and Table.resize
+// (1.13) fall back: the server sends them only to an Excel that has them (book.excel_api).
 // Bytes we aim for per exchange when reading: well under Excel on the web's 5 MB, because the
 // real request and response carry more than the values we count.
 export const BUDGET = 1_500_000;
@@ -40,7 +41,7 @@ export function amanstButtons() {
 
 function limits() {
   const node = document.getElementById("amanst-limits");
-  const defaults = { max_body_bytes: 6291456, max_book_bytes: 67108864, min_excel_api: "1.13" };
+  const defaults = { max_body_bytes: 6291456, max_book_bytes: 67108864, min_excel_api: "1.9" };
   return node ? Object.assign(defaults, JSON.parse(node.textContent)) : defaults;
 }
 
