@@ -9,7 +9,8 @@ server's code) this module:
   custom-functions endpoint altogether (the add-in has no worksheet functions);
 - answers a body that is not the Office.js client's JSON object with 400 (FastAPI's own 422 for
   an unreadable body becomes 400 too): malformed or too deeply nested JSON, a content type that
-  is neither JSON nor a form, a book or sheet of the wrong shape;
+  is not JSON, a book or sheet of the wrong shape (forms and bodies without a content type never
+  get here: ``sameorigin.SameOrigin`` refuses them with 403 before the app reads them);
 - signs the user in before the body is decoded, so a request without a valid token costs no JSON
   parsing (401 first);
 - refuses a body over the setting ``max_body_bytes`` with 413 before anything reads it
@@ -39,7 +40,7 @@ import logging
 import zlib
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Header, HTTPException, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from xlwings_server import dependencies as dep
@@ -72,8 +73,7 @@ async def authenticate(token_string: str = Header(default="", alias="Authorizati
     return await dep.authenticate(token_string, auth_provider)
 
 
-JSON_TYPES = {"application/json", "text/json", ""}  # "" : a client that names no type
-FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}  # xlwings' htmx client
+JSON_TYPES = {"application/json", "text/json"}
 CLIENTS = {"Office.js", "Google Apps Script", "Microsoft Office"}  # the clients xlwings knows
 SCALARS = (str, int, float, bool, type(None))
 
@@ -136,25 +136,21 @@ def gunzip(raw: bytes, limit: int) -> bytes:
     return data
 
 
-async def parse_book_input(request: Request,
-                           form_data: str | None = Form(None, alias="bookData")) -> dict:
+async def parse_book_input(request: Request) -> dict:
+    # Forms (xlwings' htmx client) and bodies without a content type are refused with 403 by
+    # sameorigin.SameOrigin before they get here: a page on another site can send those.
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     encoding = request.headers.get("content-encoding", "").strip().lower()
     if encoding not in ("", "identity", "gzip"):
         raise HTTPException(status_code=400, detail="Förfrågan har en okänd kodning; servern tar "
                             "emot arbetsboken som JSON, okomprimerad eller med gzip.")
-    if content_type in FORM_TYPES:
-        if encoding == "gzip":
-            raise HTTPException(status_code=400, detail="Ett formulär kan inte skickas med gzip.")
-        body = form_data  # FastAPI has already parsed the form (and consumed the stream)
-    elif content_type in JSON_TYPES:
-        raw = await request.body()
-        if raw and encoding == "gzip":
-            raw = gunzip(raw, amanst_settings.load().max_book_bytes)
-        body = raw.decode("utf-8", errors="replace") if raw else ""
-    else:
+    if content_type not in JSON_TYPES:
         raise HTTPException(status_code=400, detail="Förfrågan har fel innehållstyp; servern tar "
                             "emot arbetsboken som JSON (application/json).")
+    raw = await request.body()
+    if raw and encoding == "gzip":
+        raw = gunzip(raw, amanst_settings.load().max_book_bytes)
+    body = raw.decode("utf-8", errors="replace") if raw else ""
     if not body:
         raise HTTPException(status_code=400, detail="Förfrågan saknar arbetsboken.")
     return decode_book(body)
