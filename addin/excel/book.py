@@ -203,9 +203,9 @@ def _write_remote(sheet: Any, top: int, left: int, grid: list[list[Any]]) -> Non
 def _write_action(sheet: Any, top: int, left: int, typed: list[list[tuple[Any, Any]]]) -> None:
     values = [[v for v, _ in row] for row in typed]
     formats = [[f for _, f in row] for row in typed]
-    if all(f is None for row in formats for f in row):
-        formats = None
-    sheet.book.app.macro(WRITE_ACTION)(sheet.index - 1, top - 1, left - 1, values, formats)
+    keep_formats = all(f is None for row in formats for f in row)
+    sheet.book.app.macro(WRITE_ACTION)(sheet.index - 1, top - 1, left - 1, values,
+                                       None if keep_formats else formats)
 
 
 def cells(sheet: Any, top: int, left: int, bottom: int | None = None,
@@ -452,7 +452,8 @@ def _raw_value(raw: dict[str, RawSheet], by_row: dict[str, dict[int, list[Any]]]
     if isinstance(value, str):
         m = _CLIENT_DATE.fullmatch(value)
         if m:
-            moment = datetime(*(int(g) for g in m.groups()))
+            year, month, day, hour, minute, second = (int(g) for g in m.groups())
+            moment = datetime(year, month, day, hour, minute, second)
             return moment.date() if moment.time() == time() else moment
     return None if value in (None, "") else value
 

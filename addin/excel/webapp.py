@@ -247,7 +247,7 @@ async def korning(run_id: str, request: Request, current_user: dep.User) -> dict
     return {"ok": True}
 
 
-def limits() -> dict[str, int]:
+def limits() -> dict[str, int | str]:
     """What the task pane checks before it sends a workbook."""
     current = amanst_settings.load()
     return {"max_body_bytes": current.max_body_bytes, "max_book_bytes": current.max_book_bytes,
