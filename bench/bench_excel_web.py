@@ -96,7 +96,7 @@ def main() -> None:
         rows += measure(places, folder, args.skip_intyg, args.buttons)
     print("\n| Knapp | Platser | Största förfrågan | Största svar | Utbyten | Tid |")
     print("|---|---:|---:|---:|---:|---:|")
-    for places, label, req, resp, syncs, refused, seconds, status, error in rows:
+    for places, label, req, resp, syncs, refused, seconds, status, _error in rows:
         flag = "" if status == "klar" and not refused else f" ({status}, {refused} nekade)"
         print(f"| {label}{flag} | {places:,} | {req / 1e6:.2f} MB | {resp / 1e6:.2f} MB | "
               f"{syncs} | {seconds:.1f} s |".replace(",", " "))

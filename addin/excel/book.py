@@ -412,7 +412,7 @@ def write_kontroll(book: Any, problems: Sequence[Problem], raw: dict[str, RawShe
     # Värde is the offending cell's value as Excel held it ("0012" stays text, a date a date),
     # not the core's display string of it.
     by_row = {name: dict(sheet_raw.rows) for name, sheet_raw in raw.items()}
-    for out, p in zip(rows[1:], problems):
+    for out, p in zip(rows[1:], problems, strict=False):
         found = _raw_value(raw, by_row, p.sheet, p.row, p.column)
         if found is not None:
             out[3] = found

@@ -86,7 +86,7 @@ def add(state_dir: Path, user_id: str, button: str, summary: str, ok: bool = Tru
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with _locked(path):
-            _write(path, [entry] + entries(state_dir, user_id)[: KEEP - 1])
+            _write(path, [entry, *entries(state_dir, user_id)[: KEEP - 1]])
     except OSError:
         pass
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from . import workbook_model
-from .harness import CHROMIUM, EXAMPLE, REPO, Pane, launch, open_pane as _open_pane, start_server
+from .harness import CHROMIUM, EXAMPLE, REPO, Pane, launch, start_server
+from .harness import open_pane as _open_pane
 
 __all__ = ["EXAMPLE", "REPO", "Pane"]
 

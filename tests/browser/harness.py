@@ -75,7 +75,7 @@ def start_server(extra_env: dict[str, str] | None = None) -> Iterator[Server]:
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                raise RuntimeError("amanst serve startade inte:\n" + log.read_text())
+                raise RuntimeError("amanst serve startade inte:\n" + log.read_text()) from None
             time.sleep(0.2)
     try:
         yield Server(url, state, process, log)

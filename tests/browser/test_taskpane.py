@@ -39,11 +39,11 @@ def test_kontrollera_lists_every_problem_marks_the_cells_and_waits_for_excel(ope
     expected = cli_problems()
     kontroll = pane.sheet(schema.KONTROLL)
     assert kontroll["values"][0] == list(schema.KONTROLL_HEADERS)
-    got = [dict(zip(("sheet", "row", "column", "value", "message", "severity"), row))
+    got = [dict(zip(("sheet", "row", "column", "value", "message", "severity"), row, strict=False))
            for row in kontroll["values"][1:len(expected) + 1]]
     assert [(g["sheet"], g["row"], g["column"], g["message"], g["severity"]) for g in got] == \
         [(e["sheet"], e["row"], e["column"], e["message"], e["severity"]) for e in expected]
-    for g, e, fmt in zip(got, expected, kontroll["formats"][1:]):
+    for g, e, fmt in zip(got, expected, kontroll["formats"][1:], strict=False):
         if isinstance(e["value"], str) and e["value"] and not e["value"][:4].isdigit():
             assert g["value"] == e["value"] and fmt[3] == "@"  # text stays text
     # Every offending cell is coloured, with a note saying what is wrong (ExcelApi 1.18).
@@ -162,7 +162,8 @@ def test_an_excel_too_old_is_told_before_anything_is_sent(open_pane):
 
 def test_without_notes_the_cells_are_still_coloured(open_pane):
     pane = open_pane(api="1.17")  # notes need ExcelApi 1.18
-    assert pane.page.evaluate("() => Office.context.requirements.isSetSupported('ExcelApi', '1.18')") is False
+    assert pane.page.evaluate(
+        "() => Office.context.requirements.isSetSupported('ExcelApi', '1.18')") is False
     pane.click("Kontrollera")
     assert pane.wait_for_run("Kontrollera")["status"] == "klar", pane.error_text()
     deltagare = pane.sheet(schema.DELTAGARE)

@@ -67,7 +67,7 @@ def test_kontrollera_shows_the_offending_text_as_it_is(open_pane):
     assert pane.wait_for_run("Kontrollera")["status"] == "klar", pane.error_text()
     kontroll = pane.sheet(schema.KONTROLL)
     shown = {(row[0], row[1]): (row[3], fmt[3]) for row, fmt in
-             zip(kontroll["values"][1:], kontroll["formats"][1:]) if row[2] == "Nivå"}
+             zip(kontroll["values"][1:], kontroll["formats"][1:], strict=False) if row[2] == "Nivå"}
     for i, text in enumerate(TRICKY):
         assert shown[(schema.BEDOMNINGAR, 2 + i)] == (text, "@")
     assert not kontroll["formulas"]

@@ -101,7 +101,8 @@ def table_rows(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
     if not values:
         return []
     headers = values[0]
-    return [dict(zip(headers, row)) for row in values[1:] if any(v is not None for v in row)]
+    return [dict(zip(headers, row, strict=False)) for row in values[1:]
+            if any(v is not None for v in row)]
 
 
 def bounds(address: str) -> tuple[int, int, int, int]:
