@@ -130,6 +130,11 @@ class Settings:
         6 * MIB, "AMANST_MAX_BODY_BYTES",
         "Största förfrågan (byte) servern tar emot från Excel; större avvisas med 413 innan den "
         "läses. Håll den lika med den omvända proxyns gräns.", group="Server")
+    max_book_bytes: int = _setting(
+        64 * MIB, "AMANST_MAX_BOOK_BYTES",
+        "Största arbetsbok (byte JSON) servern packar upp ur en gzip-komprimerad förfrågan från "
+        "aktivitetsfönstret; större avvisas med 413 innan den tolkas. 10 000 platser är cirka "
+        "30 MB.", group="Server")
     support_url: str = _setting(
         "", "AMANST_SUPPORT_URL",
         "Adress (https) till stödet för Excel-tillägget: Excel visar den som tilläggets "

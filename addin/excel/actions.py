@@ -122,6 +122,8 @@ def _write_form(book: Any, grid: list[list[Any]], plats_raw: Any, levels: list[i
     labels = xbook.cells(sheet, xform.ROW_PLATS, 1, xform.ROW_STATUS, 1)
     labels.font.bold = True
     xbook.cells(sheet, xform.ROW_PLATS, 2, xform.ROW_BEDOMD_AV, 2).color = "#FFF2CC"
+    # What the user types as Bedömd av and as comments stays as typed (not 0012 → 12).
+    xbook.text_format(sheet, xform.ROW_BEDOMD_AV, 2, xform.ROW_BEDOMD_AV, 2)
     xbook.cells(sheet, xform.ROW_DATUM, 2).number_format = "yyyy-mm-dd"
     xbook.set_widths(book, sheet, xform.WIDTHS)
     _dropdown(xbook.cells(sheet, xform.ROW_TILLFALLE, 2), list(schema.TILLFALLEN))
@@ -139,6 +141,7 @@ def _write_form(book: Any, grid: list[list[Any]], plats_raw: Any, levels: list[i
         entry = xbook.cells(sheet, xform.FIRST_ROW, 3, last, 4)
         entry.color = "#FFF2CC"
         xbook.cells(sheet, xform.FIRST_ROW, 2, last, 2).wrap_text = True
+        xbook.text_format(sheet, xform.FIRST_ROW, 4, last, 4)
         if levels:
             _dropdown(xbook.cells(sheet, xform.FIRST_ROW, 3, last, 3), [str(n) for n in levels])
     sheet.activate()
@@ -184,8 +187,8 @@ def spara_bedomning(book: Any, today: date | None = None, now: datetime | None =
     bedomningar = find_raw(loaded.raw, schema.BEDOMNINGAR)
     problems = _check_new_rows(book, loaded.raw, bedomningar, rows, form, today)
     if problems:
-        shown = "; ".join(problems[:5]) + (f" (och {len(problems) - 5} till)"
-                                          if len(problems) > 5 else "")
+        shown = "; ".join(p.rstrip(".") for p in problems[:5]) + (
+            f" (och {len(problems) - 5} till)" if len(problems) > 5 else "")
         raise AmanstError(f"Bedömningen sparades inte: {shown}.")
     first, last = xbook.append_rows(book, schema.BEDOMNINGAR, bedomningar, rows)
     sheet = xbook.find_sheet(book, schema.FORMULAR)

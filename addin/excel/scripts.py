@@ -54,17 +54,22 @@ def button(label: str, tooltip: str, *, role: str, include: Sequence[str],
     return register
 
 
-def run(label: str, book: xw.Book, user: Any, action: Callable[[], Outcome]) -> xw.Book:
-    """Run one button's action with the error policy, and note what it did for the task pane."""
+def run(label: str, book: xw.Book, user: Any, action: Callable[[], Outcome],
+        run_id: str | None = None) -> xw.Book:
+    """Run one button's action with the error policy, and note what it did for the task pane.
+
+    The run waits in the log for the client to report that Excel applied it (``runlog``)."""
     user_id = str(getattr(user, "id", "") or "okänd")
+    run_id = run_id or runlog.current_run.get()
     state_dir = server_settings.load().state_dir
     try:
         outcome = action()
     except Exception as exc:  # noqa: BLE001 - the boundary decides what the user sees
         f = boundary.failure(exc, f"knappen {label}", user_errors=(xw.XlwingsError,))
-        runlog.add(state_dir, user_id, label, f.message, ok=False)
+        runlog.add(state_dir, user_id, label, f.message, ok=False, run_id=run_id)
         raise xw.XlwingsError(f.message) from None
-    runlog.add(state_dir, user_id, label, outcome.summary, links=outcome.details.get("lankar"))
+    runlog.add(state_dir, user_id, label, outcome.summary, links=outcome.details.get("lankar"),
+               run_id=run_id)
     return book
 
 
@@ -72,7 +77,8 @@ async def run_in_thread(label: str, book: xw.Book, user: Any,
                         action: Callable[[], Outcome]) -> xw.Book:
     """``run`` in a worker thread: xlwings Server calls a plain script on its event loop, so a
     long button (issuing with PDFs, SMTP) would hold up every other request of that worker."""
-    return await anyio.to_thread.run_sync(lambda: run(label, book, user, action))
+    run_id = runlog.current_run.get()  # read on the event loop, where the request set it
+    return await anyio.to_thread.run_sync(lambda: run(label, book, user, action, run_id))
 
 
 def _arg(value: Any) -> str:
