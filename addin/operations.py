@@ -14,8 +14,8 @@ from pathlib import Path
 from . import resources
 from .core import checks, schema
 from .core.errors import AmanstError
-from .core.period import resolve_period
 from .core.model import Problem, Register
+from .core.period import resolve_period
 from .core.reading import load_register
 from .core.tally import Tally, tally
 from .xlsx import reader, writer
@@ -27,6 +27,22 @@ TEMPLATE_NAME = "arbetsmarknadsanstallningar.xlsx"
 
 def read_register(path: Path, today: date | None = None) -> Register:
     return load_register(reader.read_raw_book(path), source=path.name, today=today)
+
+
+def _write_kontroll(path: Path, out: Path, raw: dict, problems: list[Problem]) -> Path | None:
+    """The fast writer, or openpyxl for a package it does not handle; returns the backup."""
+    from .xlsx import atomic, results
+
+    backup = atomic.backup_if_same(out, path)
+    try:
+        results.write_kontroll(path, out, raw, problems, datetime.now())
+        return backup
+    except results.UnsupportedPackage:
+        pass
+    wb = writer.load_for_update(path)
+    writer.write_kontroll(wb, problems, datetime.now())
+    writer.save_atomic(wb, out)
+    return backup
 
 
 @dataclass
@@ -52,13 +68,12 @@ class ValidateResult:
 
 def validate_workbook(path: Path, out: Path | None = None, today: date | None = None
                       ) -> ValidateResult:
-    register = read_register(path, today)
+    raw = reader.read_raw_book(path)
+    register = load_register(raw, source=path.name, today=today)
     problems = checks.validate(register, today)
     result = ValidateResult(problems)
     if out is not None:
-        wb = writer.load_for_update(path)
-        writer.write_kontroll(wb, problems, datetime.now())
-        result.backup = writer.save_atomic(wb, out, source=path)
+        result.backup = _write_kontroll(path, out, raw, problems)
         result.written = out
     return result
 

@@ -14,10 +14,12 @@ from typing import Any
 from ..core import schema
 from ..core.errors import WorkbookUnreadable
 from ..core.model import RawSheet
+from ..core.presentation import MARKS_SHEET
 from .safety import inspect_xlsx
 
 # Sheets the core reads; others (Kontroll, Sammanställning, a user's own) are never parsed.
-WANTED = {s.name for s in schema.ALL_INPUT_SHEETS} | {schema.INTYGSREGISTER}
+# The hidden record of the last check's marks is read too, so that writing resets exactly those.
+WANTED = {s.name for s in schema.ALL_INPUT_SHEETS} | {schema.INTYGSREGISTER, MARKS_SHEET}
 
 
 def _wanted(name: str) -> bool:
