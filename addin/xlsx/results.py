@@ -19,6 +19,7 @@ from pathlib import Path
 from ..core import presentation, schema
 from ..core.model import Problem, RawSheet
 from .atomic import write_atomic
+from .links import link_target
 from .notes import SheetNotes
 from .package import Package
 from .sheetpatch import SheetPatch, patch_sheet
@@ -69,21 +70,6 @@ def kontroll_spec(problems: Sequence[Problem], checked_at: datetime,
             spec.looks[(r, 1)] = LINK
             spec.hyperlinks.append((f"A{r}", location, "Gå till cellen"))
     return spec
-
-
-def link_target(p: Problem, sheet_names: Mapping[str, str],
-                columns: Mapping[str, Mapping[str, int]]) -> str:
-    """``'Blad'!K12`` for a problem at a known cell, the row's A cell, the sheet's A1, or ''."""
-    sheet = sheet_names.get(p.sheet.strip().casefold())
-    if not sheet:
-        return ""
-    quoted = "'" + sheet.replace("'", "''") + "'"
-    col = columns.get(p.sheet.strip().casefold(), {}).get(p.column.strip().casefold())
-    if p.row and col:
-        return f"{quoted}!{column_letter(col)}{p.row}"
-    if p.row:
-        return f"{quoted}!A{p.row}"
-    return f"{quoted}!A1"
 
 
 def column_maps(raw: Mapping[str, RawSheet]) -> dict[str, dict[str, int]]:

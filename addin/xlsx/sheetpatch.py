@@ -74,7 +74,8 @@ class _Patcher:
     def new_rows(self, before: int | None) -> bytes:
         """Rows missing from the part that come before row ``before`` (None: all that are left)."""
         out = []
-        while self.next < len(self.pending) and (before is None or self.pending[self.next] < before):
+        pending = self.pending
+        while self.next < len(pending) and (before is None or pending[self.next] < before):
             row = self.pending[self.next]
             cells = "".join(f'<c r="{column_letter(c)}{row}" s="{fn(0)}"/>'
                             for c, fn in sorted(self.by_row[row].items()))
