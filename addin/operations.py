@@ -18,8 +18,7 @@ from .core.model import Problem, Register
 from .core.period import resolve_period
 from .core.reading import load_register
 from .core.tally import Tally, tally
-from .xlsx import reader, writer
-from .xlsx.template import build_workbook
+from .xlsx import reader
 
 EXAMPLE_NAME = "exempel.xlsx"
 TEMPLATE_NAME = "arbetsmarknadsanstallningar.xlsx"
@@ -31,7 +30,7 @@ def read_register(path: Path, today: date | None = None) -> Register:
 
 def _write_kontroll(path: Path, out: Path, raw: dict, problems: list[Problem]) -> Path | None:
     """The fast writer, or openpyxl for a package it does not handle; returns the backup."""
-    from .xlsx import atomic, results
+    from .xlsx import atomic, results, writer
 
     backup = atomic.backup_if_same(out, path)
     try:
@@ -93,17 +92,30 @@ def tally_workbooks(paths: Sequence[Path], period_from: date | None = None,
     start, end = resolve_period(registers, period_from, period_to, today or date.today())
     result = TallyResult(tally(registers, start, end), registers)
     if out is not None:
-        if len(paths) == 1:
-            wb = writer.load_for_update(paths[0])
-        else:  # a combined tally gets a workbook of its own: no one's register is copied into it
-            from openpyxl import Workbook
-
-            wb = Workbook()
-            wb.remove(wb.active)
-        writer.write_sammanstallning(wb, result.tally, datetime.now())
-        result.backup = writer.save_atomic(wb, out, source=paths[0])
+        result.backup = _write_sammanstallning(paths, out, result.tally)
         result.written = out
     return result
+
+
+def _write_sammanstallning(paths: Sequence[Path], out: Path, t: Tally) -> Path | None:
+    from .xlsx import atomic, results, writer
+
+    backup = atomic.backup_if_same(out, paths[0])
+    if len(paths) == 1:
+        try:
+            results.write_sammanstallning(paths[0], out, t, datetime.now())
+            return backup
+        except results.UnsupportedPackage:
+            pass
+        wb = writer.load_for_update(paths[0])
+    else:  # a combined tally gets a workbook of its own: no one's register is copied into it
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        wb.remove(wb.active)
+    writer.write_sammanstallning(wb, t, datetime.now())
+    writer.save_atomic(wb, out)
+    return backup
 
 
 def new_workbook(path: Path) -> Path:
@@ -112,6 +124,9 @@ def new_workbook(path: Path) -> Path:
     if path.suffix.lower() != ".xlsx":
         raise AmanstError("Arbetsboken ska ha filändelsen .xlsx.")
     path.parent.mkdir(parents=True, exist_ok=True)
+    from .xlsx import writer
+    from .xlsx.template import build_workbook
+
     writer.save_atomic(build_workbook(), path)
     return path
 
@@ -122,6 +137,7 @@ def bundled_example(out_dir: Path) -> Path:
     if shipped.exists():
         return shipped
     from .example import build_example
+    from .xlsx import writer
 
     target = out_dir / EXAMPLE_NAME
     if not target.exists():

@@ -33,7 +33,7 @@ from ..core.errors import AmanstError
 from ..core.model import Register
 from . import pdf as pdf_mod
 from ..core.certificate_plan import LANG_EN, Candidate, Ineligible, plan
-from .files import publish, sha256_file, target_in, write_new
+from .files import publish, sha256_file, sync_to_disk, target_in, write_new
 from .render import CompiledTemplate
 from .store import CertificateStore, ClaimRequest, new_code
 
@@ -157,13 +157,15 @@ def _issue(register: Register, out_dir: Path, issuer: str, store: CertificateSto
     result.already += [t for t in taken if t[1]]
     pending: list[tuple[str, str, dict[str, tuple[str, str]]]] = []
     written: set[str] = set()
+    unsynced: list[Path] = []
     try:
         for claim in claims:
             candidate: Candidate = by_place[claim.request.plats_id]
             template = templates[candidate.language]
             data = template.render(candidate.context(claim.number, claim.code, today))
             name = f"{claim.number}.docx"
-            path = write_new(out_dir, name, data, replace=claim.resumed)
+            path = write_new(out_dir, name, data, replace=claim.resumed, sync=False)
+            unsynced.append(path)
             sha = hashlib.sha256(data).hexdigest()
             written.add(claim.number)
             pending.append((claim.number, template.fingerprint, {"docx": (name, sha)}))
@@ -173,11 +175,14 @@ def _issue(register: Register, out_dir: Path, issuer: str, store: CertificateSto
             if progress:
                 progress(1)
             if len(pending) >= FINALIZE_EVERY:
+                sync_to_disk(out_dir, unsynced)  # a valid entry's file is on disk
+                unsynced = []
                 store.finalize(pending, now)
                 pending = []
     finally:
         # what was written is registered even if a later file failed; the claims without a
         # file are voided, so their numbers are never used
+        sync_to_disk(out_dir, unsynced)
         store.finalize(pending, now)
         unused = [c.number for c in claims if c.number not in written]
         if unused:

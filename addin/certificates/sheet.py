@@ -20,11 +20,15 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from ..core import presentation, schema
-from ..core.model import CertificateEntry
+from ..core.model import CertificateEntry, RawSheet
 from ..xlsx.cells import write_value
+from ..xlsx.stylebook import Look
+from ..xlsx.tablesheet import TableSheet
 from .store import Entry
 
 HEADERS = schema.REGISTER_SHEET.headers
+HEADER_LOOK = Look(bold=True, color=presentation.HEADER_FONT, fill=presentation.HEADER_FILL,
+                   vertical="center")
 
 
 def entry_row(e: Entry) -> list[str]:
@@ -56,6 +60,19 @@ def sheet_changes(existing: Sequence[CertificateEntry], entries: Sequence[Entry]
         elif row.status != e.status:
             changes.status[row.row] = e.status
     return changes
+
+
+def table_sheet(changes: SheetChanges) -> TableSheet:
+    """The changes for the package writer (``addin.xlsx.tablesheet``)."""
+    status = schema.REGISTER_SHEET.headers[-1]
+    return TableSheet(schema.INTYGSREGISTER, schema.REGISTER_SHEET.table, HEADERS,
+                      [c.width for c in schema.REGISTER_SHEET.columns], HEADER_LOOK, "C55A11",
+                      {(row, status): value for row, value in changes.status.items()},
+                      list(changes.append))
+
+
+def find_raw(raw: dict[str, RawSheet], name: str) -> RawSheet | None:
+    return next((s for n, s in raw.items() if n.strip().casefold() == name.casefold()), None)
 
 
 def write_sheet(wb: Workbook, changes: SheetChanges) -> None:

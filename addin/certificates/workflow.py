@@ -14,12 +14,17 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..core.errors import AmanstError
-from ..operations import read_register
-from ..xlsx import writer
+from ..core.model import RawSheet, Register
+from ..core.reading import load_register
+from ..core.schema import INTYGSREGISTER
+from ..xlsx import reader, writer
+from ..xlsx.atomic import backup_if_same
+from ..xlsx.tablesheet import update_table_sheet
+from ..xlsx.zipparts import UnsupportedPackage
+from .backend import open_store
 from .files import sha256_file
 from .issuing import IssueResult, Progress, issue_certificates, prefix_of
-from .sheet import sheet_changes, write_sheet
-from .backend import open_store
+from .sheet import find_raw, sheet_changes, table_sheet, write_sheet
 from .store import CertificateStore, Entry, Verification
 
 
@@ -38,24 +43,37 @@ class WorkbookIssue:
     workbook_error: str = ""  # Swedish, when the sheet could not be written
 
 
+def _load(path: Path, today: date | None) -> tuple[dict[str, RawSheet], Register]:
+    raw = reader.read_raw_book(path)
+    return raw, load_register(raw, source=path.name, today=today)
+
+
 def sync_workbook(path: Path, store: CertificateStore, out: Path | None = None,
-                  today: date | None = None, backup: bool = True
+                  today: date | None = None, backup: bool = True,
+                  loaded: tuple[dict[str, RawSheet], Register] | None = None
                   ) -> tuple[Path | None, Path | None]:
     """Bring the workbook's Intygsregister sheet up to date with the register.
 
     Writes ``out`` (default: the workbook itself, with a dated backup beside it) only when
-    something changed; returns (written path, backup).
+    something changed; returns (written path, backup). ``loaded`` is the workbook as just read,
+    when the caller has it (issuing reads it once).
     """
-    register = read_register(path, today)
+    raw, register = loaded or _load(path, today)
     prefix = prefix_of(register)
     changes = sheet_changes(register.certificates, store.entries(prefix),
                             {p.plats_id for p in register.placements})
     target = out or path
     if not changes and (out is None or out.exists()):
         return None, None
+    made = backup_if_same(target, path) if backup else None
+    try:
+        update_table_sheet(path, target, table_sheet(changes), find_raw(raw, INTYGSREGISTER))
+        return target, made
+    except UnsupportedPackage:
+        pass
     wb = writer.load_for_update(path)
     write_sheet(wb, changes)
-    made = writer.save_atomic(wb, target, source=path if backup else None)
+    writer.save_atomic(wb, target)
     return target, made
 
 
@@ -64,7 +82,8 @@ def issue_workbook(path: Path, out_dir: Path, *, register: str | Path, pdf: bool
                    issuer: str | None = None, today: date | None = None,
                    progress: Progress | None = None, backup: bool = True,
                    templates_dir: Path | None = None, soffice: str = "") -> WorkbookIssue:
-    reg = read_register(path, today)
+    loaded = _load(path, today)
+    reg = loaded[1]
     with open_store(register) as store:
         result = issue_certificates(reg, out_dir, issuer or current_user(), store, pdf=pdf,
                                     reissue=reissue, today=today, progress=progress,
@@ -72,7 +91,7 @@ def issue_workbook(path: Path, out_dir: Path, *, register: str | Path, pdf: bool
         outcome = WorkbookIssue(result)
         try:
             outcome.workbook, outcome.backup = sync_workbook(path, store, workbook_out, today,
-                                                                 backup)
+                                                             backup, loaded)
         except AmanstError as exc:
             outcome.workbook_error = (f"Intygen är utfärdade och registrerade, men bladet "
                                       f"Intygsregister kunde inte skrivas: {exc} Kör kommandot "

@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from .. import settings as settings_mod
-from ..certificates import workflow
 from .common import EXIT_OK, EXIT_PROBLEMS, HIDDEN_TODAY, say
 
 PROGRESS_FROM = 20  # show a progress bar from this many files
@@ -40,7 +40,8 @@ def _progress(label: str) -> Iterator:
             bar.close()
 
 
-def _report(outcome: workflow.WorkbookIssue) -> list[str]:
+def _report(outcome: Any) -> list[str]:
+    """Lines about a ``workflow.WorkbookIssue``."""
     r = outcome.result
     lines = []
     for c in r.issued:
@@ -75,6 +76,8 @@ def _register(args: argparse.Namespace) -> str | Path:
 
 
 def cmd_issue(args: argparse.Namespace) -> int:
+    from ..certificates import workflow
+
     out_dir = args.out_dir or args.workbook.resolve().parent / "intyg"
     settings = settings_mod.load()
     with _progress("Utfärdar intyg") as progress:
@@ -91,6 +94,8 @@ def cmd_issue(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from ..certificates import workflow
+
     v = workflow.verify(args.number, args.code, _register(args), args.file)
     if not v.known:
         say(f"Intyget kunde inte verifieras: det finns inget intyg {v.number} med den koden. "
@@ -121,6 +126,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
+    from ..certificates import workflow
+
     entry, written = workflow.revoke(args.number, _register(args), args.reason or "", args.workbook)
     say(f"Intyget {entry.number} (plats {entry.plats_id}) är återkallat.")
     if written:
@@ -175,6 +182,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def demo_step(example: Path, out_dir: Path, today: date | None) -> Iterator[str]:
+    from ..certificates import workflow
+
     """Issue the example's certificates (with PDFs where LibreOffice exists) into the demo folder.
 
     The demo uses a register of its own in the demo folder, so it never touches a real one.

@@ -1,4 +1,7 @@
-"""``amanst validate``, ``amanst tally`` and ``amanst new-workbook``: the workbook itself."""
+"""``amanst validate``, ``amanst tally`` and ``amanst new-workbook``: the workbook itself.
+
+Each command imports the operations it runs when it runs, so ``amanst --help`` stays quick.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +10,12 @@ import json
 import sys
 from pathlib import Path
 
-from .. import operations
 from .common import EXIT_OK, EXIT_PROBLEMS, HIDDEN_TODAY, parse_date, say
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .. import operations
+
     result = operations.validate_workbook(args.workbook, out=args.out, today=args.today)
     if args.json:
         json.dump([p.as_dict() for p in result.problems], sys.stdout, ensure_ascii=False, indent=2)
@@ -28,6 +32,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_tally(args: argparse.Namespace) -> int:
+    from .. import operations
+
     result = operations.tally_workbooks(args.workbooks, period_from=args.period_from,
                                         period_to=args.period_to, out=args.out, today=args.today)
     t = result.tally
@@ -58,6 +64,8 @@ def cmd_tally(args: argparse.Namespace) -> int:
 
 
 def cmd_new_workbook(args: argparse.Namespace) -> int:
+    from .. import operations
+
     path = operations.new_workbook(args.path)
     say(f"Skrev en tom arbetsbok: {path}")
     return EXIT_OK

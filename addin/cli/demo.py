@@ -12,13 +12,13 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 
-from .. import operations
 from .common import EXIT_OK, HIDDEN_TODAY, say
 
 DemoStep = Callable[[Path, Path, date | None], Iterable[str]]
 
 
 def check_and_tally(example: Path, out_dir: Path, today: date | None) -> Iterator[str]:
+    from .. import operations
     from ..core import checks
     from ..core.period import resolve_period
     from ..core.tally import tally
@@ -55,6 +55,8 @@ def _steps() -> tuple[tuple[str, DemoStep], ...]:
 
 
 def demo(out_dir: Path, today: date | None = None) -> Iterator[str]:
+    from .. import operations
+
     out_dir.mkdir(parents=True, exist_ok=True)
     example = operations.bundled_example(out_dir)
     yield f"Exempelarbetsbok: {example}"

@@ -13,15 +13,17 @@ caller falls back to that path.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from ..core import presentation, schema
 from ..core.model import Problem, RawSheet
+from ..core.tally import Tally
 from .atomic import write_atomic
 from .links import link_target
 from .notes import SheetNotes
-from .package import Package
+from .package import REL, Package, relative
 from .sheetpatch import SheetPatch, patch_sheet
 from .sheetxml import SheetSpec, column_letter, sheet_chunks
 from .stylebook import Look, StyleBook
@@ -210,6 +212,100 @@ class KontrollWriter:
             self.pkg.close()
 
 
+DRAWING_TYPE = "application/vnd.openxmlformats-officedocument.drawing+xml"
+CHART_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
+DRAWING_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"
+CHART_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
+_EMU_PER_CM = 360000
+
+
+def sammanstallning_spec(tally: Tally, generated_at: datetime) -> tuple[SheetSpec, dict]:
+    """The Sammanställning sheet as the openpyxl path lays it out (``writer.fill_grid``)."""
+    grid, layout = presentation.sammanstallning_grid(tally, generated_at)
+    width = max(len(r) for r in grid)
+    spec = SheetSpec(grid, landscape=True, tab_color="C55A11",
+                     widths={1: 44, 2: 40, **dict.fromkeys(range(3, width + 1), 13)})
+    looks = spec.looks
+    for r in layout["header_rows"]:
+        for c in range(1, len(grid[r - 1]) + 1):
+            looks[(r, c)] = HEADER
+        spec.heights[r] = 32
+    for r in layout["title_rows"]:
+        looks[(r, 1)] = Look(bold=True, size=13, color=presentation.HEADER_FILL)
+    for r in layout.get("total_rows", []):
+        for c in range(1, len(grid[r - 1]) + 1):
+            looks[(r, c)] = replace(looks.get((r, c), Look()), bold=True)
+    for r, c in layout["percent_cells"]:
+        looks[(r, c)] = replace(looks.get((r, c), Look()), number_format="0%")
+    return spec, layout
+
+
+def _chart_xml(sheet: str, header: int, first: int, last: int) -> bytes:
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.xml.functions import tostring
+
+    quoted = "'" + sheet.replace("'", "''") + "'"
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = "Mål och platser per förvaltning"
+    chart.y_axis.title = "Antal platser"
+    chart.add_data(Reference(range_string=f"{quoted}!$B${header}:$C${last}"),
+                   titles_from_data=True)
+    chart.set_categories(Reference(range_string=f"{quoted}!$A${first}:$A${last}"))
+    return b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + tostring(chart._write())
+
+
+def _drawing_xml(row: int, col: int, rid: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" '
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><xdr:oneCellAnchor>'
+        f'<xdr:from><xdr:col>{col}</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>{row}</xdr:row>'
+        f'<xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:ext cx="{22 * _EMU_PER_CM}" '
+        f'cy="{12 * _EMU_PER_CM}"/><xdr:graphicFrame macro=""><xdr:nvGraphicFramePr><xdr:cNvPr '
+        'id="1" name="Diagram 1"/><xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr><xdr:xfrm>'
+        '<a:off x="0" y="0"/><a:ext cx="0" cy="0"/></xdr:xfrm><a:graphic><a:graphicData '
+        'uri="http://schemas.openxmlformats.org/drawingml/2006/chart"><c:chart '
+        'xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+        f'xmlns:r="{REL}" r:id="{rid}"/></a:graphicData></a:graphic></xdr:graphicFrame>'
+        '<xdr:clientData/></xdr:oneCellAnchor></xdr:wsDr>').encode()
+
+
+def write_sammanstallning(source: Path, target: Path, tally: Tally,
+                          generated_at: datetime) -> None:
+    """Write ``source`` with a new Sammanställning sheet (and its chart) to ``target``."""
+    pkg = Package(source)
+    try:
+        styles = StyleBook(pkg)
+        name = schema.SAMMANSTALLNING
+        index = pkg.sheet_index(name)
+        pkg.delete_sheet(name)
+        if index is None:
+            index = result_index(pkg, name)
+        spec, layout = sammanstallning_spec(tally, generated_at)
+        spec.drawing_rid = "rId1"
+        part = pkg.add_sheet(name, b"".join(sheet_chunks(spec, styles)), index)
+        header, first, last = layout["chart"]
+        chart = pkg.new_name("xl/charts/chart%d.xml")
+        pkg.put(chart, _chart_xml(name, header, first, last), CHART_TYPE)
+        drawing = pkg.new_name("xl/drawings/drawing%d.xml")
+        drawing_rels = pkg.new_rels()
+        rid = pkg.add_rel(drawing_rels, CHART_REL, relative(drawing, chart))
+        pkg.put(drawing, _drawing_xml(layout["title_rows"][1] - 1, 12, rid), DRAWING_TYPE)
+        pkg.put_rels(drawing, drawing_rels)
+        sheet_rels = pkg.new_rels()
+        pkg.add_rel(sheet_rels, DRAWING_REL, relative(part, drawing))
+        pkg.put_rels(part, sheet_rels)
+        sheet_index = pkg.sheet_index(name) or 0
+        width = column_letter(max(len(r) for r in spec.rows))
+        pkg.set_defined_name("_xlnm.Print_Area", sheet_index,
+                             f"'{name}'!$A$1:${width}${len(spec.rows)}")
+        styles.save()
+        write_atomic(target, pkg.write_to)
+    finally:
+        pkg.close()
+
+
 def _patched(pkg: Package, part: str, patch: SheetPatch) -> Callable[[], Iterable[bytes]]:
     return lambda: patch_sheet(pkg.chunks(part), patch)
 
@@ -229,4 +325,5 @@ def write_kontroll(source: Path, target: Path, raw: Mapping[str, RawSheet],
     writer.save(target)
 
 
-__all__ = ["KontrollWriter", "UnsupportedPackage", "link_target", "write_kontroll"]
+__all__ = ["KontrollWriter", "UnsupportedPackage", "link_target", "write_kontroll",
+           "write_sammanstallning"]
