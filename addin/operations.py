@@ -6,7 +6,9 @@ prints nothing, so the command line, the demo and any other front end can share 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -24,8 +26,26 @@ EXAMPLE_NAME = "exempel.xlsx"
 TEMPLATE_NAME = "arbetsmarknadsanstallningar.xlsx"
 
 
+@contextmanager
+def bulk_objects() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of values are read and checked.
+
+    Reading a city's register makes a few million small objects and no reference cycles; the
+    collector would traverse all of them again and again as they pile up (half the time of
+    ``validate``). It runs again afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read_register(path: Path, today: date | None = None) -> Register:
-    return load_register(reader.read_raw_book(path), source=path.name, today=today)
+    with bulk_objects():
+        return load_register(reader.read_raw_book(path), source=path.name, today=today)
 
 
 def _write_kontroll(path: Path, out: Path, raw: dict, problems: list[Problem]) -> Path | None:
@@ -67,13 +87,14 @@ class ValidateResult:
 
 def validate_workbook(path: Path, out: Path | None = None, today: date | None = None
                       ) -> ValidateResult:
-    raw = reader.read_raw_book(path)
-    register = load_register(raw, source=path.name, today=today)
-    problems = checks.validate(register, today)
-    result = ValidateResult(problems)
-    if out is not None:
-        result.backup = _write_kontroll(path, out, raw, problems)
-        result.written = out
+    with bulk_objects():
+        raw = reader.read_raw_book(path)
+        register = load_register(raw, source=path.name, today=today)
+        problems = checks.validate(register, today)
+        result = ValidateResult(problems)
+        if out is not None:
+            result.backup = _write_kontroll(path, out, raw, problems)
+            result.written = out
     return result
 
 
@@ -90,7 +111,8 @@ def tally_workbooks(paths: Sequence[Path], period_from: date | None = None,
                     today: date | None = None) -> TallyResult:
     registers = [read_register(p, today) for p in paths]
     start, end = resolve_period(registers, period_from, period_to, today or date.today())
-    result = TallyResult(tally(registers, start, end), registers)
+    with bulk_objects():
+        result = TallyResult(tally(registers, start, end), registers)
     if out is not None:
         result.backup = _write_sammanstallning(paths, out, result.tally)
         result.written = out

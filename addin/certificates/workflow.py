@@ -17,6 +17,7 @@ from ..core.errors import AmanstError
 from ..core.model import RawSheet, Register
 from ..core.reading import load_register
 from ..core.schema import INTYGSREGISTER
+from ..operations import bulk_objects
 from ..xlsx import reader, writer
 from ..xlsx.atomic import backup_if_same
 from ..xlsx.tablesheet import update_table_sheet
@@ -44,8 +45,9 @@ class WorkbookIssue:
 
 
 def _load(path: Path, today: date | None) -> tuple[dict[str, RawSheet], Register]:
-    raw = reader.read_raw_book(path)
-    return raw, load_register(raw, source=path.name, today=today)
+    with bulk_objects():
+        raw = reader.read_raw_book(path)
+        return raw, load_register(raw, source=path.name, today=today)
 
 
 def sync_workbook(path: Path, store: CertificateStore, out: Path | None = None,

@@ -15,7 +15,8 @@ from ..core import schema
 from ..core.errors import WorkbookUnreadable
 from ..core.model import RawSheet
 from ..core.presentation import MARKS_SHEET
-from .safety import inspect_xlsx
+from . import limits
+from .safety import MAX_CELLS, MAX_ROWS, inspect_xlsx
 
 # Sheets the core reads; others (Kontroll, Sammanställning, a user's own) are never parsed.
 # The hidden record of the last check's marks is read too, so that writing resets exactly those.
@@ -26,11 +27,26 @@ def _wanted(name: str) -> bool:
     return name.strip() in WANTED or name.strip().casefold() in {w.casefold() for w in WANTED}
 
 
+def check_size(name: str, rows: int, columns: int) -> None:
+    """Refuse a sheet larger than any register before its values become Python objects."""
+    if rows > MAX_ROWS or rows * columns > MAX_CELLS:
+        raise WorkbookUnreadable(
+            f"Bladet {name} sträcker sig över {_n(rows)} rader och {_n(columns)} kolumner, mer "
+            f"än amanst läser ({_n(MAX_ROWS)} rader, {_n(MAX_CELLS)} celler per blad). Ta bort "
+            "tomma rader och kolumner längst ner och till höger (markera dem, Ta bort) och spara "
+            "arbetsboken igen.")
+
+
+def _n(number: int) -> str:
+    return f"{number:,}".replace(",", "\u00a0")
+
+
 def raw_sheet(name: str, rows: list[list[Any]], first_row: int = 1) -> RawSheet:
     """Build a RawSheet from rows of values, the first of which is Excel row ``first_row``.
 
     The header is the first non-empty row; data rows keep their Excel row numbers.
     """
+    check_size(name, len(rows), max((len(r) for r in rows[:1]), default=0))
     header_index = next((i for i, r in enumerate(rows) if any(v not in (None, "") for v in r)), None)
     if header_index is None:
         return RawSheet(name, [], [], first_row)
@@ -47,15 +63,18 @@ def read_raw_book(path: Path) -> dict[str, RawSheet]:
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        book: dict[str, RawSheet] = {}
-        for name in workbook.sheet_names:
-            if not _wanted(name):
-                continue
-            sheet = workbook.get_sheet_by_name(name)
-            rows = sheet.to_python(skip_empty_area=False)
-            book[name.strip()] = raw_sheet(name.strip(), rows, 1)
-        workbook.close()
+        with limits.parsing(path.name):
+            workbook = CalamineWorkbook.from_path(str(path))
+            book: dict[str, RawSheet] = {}
+            for name in workbook.sheet_names:
+                if not _wanted(name):
+                    continue
+                sheet = workbook.get_sheet_by_name(name)
+                end = sheet.end or (0, 0)
+                check_size(name.strip(), end[0] + 1, end[1] + 1)
+                rows = sheet.to_python(skip_empty_area=False)
+                book[name.strip()] = raw_sheet(name.strip(), rows, 1)
+            workbook.close()
         return book
     except (CalamineError, ValueError, OSError) as exc:
         raise WorkbookUnreadable(f"Arbetsboken {path.name} är skadad och kunde inte läsas "
