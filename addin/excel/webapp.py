@@ -86,13 +86,22 @@ def _shape_ok(data: Any) -> bool:
         values = sheet.get("values")
         if not isinstance(values, list) or not all(isinstance(row, list) for row in values):
             return False
-        if not all(isinstance(v, SCALARS) for row in values for v in row):
+        if not _scalars(values):
             return False
         for key in ("tables", "notes", "pictures", "shapes", "charts", "pivot_tables"):
             items = sheet.get(key, [])
             if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
                 return False
     return True
+
+
+_SCALAR_TYPES = frozenset(SCALARS)
+
+
+def _scalars(values: list) -> bool:
+    """Every value a JSON scalar (a set lookup per value: this runs over the whole workbook)."""
+    types = _SCALAR_TYPES
+    return all(types.issuperset(map(type, row)) for row in values)
 
 
 def decode_book(body: str) -> dict:
