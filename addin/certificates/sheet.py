@@ -14,11 +14,6 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.table import Table, TableStyleInfo
-
 from ..core import presentation, schema
 from ..core.model import CertificateEntry, RawSheet
 from ..xlsx.cells import write_value
@@ -75,7 +70,11 @@ def find_raw(raw: dict[str, RawSheet], name: str) -> RawSheet | None:
     return next((s for n, s in raw.items() if n.strip().casefold() == name.casefold()), None)
 
 
-def write_sheet(wb: Workbook, changes: SheetChanges) -> None:
+def write_sheet(wb: Any, changes: SheetChanges) -> None:
+    """Apply ``changes`` to an openpyxl workbook (the fallback; openpyxl is imported only here)."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     if schema.INTYGSREGISTER in wb.sheetnames:
         ws = wb[schema.INTYGSREGISTER]
     else:
@@ -114,6 +113,9 @@ def write_sheet(wb: Workbook, changes: SheetChanges) -> None:
 
 
 def _fit_table(ws: Any, last_row: int, last_col: int) -> None:
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
     ref = f"A1:{get_column_letter(last_col)}{max(last_row, 2)}"
     table = next(iter(ws.tables.values()), None)
     if table is None:

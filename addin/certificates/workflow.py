@@ -18,7 +18,7 @@ from ..core.model import RawSheet, Register
 from ..core.reading import load_register
 from ..core.schema import INTYGSREGISTER
 from ..operations import bulk_objects
-from ..xlsx import reader, writer
+from ..xlsx import reader
 from ..xlsx.atomic import backup_if_same
 from ..xlsx.tablesheet import update_table_sheet
 from ..xlsx.zipparts import UnsupportedPackage
@@ -73,6 +73,8 @@ def sync_workbook(path: Path, store: CertificateStore, out: Path | None = None,
         return target, made
     except UnsupportedPackage:
         pass
+    from ..xlsx import writer  # the openpyxl fallback
+
     wb = writer.load_for_update(path)
     write_sheet(wb, changes)
     writer.save_atomic(wb, target)
