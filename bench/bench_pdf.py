@@ -238,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--unoserver", default=shutil.which("unoserver") or "")
     ap.add_argument("--modes", nargs="*", default=["raw batches", "product", "warm", "merged"])
+    ap.add_argument("--rounds", type=int, default=1, help="rounds over the modes; best kept")
     args = ap.parse_args(argv)
     soffice = pdf.find_soffice()
     if soffice is None:
@@ -251,11 +252,12 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tmp)
         files = _docs(args.docs, folder)
         start, per_file = start_cost(soffice, folder, files[0])
-        for mode in args.modes:
+        for mode in [m for _ in range(args.rounds) for m in args.modes]:
             if mode == "warm" and not args.unoserver:
                 print("warm: unoserver not found (--unoserver PATH); skipped")
                 continue
             out = folder / mode.replace(" ", "-")
+            shutil.rmtree(out, ignore_errors=True)
             out.mkdir()
             t0 = time.perf_counter()
             try:
@@ -271,7 +273,8 @@ def main(argv: list[str] | None = None) -> int:
             good = sum(1 for f in files if verify(f, made.get(f, out / "missing.pdf")))
             pages = sum(len(page_texts(p)) for p in made.values() if p.exists()
                         and p.stat().st_size)
-            results[mode] = (seconds, good, pages)
+            if mode not in results or seconds < results[mode][0]:
+                results[mode] = (seconds, good, pages)
             print(f"{mode:12} {seconds:7.1f} s  {seconds / len(files) * 1000:6.1f} ms per "
                   f"certificate  verified page by page: {good}/{len(files)}  pages {pages}")
     valid = {m: r for m, r in results.items() if r[1] == len(files)}

@@ -244,6 +244,15 @@ class Package:
                 self.workbook_rels.remove(r)
         if part:
             self.remove_with_dependants(part)
+        self._drop_calc_chain()
+
+    def _drop_calc_chain(self) -> None:
+        """The calculation chain lists formula cells by sheet; Excel rebuilds it when it is
+        missing, but repairs the file when it names a sheet that is gone."""
+        for r in list(self.workbook_rels):
+            if r.get("Type", "").endswith("/calcChain"):
+                self.remove(resolve(self.workbook_part, r.get("Target", "")))
+                self.workbook_rels.remove(r)
 
     def move_sheet(self, name: str, index: int) -> None:
         element = self.sheet_element(name)
