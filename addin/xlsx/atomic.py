@@ -9,6 +9,7 @@ a hidden temporary name is used and removed on any exception, SIGTERM or SIGHUP.
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
 import shutil
 import signal
@@ -130,6 +131,12 @@ def write_atomic(target: Path, write: Callable[[BinaryIO], None]) -> None:
     except PermissionError:
         raise WorkbookLocked(f"{target.name} går inte att skriva: filen är låst eller "
                              "skrivskyddad. Stäng den i Excel och försök igen.") from None
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EROFS, errno.EDQUOT):
+            raise
+        where = "disken är full" if exc.errno != errno.EROFS else "mappen är skrivskyddad"
+        raise WorkbookLocked(f"{target.name} kunde inte sparas: {where} ({target.parent}). "
+                             "Filen är oförändrad.") from None
 
 
 def _write_named(target: Path, mode: int, write: Callable[[BinaryIO], None]) -> None:
