@@ -6,8 +6,9 @@ On POSIX systems ``amanst`` forks before it runs a command; the child installs t
 usual, writing to the same terminal. The parent only waits. If the child dies while it parses a
 workbook — a native allocation refused by the limit aborts it, the timer kills it — the parent
 says so in Swedish and exits with 2, as for any unreadable file; a death elsewhere is an internal
-error with an incident number. Where there is no fork (Windows), the command runs in-process with
-the reader's own bounds only.
+error with an incident number. Killing ``amanst`` kills the child with it (Linux: the parent-death
+signal), so a kill stops the work as it did before. Where there is no fork (Windows), the command
+runs in-process with the reader's own bounds only.
 """
 
 from __future__ import annotations
@@ -21,10 +22,26 @@ from pathlib import Path
 from ..boundary import EXIT_INTERRUPTED, EXIT_UNREADABLE, failure
 from ..xlsx import limits
 
+_PR_SET_PDEATHSIG = 1
 
-def _child(command: Callable[[], int], memory_mb: int, seconds: float, status_fd: int) -> None:
+
+def _die_with(parent: int) -> None:
+    """Linux: the child is killed when the parent is (a SIGKILL to amanst stops its work too)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(EXIT_INTERRUPTED)
+
+
+def _child(command: Callable[[], int], memory_mb: int, seconds: float, status_fd: int,
+           parent: int) -> None:
     code = 70
     try:
+        _die_with(parent)
         limits.install(limits.Limits(memory_mb * 2**20, seconds, status_fd))
         code = command()
     except BaseException:  # noqa: BLE001 - the command's own boundary has already spoken
@@ -56,10 +73,11 @@ def run(command: Callable[[], int], memory_mb: int, seconds: float, where: str,
     sys.stdout.flush()
     sys.stderr.flush()
     read_fd, write_fd = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:
         os.close(read_fd)
-        _child(command, memory_mb, seconds, write_fd)
+        _child(command, memory_mb, seconds, write_fd, parent)
     os.close(write_fd)
     forwarded = {}
 
