@@ -9,9 +9,11 @@ register's location (``Settings.register_location()`` or ``--register``): a SQLi
 from __future__ import annotations
 
 import getpass
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from ..core.errors import AmanstError
 from ..core.model import RawSheet, Register
@@ -85,13 +87,17 @@ def issue_workbook(path: Path, out_dir: Path, *, register: str | Path, pdf: bool
                    reissue: str | None = None, workbook_out: Path | None = None,
                    issuer: str | None = None, today: date | None = None,
                    progress: Progress | None = None, backup: bool = True,
-                   templates_dir: Path | None = None, soffice: str = "") -> WorkbookIssue:
+                   templates_dir: Path | None = None, soffice: str = "",
+                   options: Mapping[str, Any] | None = None) -> WorkbookIssue:
+    """Issue from the workbook at ``path``; ``options`` are further ``issue_certificates``
+    arguments from the settings (the seal, the credential key: ``installation.issue_options``)."""
     loaded = _load(path, today)
     reg = loaded[1]
     with open_store(register) as store:
         result = issue_certificates(reg, out_dir, issuer or current_user(), store, pdf=pdf,
                                     reissue=reissue, today=today, progress=progress,
-                                    templates_dir=templates_dir, soffice=soffice)
+                                    templates_dir=templates_dir, soffice=soffice,
+                                    **(options or {}))
         outcome = WorkbookIssue(result)
         try:
             outcome.workbook, outcome.backup = sync_workbook(path, store, workbook_out, today,

@@ -47,7 +47,8 @@ def _report(outcome: Any) -> list[str]:
     for c in r.issued:
         extra = f" (ersätter {c.replaces})" if c.replaces else ""
         lines.append(f"Utfärdade {c.number} för plats {c.plats_id}{extra}: {c.docx.name}"
-                     + (f", {c.pdf.name}" if c.pdf else ""))
+                     + (f", {c.pdf.name}" if c.pdf else "")
+                     + (f", {c.credential.name}, {c.credential_jwt.name}" if c.credential else ""))
     for plats_id, number in r.already:
         lines.append(f"Plats {plats_id} har redan ett giltigt intyg ({number}); inget nytt "
                      "utfärdades. Använd --reissue för att ersätta det.")
@@ -57,6 +58,8 @@ def _report(outcome: Any) -> list[str]:
         lines.append(r.pdf_skipped_reason)
     if r.pdf_completed:
         lines.append("PDF skapades nu för tidigare utfärdade " + ", ".join(r.pdf_completed) + ".")
+    if r.seal_error:
+        lines.append(r.seal_error)
     if r.pdf_timeout:
         lines.append(r.pdf_timeout)
     elif r.pdf_missing:
@@ -77,6 +80,7 @@ def _register(args: argparse.Namespace) -> str | Path:
 
 def cmd_issue(args: argparse.Namespace) -> int:
     from ..certificates import workflow
+    from ..certificates.installation import issue_options
 
     out_dir = args.out_dir or args.workbook.resolve().parent / "intyg"
     settings = settings_mod.load()
@@ -85,7 +89,8 @@ def cmd_issue(args: argparse.Namespace) -> int:
             args.workbook, out_dir, pdf=args.pdf, reissue=args.reissue,
             register=args.register or settings.register_location(), workbook_out=args.out,
             issuer=args.issuer, today=args.today, progress=progress,
-            templates_dir=settings.templates_dir, soffice=settings.soffice)
+            templates_dir=settings.templates_dir, soffice=settings.soffice,
+            options=issue_options(settings))
     for line in _report(outcome):
         say(line)
     r = outcome.result
@@ -182,12 +187,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def demo_step(example: Path, out_dir: Path, today: date | None) -> Iterator[str]:
-    from ..certificates import workflow
-
     """Issue the example's certificates (with PDFs where LibreOffice exists) into the demo folder.
 
     The demo uses a register of its own in the demo folder, so it never touches a real one.
     """
+    from ..certificates import workflow
     from ..certificates.pdf import find_soffice
 
     settings = settings_mod.load()

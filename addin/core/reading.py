@@ -48,7 +48,7 @@ def check_structure(book: RawBook, specs: tuple[schema.SheetSpec, ...] = schema.
             missing.append(f"bladet '{spec.name}'")
             continue
         present = {_key(h) for h in sheet.headers}
-        for header in spec.headers:
+        for header in (c.header for c in spec.columns if not c.optional):
             if _key(header) not in present:
                 missing.append(f"kolumnen '{header}' på bladet '{spec.name}' (rad {sheet.header_row})")
     if missing:
@@ -88,6 +88,10 @@ class _Rows:
     def text(self, header: str) -> str:
         value = self.values[self.index[header]]
         return value.strip() if value.__class__ is str else text(value)
+
+    def optional(self, header: str) -> str:
+        """An optional column's text; "" when the workbook does not have the column."""
+        return self.text(header) if header in self.index else ""
 
     def _typed(self, header: str, parse: Callable[[Any], Any], message: str) -> Any:
         value = self.values[self.index[header]]
@@ -136,31 +140,37 @@ def load_register(book: RawBook, source: str = "", today: date | None = None) ->
         name = r.text("Förvaltning")
         if name:
             catalog.forvaltningar.setdefault(name, Forvaltning(
-                name, r.text("Kod"), r.text("Nämnd"), r.int("Mål antal platser")))
+                name, r.text("Kod"), r.text("Nämnd"), r.int("Mål antal platser"),
+                r.optional("Förvaltning" + schema.EN)))
     r = rows(schema.YRKESOMRADEN)
     for _ in r:
         name = r.text("Yrkesområde")
         if name:
             catalog.yrkesomraden.setdefault(name, Yrkesomrade(
-                name, r.text("SSYK 2012"), r.text("SSYK-benämning"), r.yes("Kräver registerutdrag")))
+                name, r.text("SSYK 2012"), r.text("SSYK-benämning"), r.yes("Kräver registerutdrag"),
+                r.optional("Yrkesområde" + schema.EN), r.optional("SSYK-benämning" + schema.EN)))
     r = rows(schema.KOMPETENSER)
     for _ in r:
         if r.text("Kompetens"):
             catalog.kompetenser.append(Kompetens(r.text("Modul"), r.text("Yrkesområde"),
-                                                 r.text("Kompetens")))
+                                                 r.text("Kompetens"),
+                                                 r.optional("Kompetens" + schema.EN)))
     r = rows(schema.NIVAER)
     for _ in r:
         level = r.int("Nivå")
         if level is not None:
             catalog.nivaer[level] = Niva(level, r.text("Benämning"), r.text("Beskrivning"),
-                                         r.yes("Skrivs på intyget"))
+                                         r.yes("Skrivs på intyget"),
+                                         r.optional("Benämning" + schema.EN),
+                                         r.optional("Beskrivning" + schema.EN))
     r = rows(schema.ANSTALLNINGSFORMER)
     for _ in r:
         name = r.text("Anställningsform")
         if name:
             catalog.anstallningsformer.setdefault(name, Anstallningsform(
                 name, r.date("Giltig från"), r.date("Giltig till"), r.yes("Röjer hälsouppgift"),
-                r.yes("Räknas som arbetsmarknadsanställning")))
+                r.yes("Räknas som arbetsmarknadsanställning"),
+                r.optional("Anställningsform" + schema.EN)))
     r = rows(schema.MERVARDEN)
     for _ in r:
         if r.text("Mervärde"):
@@ -199,6 +209,7 @@ def load_register(book: RawBook, source: str = "", today: date | None = None) ->
                       r.date("Slutdatum"), r.text("Status"), r.percent("Sysselsättningsgrad"),
                       r.text("Arbetsuppgifter"), r.text("Avbrottsorsak"),
                       r.text("Utfall vid avslut"), r.text("Utfall efter 90 dagar"))
+        p.arbetsuppgifter_en = r.optional("Arbetsuppgifter" + schema.EN)
         p.unreadable = r.bad
         placements.append(p)
 

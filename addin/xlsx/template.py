@@ -66,6 +66,10 @@ DEFAULT_SETTINGS: dict[str, Any] = {
     schema.S_MINSTA_ANTAL: schema.DEFAULT_MINSTA_ANTAL,
     schema.S_LAGSTA_NIVA: schema.DEFAULT_LAGSTA_NIVA,
     schema.S_VERIFIERINGSADRESS: "",
+    schema.S_KONTAKT: "",
+    schema.S_LOGOTYP: "",
+    schema.S_ORGANISATION_EN: "City of Malmö",
+    schema.S_TITEL_EN: "",
 }
 
 INSTRUCTIONS = [
