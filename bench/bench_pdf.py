@@ -7,7 +7,8 @@ Renders ``--docs`` certificates from the example (Word), then converts the same 
 - ``product``: ``addin.certificates.pdf.convert`` (what ``amanst issue --pdf`` runs): ``workers``
   LibreOffice processes in parallel, a fresh one per chunk of 200 files;
 - ``raw batches``: the same split called as plainly as possible (``soffice --convert-to pdf`` on
-  each chunk, no checks): the floor the product is measured against;
+  each chunk with the product's start flags, no timeouts, no checks): the floor the product is
+  measured against;
 - ``warm``: one LibreOffice per worker kept running between files (``unoserver``, XML-RPC, one
   call per file; restarted when a call hangs or the process dies). Needs LibreOffice's Python
   (Debian: ``python3-uno``) and ``unoserver`` installed for it: ``--unoserver PATH``;
@@ -96,7 +97,8 @@ def mode_raw(files: list[Path], out: Path, workers: int, soffice: str) -> dict[P
         profile = (out / f"profile-{n}").as_uri()
         for i in range(0, len(group), pdf.CHUNK):
             subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless",
-                            "--convert-to", "pdf", "--outdir", str(out),
+                            "--invisible", "--nologo", "--norestore", "--nodefault",
+                            "--nolockcheck", "--convert-to", "pdf", "--outdir", str(out),
                             *map(str, group[i:i + pdf.CHUNK])],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
 

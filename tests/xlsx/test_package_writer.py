@@ -94,9 +94,11 @@ def _summary(path: Path) -> dict:
         "kontroll": rows[:-1],  # the last line says when: it differs by the second
         "links": [(c.coordinate, c.hyperlink.location) for c in kontroll["A"] if c.hyperlink],
         "print": (kontroll.print_title_rows, kontroll.page_setup.orientation,
-                  kontroll.page_setup.fitToWidth, kontroll.sheet_properties.pageSetUpPr.fitToPage),
+                  kontroll.page_setup.fitToWidth,
+                  kontroll.sheet_properties.pageSetUpPr.fitToPage),
         "marks": marks,
-        "record": sorted(tuple(r) for r in wb[presentation.MARKS_SHEET].iter_rows(values_only=True)),
+        "record": sorted(tuple(r) for r in
+                         wb[presentation.MARKS_SHEET].iter_rows(values_only=True)),
         "data": {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)]
                  for ws in wb.worksheets if ws.title not in RESULT_SHEETS},
         "tables": {ws.title: sorted(ws.tables) for ws in wb.worksheets},
