@@ -62,6 +62,7 @@ class IssuedCertificate:
     pdf_sha256: str = ""
     credential: Path | None = None  # NUMMER.json, the Open Badges 3.0 credential
     credential_jwt: Path | None = None  # NUMMER.jwt, the same credential signed (VC-JWT)
+    code: str = ""  # the verification code printed on the certificate
 
 
 @dataclass
@@ -205,7 +206,7 @@ def _issue(register: Register, out_dir: Path, issuer: str, store: CertificateSto
             files = {"docx": (name, sha)}
             cert = IssuedCertificate(claim.number, candidate.plats_id, candidate.deltagar_id,
                                      candidate.language, path, sha, now, issuer,
-                                     candidate.replaces)
+                                     candidate.replaces, code=claim.code)
             if service is not None:
                 files.update(_write_credential(cert, candidate, context, service, credential_key,
                                                out_dir, claim.resumed, unsynced))

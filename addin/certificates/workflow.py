@@ -44,6 +44,7 @@ class WorkbookIssue:
     workbook: Path | None = None  # where the Intygsregister sheet was written
     backup: Path | None = None
     workbook_error: str = ""  # Swedish, when the sheet could not be written
+    pdf_from_original: bool = False  # a reissue made a PDF because the replaced one had one
 
 
 def _load(path: Path, today: date | None) -> tuple[dict[str, RawSheet], Register]:
@@ -94,11 +95,12 @@ def issue_workbook(path: Path, out_dir: Path, *, register: str | Path, pdf: bool
     loaded = _load(path, today)
     reg = loaded[1]
     with open_store(register) as store:
-        result = issue_certificates(reg, out_dir, issuer or current_user(), store, pdf=pdf,
-                                    reissue=reissue, today=today, progress=progress,
-                                    templates_dir=templates_dir, soffice=soffice,
-                                    **(options or {}))
-        outcome = WorkbookIssue(result)
+        from_original = bool(reissue) and not pdf and _had_pdf(store, reg, reissue or "")
+        result = issue_certificates(reg, out_dir, issuer or current_user(), store,
+                                    pdf=pdf or from_original, reissue=reissue, today=today,
+                                    progress=progress, templates_dir=templates_dir,
+                                    soffice=soffice, **(options or {}))
+        outcome = WorkbookIssue(result, pdf_from_original=from_original)
         try:
             outcome.workbook, outcome.backup = sync_workbook(path, store, workbook_out, today,
                                                              backup, loaded)
@@ -107,6 +109,13 @@ def issue_workbook(path: Path, out_dir: Path, *, register: str | Path, pdf: bool
                                       f"Intygsregister kunde inte skrivas: {exc} Kör kommandot "
                                       "igen när filen är stängd; inget utfärdas två gånger.")
     return outcome
+
+
+def _had_pdf(store: CertificateStore, register: Register, plats_id: str) -> bool:
+    """Whether the valid certificate a reissue replaces was issued with a PDF."""
+    number = store.live_numbers(prefix_of(register)).get(plats_id.strip())
+    entry = store.get(number) if number else None
+    return entry is not None and "pdf" in entry.files
 
 
 def verify(number: str, code: str, register: str | Path, file: Path | None = None

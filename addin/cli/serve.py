@@ -1,4 +1,5 @@
-"""``amanst serve``: xlwings Server with the add-in, for development on one's own machine.
+"""``amanst serve`` (``amanst starta-server``): xlwings Server with the add-in, for development on
+one's own machine.
 
 Sets what xlwings Server reads from the environment before anything of it is imported (it reads
 its settings and project folder at import: project directory, license, environment, names),
@@ -74,7 +75,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("serve", help="starta Excel-tilläggets server för utveckling",
+    p = sub.add_parser("serve", aliases=["starta-server"],
+                       help="starta Excel-tilläggets server för utveckling",
                        description="Startar xlwings Server med tillägget (knapparna i Excel) på "
                                    "den här datorn, utan inloggning. Produktion: se "
                                    "docs/excel-tillagg.md.")

@@ -16,12 +16,17 @@ from . import schema
 
 @dataclass
 class RawSheet:
-    """One sheet as values: ``rows`` holds (Excel row number, values in header order)."""
+    """One sheet as values: ``rows`` holds (Excel row number, values in header order).
+
+    ``formulas`` holds the cells (Excel row number, index in ``headers``) that hold a formula,
+    where the adapter can tell; their values are what the formula gave.
+    """
 
     name: str
     headers: list[str]
     rows: list[tuple[int, list[Any]]]
     header_row: int = 1
+    formulas: set[tuple[int, int]] = field(default_factory=set)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The workbook contract in one place: sheet names, column headers, list values and settings keys.
 
 Everything that names a sheet or a column anywhere in the code takes it from here, so the Swedish
-spelling of the contract (``../shared/WORKBOOK.md``) lives in exactly one file.
+spelling of the contract (described for coordinators in ``docs/arbetsboken.md``) lives in exactly
+one file.
 """
 
 from __future__ import annotations
@@ -221,6 +222,30 @@ KONTROLL_HEADERS = ("Blad", "Rad", "Kolumn", "Värde", "Meddelande", "Allvarligh
 
 ALL_INPUT_SHEETS = CATALOG_SHEETS + DATA_SHEETS
 SPEC_BY_NAME: dict[str, SheetSpec] = {s.name: s for s in ALL_INPUT_SHEETS + (REGISTER_SHEET,)}
+
+# Columns a person types a value into: a formula there is a Fel, since a lookup that breaks or a
+# reference that moves would silently change who or when the register is about.
+TYPED_COLUMNS: dict[str, tuple[str, ...]] = {
+    DELTAGARE: ("DeltagarID", "Förnamn", "Efternamn", "Personnummer"),
+    PLATSER: ("PlatsID", "DeltagarID", "Handledare", "Startdatum", "Planerat slutdatum",
+              "Slutdatum"),
+    BEDOMNINGAR: ("PlatsID", "Datum"),
+    MERVARDE: ("PlatsID", "Datum"),
+}
+
+# Text printed on a certificate: it must not start like a formula (=, +, -, @, tab, CR), or a
+# spreadsheet that later holds it may run it.
+CERTIFICATE_TEXT: dict[str, tuple[str, ...]] = {
+    DELTAGARE: ("Förnamn", "Efternamn"),
+    PLATSER: ("Arbetsplats", "Arbetsuppgifter", "Arbetsuppgifter" + EN),
+    FORVALTNINGAR: ("Förvaltning", "Förvaltning" + EN),
+    YRKESOMRADEN: ("Yrkesområde", "SSYK-benämning", "Yrkesområde" + EN, "SSYK-benämning" + EN),
+    KOMPETENSER: ("Kompetens", "Kompetens" + EN),
+    NIVAER: ("Benämning", "Beskrivning", "Benämning" + EN, "Beskrivning" + EN),
+    ANSTALLNINGSFORMER: ("Anställningsform", "Anställningsform" + EN),
+}
+CERTIFICATE_SETTINGS = (S_ORGANISATION, S_FORVALTNING, S_ORT, S_UNDERTECKNARE, S_TITEL,
+                        S_VERIFIERINGSADRESS, S_KONTAKT, S_ORGANISATION_EN, S_TITEL_EN)
 
 # Sheets and columns a workbook must have before anything is computed. Intygsregister is optional:
 # it appears the first time a certificate is issued.
