@@ -52,15 +52,15 @@ def _write_kontroll(path: Path, out: Path, raw: dict, problems: list[Problem]) -
     """The fast writer, or openpyxl for a package it does not handle; returns the backup."""
     from .xlsx import atomic, results, writer
 
-    backup = atomic.backup_if_same(out, path)
-    try:
-        results.write_kontroll(path, out, raw, problems, datetime.now())
-        return backup
-    except results.UnsupportedPackage:
-        pass
-    wb = writer.load_for_update(path)
-    writer.write_kontroll(wb, problems, datetime.now())
-    writer.save_atomic(wb, out)
+    with atomic.kept_backup(out, path) as backup:  # removed again if the save fails
+        try:
+            results.write_kontroll(path, out, raw, problems, datetime.now())
+            return backup
+        except results.UnsupportedPackage:
+            pass
+        wb = writer.load_for_update(path)
+        writer.write_kontroll(wb, problems, datetime.now())
+        writer.save_atomic(wb, out)
     return backup
 
 
@@ -122,21 +122,21 @@ def tally_workbooks(paths: Sequence[Path], period_from: date | None = None,
 def _write_sammanstallning(paths: Sequence[Path], out: Path, t: Tally) -> Path | None:
     from .xlsx import atomic, results, writer
 
-    backup = atomic.backup_if_same(out, paths[0])
-    if len(paths) == 1:
-        try:
-            results.write_sammanstallning(paths[0], out, t, datetime.now())
-            return backup
-        except results.UnsupportedPackage:
-            pass
-        wb = writer.load_for_update(paths[0])
-    else:  # a combined tally gets a workbook of its own: no one's register is copied into it
-        from openpyxl import Workbook
+    with atomic.kept_backup(out, paths[0]) as backup:  # removed again if the save fails
+        if len(paths) == 1:
+            try:
+                results.write_sammanstallning(paths[0], out, t, datetime.now())
+                return backup
+            except results.UnsupportedPackage:
+                pass
+            wb = writer.load_for_update(paths[0])
+        else:  # a combined tally gets a workbook of its own: no one's register is copied into it
+            from openpyxl import Workbook
 
-        wb = Workbook()
-        wb.remove(wb.active)
-    writer.write_sammanstallning(wb, t, datetime.now())
-    writer.save_atomic(wb, out)
+            wb = Workbook()
+            wb.remove(wb.active)
+        writer.write_sammanstallning(wb, t, datetime.now())
+        writer.save_atomic(wb, out)
     return backup
 
 

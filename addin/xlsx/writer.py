@@ -3,34 +3,37 @@
 The workbook is loaded whole (tables, validations, comments, extra columns and sheets survive);
 only ``Kontroll``, ``Sammanställning`` and the marks of an earlier check are replaced. It is the
 fallback of the fast writer (``addin.xlsx.results``) and does the same. A save goes through
-``atomic.write_atomic``, so a crash never leaves half a workbook nor a hidden copy; writing over
+``atomic.replace``, so a crash never leaves half a workbook nor a hidden copy; writing over
 the input first keeps a dated backup beside it.
 """
 
 from __future__ import annotations
 
+import gc
+import sys
+import traceback
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import openpyxl
 from openpyxl.chart import BarChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core import presentation, schema
 from ..core.errors import WorkbookLocked, WorkbookUnreadable
-from .atomic import backup_if_same, write_atomic
 from ..core.model import Problem
 from ..core.tally import Tally
+from .atomic import replace
 from .cells import write_value
 from .links import link_target
-from .safety import check_writable, inspect_xlsx
+from .safety import inspect_xlsx
 
 NO_FILL = PatternFill(fill_type=None)
 RESULT_TAB = "C55A11"
@@ -247,10 +250,29 @@ def add_target_chart(ws: Worksheet, header: int, first: int, last: int, anchor: 
 
 def save_atomic(wb: Workbook, target: Path, source: Path | None = None,
                 now: datetime | None = None) -> Path | None:
-    """Save ``wb`` to ``target`` atomically (``atomic.write_atomic``); back up ``target`` first
-    if it is the source. Returns the backup's path when one was made.
+    """Save ``wb`` to ``target`` atomically (``atomic.replace``); back up ``target`` first if it
+    is the source. Returns the backup's path when one was made. A full disk or a read-only folder
+    is a ``WorkbookLocked`` with a Swedish message; the target is then untouched and no backup or
+    temporary file stays behind.
     """
-    check_writable(target)
-    backup = backup_if_same(target, source, now)
-    write_atomic(target, wb.save)
-    return backup
+    def write(fh: BinaryIO) -> None:
+        try:
+            wb.save(fh)
+        except OSError as exc:
+            _release_quietly(exc)
+            raise
+
+    return replace(target, write, source, now)
+
+
+def _release_quietly(exc: BaseException) -> None:
+    """openpyxl leaves its zip archive open when a save fails (a full disk); when the failure's
+    frames are freed, the archive's own clean-up fails again and Python prints that traceback on
+    stderr. Free them now, with that report silenced: the user gets one Swedish message."""
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _: None
+    try:
+        traceback.clear_frames(exc.__traceback__)
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
