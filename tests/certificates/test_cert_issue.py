@@ -147,10 +147,10 @@ def test_a_file_that_appears_while_issuing_voids_only_its_number(book, tmp_path,
     out, db = tmp_path / "intyg", tmp_path / "reg.sqlite3"
     real = issuing.write_new
 
-    def racing(folder, name, data, replace=False):
+    def racing(folder, name, data, replace=False, **kwargs):
         if name == "ASF-2026-00003.docx":  # another program writes this name meanwhile
             (folder / name).write_bytes(b"someone else's file")
-        return real(folder, name, data, replace)
+        return real(folder, name, data, replace, **kwargs)
 
     monkeypatch.setattr(issuing, "write_new", racing)
     with pytest.raises(IssueStopped) as stopped:
