@@ -293,3 +293,55 @@ def test_a_killed_save_leaves_neither_half_a_file_nor_a_hidden_copy(tmp_path: Pa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["register.xlsx"]
     assert target.read_bytes() == b"the register as it was"
     assert os.stat(target).st_size == len(b"the register as it was")
+
+
+@pytest.mark.parametrize("named", [False, True])
+def test_a_save_names_its_temporary_file_by_leftovers_and_sweeps_a_dead_runs(
+        tmp_path: Path, monkeypatch, named):
+    from addin import leftovers
+    from addin.xlsx import atomic
+
+    if named:  # a file system without unnamed files
+        monkeypatch.setattr(atomic, "_unnamed", lambda folder, mode: None)
+    target = tmp_path / "register.xlsx"
+    # what a run that was killed (a PID that no longer exists) left in the folder
+    dead = tmp_path / f".bok-{leftovers.machine_hash()}_999999999_1-x.register.tmp.xlsx"
+    dead.write_bytes(b"half a workbook")
+    seen: list[str] = []
+
+    def write(fh):
+        fh.write(b"PK the new register")
+        fh.flush()
+        seen.extend(p.name for p in tmp_path.iterdir() if p.name.startswith("."))
+
+    atomic.write_atomic(target, write)
+    assert target.read_bytes() == b"PK the new register"
+    assert not dead.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["register.xlsx"]
+    if named:  # the temporary name says which process made it, so a crash's is swept too
+        assert len(seen) == 1 and seen[0].startswith(leftovers.prefix("bok"))
+    else:  # an unnamed file has no name until it replaces the target
+        assert seen == []
+
+
+def test_a_failed_fast_save_over_the_input_forgets_its_backup_and_says_so(
+        example: Path, monkeypatch):
+    from addin.core.errors import WorkbookLocked
+    from addin.xlsx import atomic
+
+    original = example.read_bytes()
+    real, written = atomic._put, []
+
+    def full_for_the_workbook(target, write):  # the backup fits, the new workbook doesn't
+        written.append(target.name)
+        if target == example:
+            raise OSError(28, "No space left on device")
+        real(target, write)
+
+    monkeypatch.setattr(atomic, "_put", full_for_the_workbook)
+    with pytest.raises(WorkbookLocked, match=f"{example.name} kunde inte sparas: disken är full "
+                                             "i mappen .* Filen är oförändrad"):
+        operations.validate_workbook(example, out=example, today=TODAY)
+    assert ".bak-" in written[0] and written[1:] == [example.name]  # a backup was made first
+    assert example.read_bytes() == original
+    assert [p.name for p in example.parent.iterdir()] == [example.name]
