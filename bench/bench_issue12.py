@@ -177,9 +177,11 @@ def bench_issue(paths: dict[str, Path], folder: Path, repeat: int) -> None:
         work.mkdir()
         book = work / "register.xlsx"
         shutil.copy(paths["1k"], book)
+        # an installation issues only under its own prefixes; its journal stays in the run
+        env = {**os.environ, "AMANST_INTYGSPREFIX": "ASF", "AMANST_STATE_DIR": str(work)}
         rounds.append(whole(amanst("issue", str(book), "--register", str(work / "reg.sqlite3"),
                                    "--out-dir", str(work / "intyg"), "--issuer", "Bench",
-                                   "--today", TODAY)))
+                                   "--today", TODAY), env))
         issued = len(list((work / "intyg").glob("*.docx")))
         ctxs = bench_certificates.contexts(issued)
         t0 = time.perf_counter()
