@@ -59,8 +59,8 @@ def generate(path: Path, places: int, assessments_per_place: int = 15, seed: int
                 ws.append(row)
     forvaltningar = [r[0] for r in cat[schema.FORVALTNINGAR]]
     areas = [r[0] for r in cat[schema.YRKESOMRADEN]]
-    general = [(m, k) for m, y, k in cat[schema.KOMPETENSER] if m != schema.MODUL_YRKESKOMPETENS]
-    own = {a: [(m, k) for m, y, k in cat[schema.KOMPETENSER] if y == a] for a in areas}
+    general = [(m, k) for m, y, k, *_ in cat[schema.KOMPETENSER] if m != schema.MODUL_YRKESKOMPETENS]
+    own = {a: [(m, k) for m, y, k, *_ in cat[schema.KOMPETENSER] if y == a] for a in areas}
     forms = ["Kommunal arbetsmarknadsanställning", "Introduktionsjobb", "Nystartsjobb",
              "Lönebidrag för anställning", "Arbetsträning"]
     outcomes = [r[0] for r in cat[schema.UTFALL]]
