@@ -67,6 +67,9 @@ def amanst(*args: str) -> list[str]:
 
 
 def best(rounds: list[tuple]) -> tuple:
+    failed = [r for r in rounds if r[2] not in (0, 1)]  # 1: problems found, still a full run
+    if failed:  # a refusal is fast: it must never pass for a figure
+        raise SystemExit(f"a measured run failed (exit {failed[0][2]}): {failed[0][3]}")
     return min(rounds, key=lambda r: r[0])
 
 
@@ -111,10 +114,12 @@ def bench_validate(paths: dict[str, Path], folder: Path, repeat: int) -> None:
         floor_off.append(whole([sys.executable, "-c", _FLOOR, str(paths["10k"]), "off"]))
         json_r.append(whole(amanst("validate", str(paths["10k"]), "--json", "--today", TODAY)))
         out_r.append(whole(amanst("validate", str(paths["10k"]), "--out",
-                                  str(folder / "kontrollerad-10k.xlsx"), "--today", TODAY)))
+                                  str(folder / "kontrollerad-10k.xlsx"), "--skriv-over",
+                                  "--today", TODAY)))
         json20.append(whole(amanst("validate", str(paths["20k"]), "--json", "--today", TODAY)))
         out20.append(whole(amanst("validate", str(paths["20k"]), "--out",
-                                  str(folder / "kontrollerad-20k.xlsx"), "--today", TODAY)))
+                                  str(folder / "kontrollerad-20k.xlsx"), "--skriv-over",
+                                  "--today", TODAY)))
     (j, jm, *_), (o, om, *_) = best(json_r), best(out_r)
     (f, *_), (fo, *_) = best(floor_r), best(floor_off)
     (o2, om2, *_), (j2, _, *_) = best(out20), best(json20)
