@@ -126,6 +126,14 @@ class Settings:
         "localhost eller http som verifieringsadress, och verifieringsadressen måste komma "
         "från inställningen verification_address. Gäller kommandona, servern och doctor.",
         group="Intyg", shown_default="1 när XLWINGS_ENVIRONMENT=prod, annars 0")
+    parse_memory_mb: int = _setting(
+        3072, "AMANST_PARSE_MEMORY_MB",
+        "Mest minne (MB) kommandoraden får använda medan den läser en arbetsbok; en arbetsbok som "
+        "kräver mer avvisas (slutkod 2) i stället för att ta datorns minne.", group="Gränser")
+    parse_seconds: int = _setting(
+        300, "AMANST_PARSE_SECONDS",
+        "Längsta tid (sekunder) kommandoraden läser en arbetsbok innan den ger upp (slutkod 2).",
+        group="Gränser")
     max_body_bytes: int = _setting(
         6 * MIB, "AMANST_MAX_BODY_BYTES",
         "Största förfrågan (byte) servern tar emot från Excel; större avvisas med 413 innan den "

@@ -17,7 +17,8 @@ without a register entry:
 3. Numbers are claimed in one transaction; dead claims are taken over or voided (see ``store``),
    and files of voided claims are removed from the folder.
 4. Each file is written under its number and never over an existing file; every
-   ``FINALIZE_EVERY`` files the entries are made valid with the files' SHA-256.
+   ``FINALIZE_EVERY`` files the batch is flushed to disk at once (``files.sync_to_disk``: one
+   journal commit, not one per file) and then the entries are made valid with the files' SHA-256.
 5. If anything stops the run (a full disk, a read-only folder, a lost register, Ctrl+C), what was
    written is still made valid if the register can be reached, files that are not valid are
    removed (or set aside as ``NUMMER.EJ-GILTIGT`` when the register was lost while making them
@@ -60,6 +61,7 @@ from .files import (
     set_aside,
     settle_set_aside,
     sha256_file,
+    sync_to_disk,
     target_in,
     write_new,
 )
@@ -382,7 +384,7 @@ class _Job:
         name = f"{claim.number}.docx"
         files: dict[str, tuple[str, str]] = {}
         try:
-            path = write_new(self.out_dir, name, data, replace=claim.resumed)
+            path = write_new(self.out_dir, name, data, replace=claim.resumed, sync=False)
             files["docx"] = (name, hashlib.sha256(data).hexdigest())
             cert = IssuedCertificate(claim.number, candidate.plats_id, candidate.deltagar_id,
                                      candidate.language, path, files["docx"][1], self.now,
@@ -399,6 +401,9 @@ class _Job:
         return cert, files
 
     def _finalize(self) -> None:
+        # a valid entry's files are on disk; if flushing fails they stay pending (and are removed)
+        sync_to_disk(self.out_dir, [self.out_dir / name for _, _, files in self.pending
+                                    for name, _ in files.values()])
         self.in_flight, self.pending = self.pending, []
         self.store.finalize(self.in_flight, self.now)
         self.registered += [n for n, _, _ in self.in_flight]
@@ -410,7 +415,7 @@ class _Job:
         report = StopReport(cause, advice, self.out_dir)
         if self.pending and not self.in_flight and not isinstance(exc, RegisterError):
             # the files already written are good: make them valid if the register answers
-            with contextlib.suppress(RegisterError, KeyboardInterrupt):
+            with contextlib.suppress(RegisterError, KeyboardInterrupt, OSError):
                 self._finalize()
         self._settle_files(report)
         in_doubt = {n for n, _, _ in self.in_flight}
@@ -446,13 +451,14 @@ class _Job:
 def _write_credential(cert: IssuedCertificate, candidate: Candidate, context: dict,
                       service: vc.Service, key: vc.SigningKey, out_dir: Path, replace: bool
                       ) -> dict[str, tuple[str, str]]:
-    """``NUMMER.json`` and ``NUMMER.jwt`` beside the Word file; their register entries."""
+    """``NUMMER.json`` and ``NUMMER.jwt`` beside the Word file; their register entries (flushed
+    to disk with the batch, before the entries are made valid)."""
     credential = vc.build_credential(candidate, context, cert.number, cert.issued_at, service)
     made = {}
     for kind, data in (("json", vc.dumps(credential)),
                        ("jwt", vc.sign(credential, key, service).encode("ascii"))):
         name = f"{cert.number}.{kind}"
-        path = write_new(out_dir, name, data, replace=replace)
+        path = write_new(out_dir, name, data, replace=replace, sync=False)
         made[kind] = (name, hashlib.sha256(data).hexdigest())
         if kind == "json":
             cert.credential = path

@@ -17,7 +17,7 @@ from typing import Any
 from ..core import checks, schema
 from ..core.errors import AmanstError
 from ..core.period import resolve_period
-from ..operations import ValidateResult
+from ..operations import ValidateResult, bulk_objects
 from ..core.reading import find_sheet as find_raw
 from ..core.tally import tally
 from . import book as xbook
@@ -46,8 +46,9 @@ def _register_sheets(names: tuple[str, ...]) -> tuple[str, ...]:
 def kontrollera(book: Any, today: date | None = None, now: datetime | None = None) -> Outcome:
     """Check every rule; mark offending cells; list the problems on Kontroll."""
     today, now = today or date.today(), now or datetime.now()
-    loaded = xbook.load(book, _register_sheets(KONTROLLERA_SHEETS), today)
-    problems = checks.validate(loaded.register, today)
+    with bulk_objects():  # a request makes ~100,000 small objects and no cycles
+        loaded = xbook.load(book, _register_sheets(KONTROLLERA_SHEETS), today)
+        problems = checks.validate(loaded.register, today)
     xbook.write_kontroll(book, problems, loaded.raw, now)
     result = ValidateResult(problems)
     return Outcome(f"Kontrollera: {result.summary} Se bladet {schema.KONTROLL}.",
@@ -57,9 +58,10 @@ def kontrollera(book: Any, today: date | None = None, now: datetime | None = Non
 def sammanstall(book: Any, today: date | None = None, now: datetime | None = None) -> Outcome:
     """Tally the report period from Inställningar onto Sammanställning."""
     today, now = today or date.today(), now or datetime.now()
-    register = xbook.load(book, SAMMANSTALL_SHEETS, today).register
-    start, end = resolve_period([register], None, None, today)
-    t = tally([register], start, end)
+    with bulk_objects():
+        register = xbook.load(book, SAMMANSTALL_SHEETS, today).register
+        start, end = resolve_period([register], None, None, today)
+        t = tally([register], start, end)
     xbook.write_sammanstallning(book, t, now)
     return Outcome(f"Sammanställ {start} – {end}: {t.total.platser} platser, {t.total.avslutade} "
                    f"avslutade, {t.total.avbrutna} avbrutna. Se bladet {schema.SAMMANSTALLNING}.",

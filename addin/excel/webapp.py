@@ -89,19 +89,31 @@ def _shape_ok(data: Any) -> bool:
             or not isinstance(sheets, list) or not sheets or not isinstance(names, list)
             or not all(isinstance(n, dict) for n in names)):
         return False
-    for sheet in sheets:
-        if not isinstance(sheet, dict) or not isinstance(sheet.get("name"), str):
+    return all(_sheet_ok(sheet) for sheet in sheets)
+
+
+def _sheet_ok(sheet: Any) -> bool:
+    if not isinstance(sheet, dict) or not isinstance(sheet.get("name"), str):
+        return False
+    values = sheet.get("values")
+    if not isinstance(values, list) or not all(isinstance(row, list) for row in values):
+        return False
+    if not _scalars(values):
+        return False
+    for key in ("tables", "notes", "pictures", "shapes", "charts", "pivot_tables"):
+        items = sheet.get(key, [])
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
             return False
-        values = sheet.get("values")
-        if not isinstance(values, list) or not all(isinstance(row, list) for row in values):
-            return False
-        if not all(isinstance(v, SCALARS) for row in values for v in row):
-            return False
-        for key in ("tables", "notes", "pictures", "shapes", "charts", "pivot_tables"):
-            items = sheet.get(key, [])
-            if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-                return False
     return True
+
+
+_SCALAR_TYPES = frozenset(SCALARS)
+
+
+def _scalars(values: list) -> bool:
+    """Every value a JSON scalar (a set lookup per value: this runs over the whole workbook)."""
+    types = _SCALAR_TYPES
+    return all(types.issuperset(map(type, row)) for row in values)
 
 
 def decode_book(body: str) -> dict:

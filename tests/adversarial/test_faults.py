@@ -34,7 +34,10 @@ def test_killed_while_writing_over_the_register(tmp_path: Path, delay: float):
     if proc.poll() is None:
         os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
+    time.sleep(0.5)  # the watched child dies with it
 
     assert data(path) == expected  # readable, and the same register, whenever the kill came
+    # and no hidden copy of the register is left behind (backups are named, not hidden)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
     result = operations.validate_workbook(path, out=path)  # the next run finishes the job
     assert result.written == path and data(path) == expected
