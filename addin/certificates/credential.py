@@ -32,7 +32,7 @@ import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -236,11 +236,11 @@ def _load_pem(path: Path, private: bool) -> Any:
 def _utc(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.astimezone()  # a naive issue time is the server's local time
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _day(day: date | None) -> str | None:
-    return _utc(datetime.combine(day, time(0), timezone.utc)) if day else None
+    return _utc(datetime.combine(day, time(0), UTC)) if day else None
 
 
 def _urn(*parts: str) -> str:
@@ -347,7 +347,7 @@ def sign(credential: Mapping[str, Any], key: SigningKey, service: Service) -> st
     claims.update(iss=credential["issuer"]["id"], jti=credential["id"],
                   sub=credential["credentialSubject"]["id"],
                   nbf=int(datetime.strptime(credential["validFrom"], "%Y-%m-%dT%H:%M:%SZ")
-                          .replace(tzinfo=timezone.utc).timestamp()))
+                          .replace(tzinfo=UTC).timestamp()))
     header = {"alg": ALGORITHM, "kid": key.kid(service), "typ": "JWT"}
     return jwt.encode(header, claims, key.key, algorithms=[ALGORITHM])
 

@@ -140,7 +140,7 @@ class LimitedSandbox(SandboxedEnvironment):
                               f"(gränsen är {MAX_TEXT})")
         return _check_value(super().call_binop(context, operator, left, right))
 
-    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         _check_arguments(args)
         _check_arguments(kwargs.values())
         owner = getattr(__obj, "__self__", None)

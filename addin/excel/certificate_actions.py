@@ -20,12 +20,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..core import schema
-from ..settings import Settings
 from ..certificates import IssueResult, issue_certificates, open_store, prefix_of, sheet_changes
 from ..certificates.installation import issue_options
+from ..core import schema
 from ..core.model import RawSheet
 from ..core.reading import find_sheet as find_raw
+from ..settings import Settings
 from . import book as xbook
 from . import files
 from .actions import INPUT_SHEETS, Outcome

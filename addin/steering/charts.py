@@ -10,10 +10,11 @@ import io
 
 import matplotlib
 
+# The backend must be chosen before pyplot is imported.
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402 - the backend must be chosen first
+import matplotlib.pyplot as plt
 
-from ..core.steering_summary import SteeringSummary, chart_series  # noqa: E402
+from ..core.steering_summary import SteeringSummary, chart_series
 
 BLUE, ORANGE, GREY = "#1F4E79", "#C55A11", "#7F7F7F"
 
