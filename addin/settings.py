@@ -1,4 +1,4 @@
-"""Every setting of an installation, declared once: name, type, default, Swedish help, secret or not.
+"""Every setting of an installation, declared once: name, type, default, Swedish help, secret?
 
 Settings are what IT decides for an installation (where the register is, the e-mail server, the
 folders); they never live in a workbook. Each is a field of ``Settings`` whose metadata names its
@@ -333,7 +333,7 @@ XLWINGS_DEFAULTS = {
 
 def xlwings_environment(project_dir: Path, environ: Mapping[str, str] | None = None
                         ) -> dict[str, str]:
-    """xlwings Server reads its settings from the environment: ours as defaults under what is set."""
+    """xlwings Server reads settings from the environment: ours as defaults under what is set."""
     env = dict(os.environ if environ is None else environ)
     for key, value in {"XLWINGS_PROJECT_DIR": str(project_dir), **XLWINGS_DEFAULTS}.items():
         env.setdefault(key, value)
@@ -348,7 +348,8 @@ def apply_xlwings_environment(project_dir: Path) -> str:
 
 # --- the generated documentation ---------------------------------------------------------------
 
-ENV_TEMPLATE_BEGIN = "# --- amanst (genererat av python -m addin.settings; ändra i addin/settings.py) ---"
+ENV_TEMPLATE_BEGIN = ("# --- amanst (genererat av python -m addin.settings; "
+                      "ändra i addin/settings.py) ---")
 ENV_TEMPLATE_END = "# --- slut på amanst ---"
 DOCS_BEGIN = "<!-- inställningar: genererat av python -m addin.settings -->"
 DOCS_END = "<!-- slut på inställningar -->"

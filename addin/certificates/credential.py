@@ -21,9 +21,10 @@ payload is the credential plus the claims ``iss``, ``jti``, ``nbf`` and ``sub``;
 the key by ``kid``, a URL into the issuer's JWKS (``GET /intyg/nycklar.json``), so anyone can verify
 it with the published keys alone. ES256 (P-256) is used: widely supported, small signatures.
 
-The private key comes from a PEM file (the setting ``credential_key``, ``AMANST_CREDENTIAL_KEY``); the JWKS may also list retired public keys so that credentials
-signed before a key change still verify. Nothing personal but the holder's name is in the
-credential (no personnummer, no date of birth), as on the printed certificate.
+The private key comes from a PEM file (the setting ``credential_key``,
+``AMANST_CREDENTIAL_KEY``); the JWKS may also list retired public keys so that credentials signed
+before a key change still verify. Nothing personal but the holder's name is in the credential
+(no personnummer, no date of birth), as on the printed certificate.
 """
 
 from __future__ import annotations

@@ -3,12 +3,12 @@
 A file is written to a hidden temporary name in the target folder, flushed to disk, and then
 hard-linked to its final name: the link fails if the name exists, so an issued certificate is never
 replaced, and a reader never sees half a file. Issuing flushes a batch of files at once
-(``sync_to_disk``) before their register entries are made valid. Where the file system has no
-hard links (some network shares), an exclusive rename is used instead. Names come from the certificate number only.
-The one exception is ``replace=True``, for a run that took over a dead run's claim: the number is
-now its own, so the dead run's unfinished file under that number is replaced. The temporary name
-says which process made it (``leftovers``), so a run that was killed has its half-written file
-removed by the next one.
+(``sync_to_disk``) before their register entries are made valid. Where the file system has no hard
+links (some network shares), an exclusive rename is used instead. Names come from the certificate
+number only. The one exception is ``replace=True``, for a run that took over a dead run's claim: the
+number is now its own, so the dead run's unfinished file under that number is replaced. The
+temporary name says which process made it (``leftovers``), so a run that was killed has its
+half-written file removed by the next one.
 
 A file written for a claim that may not have become a certificate (the register was lost while
 the run was making it valid) is set aside as ``NUMMER.EJ-GILTIGT.docx`` (``set_aside``): the

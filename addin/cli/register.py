@@ -68,7 +68,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     register_help = ("intygsregistret: en databasfil eller en adress postgresql://... "
                      "(standard: inställningen register_url eller register)")
     group = sub.add_parser(
-        "register", aliases=["intygsregister"], help="säkerhetskopiera och återställ intygsregistret (för IT)",
+        "register", aliases=["intygsregister"],
+        help="säkerhetskopiera och återställ intygsregistret (för IT)",
         description="Säkerhetskopiering och återställning av intygsregistret, medan det används. "
                     "Samma kommandon för SQLite och PostgreSQL.")
     commands = group.add_subparsers(dest="register_command", metavar="KOMMANDO",

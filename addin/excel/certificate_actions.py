@@ -1,4 +1,4 @@
-"""The button Utfärda intyg over any ``xw.Book``: read the register, issue, mirror on Intygsregister.
+"""The button Utfärda intyg on any ``xw.Book``: read the register, issue, mirror to Intygsregister.
 
 The certificates package does the issuing (``issue_certificates``: eligibility, numbers from the
 register database, files, PDFs); this module only reads the book through the adapter, chooses
@@ -102,7 +102,8 @@ def _links(result: IssueResult, base: str) -> list[dict[str, str]]:
     links = []
     for cert in result.issued:
         if cert.pdf is not None:
-            links.append({"title": f"{cert.number} (PDF)", "url": f"{base}/intyg/{cert.number}.pdf"})
+            links.append({"title": f"{cert.number} (PDF)",
+                          "url": f"{base}/intyg/{cert.number}.pdf"})
         links.append({"title": f"{cert.number} (Word)", "url": f"{base}/intyg/{cert.number}.docx"})
     return links
 

@@ -52,7 +52,8 @@ def raw_sheet(name: str, rows: list[list[Any]], first_row: int = 1) -> RawSheet:
     The header is the first non-empty row; data rows keep their Excel row numbers.
     """
     check_size(name, len(rows), max((len(r) for r in rows[:1]), default=0))
-    header_index = next((i for i, r in enumerate(rows) if any(v not in (None, "") for v in r)), None)
+    header_index = next((i for i, r in enumerate(rows) if any(v not in (None, "") for v in r)),
+                        None)
     if header_index is None:
         return RawSheet(name, [], [], first_row)
     headers = ["" if v is None else str(v).strip() for v in rows[header_index]]
