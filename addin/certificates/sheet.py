@@ -94,9 +94,9 @@ def write_sheet(wb: Any, changes: SheetChanges) -> None:
             columns.setdefault(str(cell.value).strip().casefold(), cell.column)
     for header in HEADERS:  # a sheet missing a column gets it at the end, never reordered
         if header.casefold() not in columns:
-            col = max(columns.values(), default=0) + 1
-            ws.cell(row=1, column=col, value=header)
-            columns[header.casefold()] = col
+            new_col = max(columns.values(), default=0) + 1
+            ws.cell(row=1, column=new_col, value=header)
+            columns[header.casefold()] = new_col
     status_col = columns[schema.REGISTER_SHEET.headers[-1].casefold()]
     for row, status in changes.status.items():
         ws.cell(row=row, column=status_col, value=status)
@@ -107,7 +107,7 @@ def write_sheet(wb: Any, changes: SheetChanges) -> None:
             break
     for values in changes.append:
         last += 1
-        for header, value in zip(HEADERS, values):
+        for header, value in zip(HEADERS, values, strict=True):
             write_value(ws.cell(row=last, column=columns[header.casefold()]), value)
     _fit_table(ws, last, max(columns.values()))
 

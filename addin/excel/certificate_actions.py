@@ -16,6 +16,7 @@ a second click issues nothing and writes nothing, and a sheet that missed a run 
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from .actions import INPUT_SHEETS, Outcome
 
 # Everything eligibility looks at (Kontrollera's rules on Platser, Deltagare and Bedömningar use
 # the catalogues and settings), plus the sheet the certificates are mirrored on. Not Mervärde.
-SHEETS = tuple(n for n in INPUT_SHEETS if n != schema.MERVARDE) + (schema.INTYGSREGISTER,)
+SHEETS = (*(n for n in INPUT_SHEETS if n != schema.MERVARDE), schema.INTYGSREGISTER)
 HEADERS = schema.REGISTER_SHEET.headers
 SHOWN_REASONS = 5
 
@@ -140,7 +141,7 @@ def _write_register_sheet(book: Any, raw: RawSheet | None, changes: Any) -> None
                           [[changes.status[r]] for r in range(top, bottom + 1)], 1)
     if changes.append:
         xbook.append_rows(book, schema.INTYGSREGISTER, raw,
-                          [dict(zip(HEADERS, row)) for row in changes.append])
+                          [dict(zip(HEADERS, row, strict=True)) for row in changes.append])
 
 
 def _new_register_sheet(book: Any, rows: list[list[str]]) -> None:
@@ -150,10 +151,8 @@ def _new_register_sheet(book: Any, rows: list[list[str]]) -> None:
     xbook.style_header(sheet, 1, len(HEADERS))
     xbook.set_widths(book, sheet, [c.width for c in schema.REGISTER_SHEET.columns])
     last = max(len(grid), 2)
-    try:
+    with contextlib.suppress(AttributeError, NotImplementedError):  # no tables: a plain range
         sheet.tables.add(source=xbook.cells(sheet, 1, 1, last, len(HEADERS)),
                          name=schema.REGISTER_SHEET.table, table_style_name="TableStyleMedium2",
                          has_headers=True)
-    except (AttributeError, NotImplementedError):  # an engine without tables: a plain range
-        pass
     xbook.freeze_header(sheet)

@@ -30,7 +30,7 @@ def target_chart_png(summary: SteeringSummary, dpi: int = 150) -> bytes:
             label="Mål antal platser")
     ax.barh([i + 0.2 for i in y], [p or 0 for p in platser], height=0.4, color=BLUE,
             label="Platser under perioden")
-    for i, (p, name) in enumerate(zip(platser, names)):
+    for i, (p, name) in enumerate(zip(platser, names, strict=True)):
         if p is None:
             ax.text(0.3, i + 0.2, str(shown[name]), va="center", fontsize=8, color=GREY)
     ax.set_yticks(list(y), names, fontsize=8)
