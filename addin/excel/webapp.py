@@ -38,7 +38,7 @@ from __future__ import annotations
 import json
 import logging
 import zlib
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -172,11 +172,16 @@ def buttons() -> list[dict[str, Any]]:
     """Every button, in ribbon order, with what the ribbon and task pane need to show and run it."""
     result = []
     for name, func in SCRIPTS.items():
-        meta = func.__xlscript__
+        meta = _script_meta(func)
         result.append({"function_name": name, "label": meta["label"], "tooltip": meta["tooltip"],
                        "role": meta["role"], "icon": meta["icon"],
                        "include": ",".join(meta["include"] or [])})
     return result
+
+
+def _script_meta(func: Any) -> dict[str, Any]:
+    """What xlwings' ``@script`` attached to a button function (not in its static type)."""
+    return func.__xlscript__
 
 
 async def known_script(request: Request) -> Any:
@@ -187,9 +192,9 @@ async def known_script(request: Request) -> Any:
     return func
 
 
-async def script_args(request: Request, func: Any = Depends(known_script),
-                      current_user: User = Depends(dep.get_user),
-                      book_data: dict = Depends(dep.parse_book_input)) -> list:
+async def script_args(request: Request, func: Annotated[Any, Depends(known_script)],
+                      current_user: Annotated[User, Depends(dep.get_user)],
+                      book_data: Annotated[dict, Depends(dep.parse_book_input)]) -> list:
     # FastAPI resolves dependencies in this order: an unknown name is 404 and a request without
     # a valid sign-in 401 before its body is decoded, so neither costs any JSON parsing.
     # ``dep.parse_book_input`` (overridden by ours), not ours directly: FastAPI caches a
@@ -200,7 +205,7 @@ async def script_args(request: Request, func: Any = Depends(known_script),
     # The client's id for this run, so the log can wait for its report (runlog); a malformed one
     # is ignored rather than refused: the run itself does not depend on it.
     runlog.current_run.set(run_id if runlog.RUN_ID.fullmatch(run_id) else None)
-    required = func.__xlscript__.get("required_roles") or []
+    required = _script_meta(func).get("required_roles") or []
     if not await current_user.has_required_roles(required):
         missing = ", ".join(roles.DESCRIPTIONS.get(r, r) for r in required
                             if r not in current_user.roles)
