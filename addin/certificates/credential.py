@@ -35,7 +35,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote, urlsplit
 
 from ..core.errors import AmanstError
@@ -361,10 +361,11 @@ def verify(token: str, jwks: Mapping[str, Any]) -> dict[str, Any]:
     """
     from joserfc import jwt
     from joserfc.errors import JoseError
-    from joserfc.jwk import KeySet
+    from joserfc.jwk import KeySet, KeySetSerialization
 
     try:
-        keys = KeySet.import_key_set(dict(jwks))
+        # A published JWKS is outside data: import_key_set checks its shape (errors caught below).
+        keys = KeySet.import_key_set(cast(KeySetSerialization, dict(jwks)))
         token_obj = jwt.decode(token, keys, algorithms=[ALGORITHM])
     except (JoseError, ValueError, KeyError, TypeError):
         raise CredentialError("Det digitala intygets signatur stämmer inte med utfärdarens "

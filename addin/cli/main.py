@@ -58,7 +58,7 @@ UNWATCHED = {"serve"}
 def _run(args: argparse.Namespace) -> int:
     try:
         return args.func(args)
-    except (Exception, KeyboardInterrupt) as exc:
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - the boundary: catches all
         f = boundary.failure(exc, f"amanst {args.command}", incident_dir=_incident_dir())
         print(("Fel: " if f.exit_code == boundary.EXIT_UNREADABLE else "")
               + mask_identities(f.message), file=sys.stderr, flush=True)
