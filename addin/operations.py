@@ -13,11 +13,12 @@ from pathlib import Path
 
 from . import resources
 from .core import checks, schema
+from .core.compute import Computed, compute
 from .core.errors import AmanstError
-from .core.period import resolve_period
+from .core.figures import NO_REGISTER, CertificateFacts
 from .core.model import Problem, Register
 from .core.reading import load_register
-from .core.tally import Tally, tally
+from .core.tally import Tally
 from .xlsx import reader, writer
 from .xlsx.template import build_workbook
 
@@ -27,6 +28,33 @@ TEMPLATE_NAME = "arbetsmarknadsanstallningar.xlsx"
 
 def read_register(path: Path, today: date | None = None) -> Register:
     return load_register(reader.read_raw_book(path), source=path.name, today=today)
+
+
+def read_registers(paths: Sequence[Path], today: date | None = None) -> list[Register]:
+    """Each workbook once, however often it is named: a repeat is the same register again, so
+    combining counts it once and says so."""
+    read: dict[Path, Register] = {}
+    for p in paths:
+        if p.resolve() not in read:
+            read[p.resolve()] = read_register(p, today)
+    return [read[p.resolve()] for p in paths]
+
+
+def certificate_facts(register: str | Path | None) -> CertificateFacts:
+    """The certificate register's valid certificates (``None``: no register is read)."""
+    if register is None:
+        return NO_REGISTER
+    from .certificates.facts import read_facts
+
+    return read_facts(register)
+
+
+def compute_paths(paths: Sequence[Path], period_from: date | None = None,
+                  period_to: date | None = None, today: date | None = None,
+                  register: str | Path | None = None) -> Computed:
+    today = today or date.today()
+    return compute(read_registers(paths, today), period_from, period_to, today,
+                   certificate_facts(register))
 
 
 @dataclass
@@ -65,18 +93,20 @@ def validate_workbook(path: Path, out: Path | None = None, today: date | None = 
 
 @dataclass
 class TallyResult:
-    tally: Tally
-    registers: list[Register]
+    computed: Computed
     written: Path | None = None
     backup: Path | None = None
+
+    @property
+    def tally(self) -> Tally:
+        return self.computed.tally
 
 
 def tally_workbooks(paths: Sequence[Path], period_from: date | None = None,
                     period_to: date | None = None, out: Path | None = None,
-                    today: date | None = None) -> TallyResult:
-    registers = [read_register(p, today) for p in paths]
-    start, end = resolve_period(registers, period_from, period_to, today or date.today())
-    result = TallyResult(tally(registers, start, end), registers)
+                    today: date | None = None, register: str | Path | None = None
+                    ) -> TallyResult:
+    result = TallyResult(compute_paths(paths, period_from, period_to, today, register))
     if out is not None:
         if len(paths) == 1:
             wb = writer.load_for_update(paths[0])
@@ -85,7 +115,7 @@ def tally_workbooks(paths: Sequence[Path], period_from: date | None = None,
 
             wb = Workbook()
             wb.remove(wb.active)
-        writer.write_sammanstallning(wb, result.tally, datetime.now())
+        writer.write_sammanstallning(wb, result.tally, datetime.now(), result.computed.basis)
         result.backup = writer.save_atomic(wb, out, source=paths[0])
         result.written = out
     return result

@@ -6,6 +6,8 @@ here because every command returns one.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import argparse
 from datetime import date
 from typing import Any
@@ -56,3 +58,15 @@ def say(line: str = "") -> None:
 
 __all__ = ["EXIT_INTERNAL", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_UNREADABLE", "HIDDEN_TODAY",
            "parse_date", "say"]
+
+REGISTER_HELP = ("intygsregistret som utfärdade intyg räknas i: en databasfil eller en adress "
+                 "postgresql://... (standard: inställningen, se docs/installningar.md)")
+
+DEMO_REGISTER = "intygsregister.sqlite3"  # the demo's own register: it never touches a real one
+RESULT_BOOK = "exempel-resultat.xlsx"
+
+
+def demo_workbook(example: Path, out_dir: Path) -> Path:
+    """The demo's copy of the example (with Kontroll and Intygsregister once written)."""
+    result = out_dir / RESULT_BOOK
+    return result if result.exists() else example

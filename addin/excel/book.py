@@ -23,6 +23,7 @@ from typing import Any
 
 from ..core import presentation, reading, schema
 from ..core.model import Problem, RawSheet, Register
+from ..core.basis import Basis
 from ..core.tally import Tally
 from ..xlsx.cells import looks_like_formula
 from ..xlsx.reader import raw_sheet
@@ -358,9 +359,10 @@ def write_kontroll(book: Any, problems: Sequence[Problem], raw: dict[str, RawShe
 
 # --- Sammanställning --------------------------------------------------------------------------
 
-def write_sammanstallning(book: Any, tally: Tally, generated_at: datetime) -> None:
+def write_sammanstallning(book: Any, tally: Tally, generated_at: datetime,
+                          basis: Basis | None = None) -> None:
     sheet = replace_sheet(book, schema.SAMMANSTALLNING)
-    grid, layout = presentation.sammanstallning_grid(tally, generated_at)
+    grid, layout = presentation.sammanstallning_grid(tally, generated_at, basis)
     width = max(len(r) for r in grid)
     write_block(sheet, 1, 1, grid, width)
     for r in layout["header_rows"]:

@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..core import presentation, schema
 from ..core.errors import WorkbookLocked, WorkbookUnreadable
 from ..core.model import Problem
+from ..core.basis import Basis
 from ..core.tally import Tally
 from .cells import write_value
 from .safety import check_writable, inspect_xlsx
@@ -151,9 +152,10 @@ def clear_marks(wb: Workbook) -> None:
                         cell.fill = NO_FILL
 
 
-def write_sammanstallning(wb: Workbook, tally: Tally, generated_at: datetime) -> None:
+def write_sammanstallning(wb: Workbook, tally: Tally, generated_at: datetime,
+                          basis: Basis | None = None) -> None:
     ws = _replace_sheet(wb, schema.SAMMANSTALLNING)
-    grid, layout = presentation.sammanstallning_grid(tally, generated_at)
+    grid, layout = presentation.sammanstallning_grid(tally, generated_at, basis)
     fill_grid(ws, grid, layout)
     header, first, last = layout["chart"]
     add_target_chart(ws, header, first, last, anchor=f"M{layout['title_rows'][1]}")
