@@ -196,9 +196,11 @@ def _overview_chart(ws: Worksheet, summary: SteeringSummary) -> None:
     names, mal, platser = chart_series(summary)
     data = ws.parent.create_sheet("Diagramdata")
     data.sheet_state = "hidden"
-    data.append(["Förvaltning", "Mål antal platser", "Platser under perioden"])
-    for row in zip(names, mal, platser):
-        data.append(list(row))
+    rows = [("Förvaltning", "Mål antal platser", "Platser under perioden"),
+            *zip(names, mal, platser)]
+    for r, row in enumerate(rows, start=1):  # through write_value: a name never becomes a formula
+        for c, value in enumerate(row, start=1):
+            _cell(data, r, c, value)
     _bar_chart(data, "Mål och platser per förvaltning", 1, 2, len(names) + 1, (2, 3), "F4",
                horizontal=True, size=(15, 20), target=ws)
 
