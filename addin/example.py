@@ -24,8 +24,8 @@ from typing import Any
 
 from openpyxl.workbook.workbook import Workbook
 
-from .core import schema
 from .catalog import catalog_rows
+from .core import schema
 from .xlsx.template import build_workbook
 
 SEED = 20260101
@@ -115,8 +115,9 @@ TASKS = {
 }
 FORMS = (["Kommunal arbetsmarknadsanställning"] * 10
          + ["Introduktionsjobb"] * 3 + ["Nystartsjobb"] * 2
-         + ["Etableringsjobb", "Lönebidrag för anställning", "Lönebidrag för utveckling i anställning",
-            "Offentligt skyddat arbete", "Arbetsträning", "Arbetsträning"])
+         + ["Etableringsjobb", "Lönebidrag för anställning",
+            "Lönebidrag för utveckling i anställning", "Offentligt skyddat arbete",
+            "Arbetsträning", "Arbetsträning"])
 # outcome at the end, with weights: about four in ten go on to work or studies
 OUTCOMES = ["Arbete utan stöd"] * 20 + ["Arbete med stöd"] * 9 + ["Studier"] * 12 + [
     "Annan arbetsmarknadsinsats"] * 18 + ["Arbetssökande"] * 31 + ["Okänt"] * 10
@@ -236,7 +237,8 @@ class _Generator:
             self.places.append(row)
         for forvaltning, n in PLACES_BY_FORVALTNING.items():  # offered, nobody started yet
             for _ in range(self.rng.randint(0, 1 + n // 40)):
-                self.places.append(self.place(forvaltning, schema.STATUS_ERBJUDEN, None, None, None))
+                self.places.append(self.place(forvaltning, schema.STATUS_ERBJUDEN, None, None,
+                                              None))
         for n, row in enumerate(self.places, start=1):
             row["PlatsID"] = f"P{n:04d}"
         for m in self.mervarde_rows:
@@ -245,7 +247,7 @@ class _Generator:
 
 def _targets(rows: list[list[Any]], rng: random.Random) -> list[list[Any]]:
     """Mål antal platser: about two thirds of what each förvaltning starts, some set too high."""
-    return [row[:3] + [max(5, 5 * round(PLACES_BY_FORVALTNING[row[0]] * rng.uniform(0.55, 0.8)
+    return [[*row[:3], max(5, 5 * round(PLACES_BY_FORVALTNING[row[0]] * rng.uniform(0.55, 0.8)
                                         / 5))] for row in rows]
 
 

@@ -79,6 +79,13 @@ def cmd_new_workbook(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+TALLY_DESCRIPTION = (
+    "Räknar platser, påbörjade, pågående, avslutade och avbrutna per förvaltning, yrkesområde, "
+    "anställningsform och kön. Flera arbetsböcker slås ihop till en sammanställning; samma "
+    "arbetsbok, PlatsID eller DeltagarID två gånger räknas en gång. Utfärdade intyg räknas i "
+    "intygsregistret.")
+
+
 def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("validate", help="kontrollera en arbetsbok mot alla regler",
                        description="Kontrollerar varje rad mot reglerna i arbetsboken. Slutkod 0: "
@@ -92,11 +99,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("tally", help="sammanställ platser per förvaltning för en rapportperiod",
-                       description="Räknar platser, påbörjade, pågående, avslutade och avbrutna per "
-                                   "förvaltning, yrkesområde, anställningsform och kön. Flera "
-                                   "arbetsböcker slås ihop till en sammanställning; samma arbetsbok, "
-                                   "PlatsID eller DeltagarID två gånger räknas en gång. Utfärdade "
-                                   "intyg räknas i intygsregistret.")
+                       description=TALLY_DESCRIPTION)
     p.add_argument("workbooks", metavar="ARBETSBOK", type=Path, nargs="+", help="en eller flera arbetsböcker")
     p.add_argument("--from", dest="period_from", metavar="DATUM", type=parse_date,
                    help="periodens första dag (standard: Rapportperiod från i Inställningar)")

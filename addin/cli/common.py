@@ -6,10 +6,9 @@ here because every command returns one.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import argparse
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from ..boundary import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE

@@ -10,10 +10,17 @@ from pathlib import Path
 
 from .. import operations
 from .. import settings as settings_mod
-from ..steering import mail, report, service
 from ..core.steering_summary import SteeringSummary
-from .common import (DEMO_REGISTER, EXIT_OK, HIDDEN_TODAY, REGISTER_HELP, demo_workbook,
-                     parse_date, say)
+from ..steering import mail, report, service
+from .common import (
+    DEMO_REGISTER,
+    EXIT_OK,
+    HIDDEN_TODAY,
+    REGISTER_HELP,
+    demo_workbook,
+    parse_date,
+    say,
+)
 
 
 def cmd_steering(args: argparse.Namespace) -> int:

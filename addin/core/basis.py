@@ -1,4 +1,4 @@
-"""What a summary's figures rest on: the files combined, duplicates, Fel and Varningar, left-out rows.
+"""What a summary's figures rest on: files combined, duplicates, Fel and Varningar, left-out rows.
 
 Every summary (command line, Sammanställning, the steering workbook, its e-mail and the report
 section) states this. With one Fel or more the figures are "Preliminär". The list of places left
@@ -62,7 +62,8 @@ class Basis:
     def as_json(self) -> dict:
         return {"kallor": self.sources, "raknade_kallor": self.counted_sources,
                 "fel": self.fel, "varningar": self.varningar, "preliminar": self.preliminary,
-                "dubbletter": self.notes, "utelamnade_platser": [x.as_dict() for x in self.left_out]}
+                "dubbletter": self.notes,
+                "utelamnade_platser": [x.as_dict() for x in self.left_out]}
 
 
 def build_basis(combination: Combination, problems: Sequence[Problem], t: Tally) -> Basis:

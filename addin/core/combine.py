@@ -26,7 +26,7 @@ class Combination:
     notes: list[str] = field(default_factory=list)  # duplicates, in words
     problems: list[Problem] = field(default_factory=list)  # conflicts (Fel)
     duplicate_rows: int = 0
-    originals: list[Register] = field(default_factory=list)  # each distinct workbook as read: to check
+    originals: list[Register] = field(default_factory=list)  # each distinct workbook, to check
 
     @property
     def described_sources(self) -> str:
@@ -80,7 +80,8 @@ def combine(registers: Sequence[Register]) -> Combination:
         fp = _fingerprint(reg)
         if fp in fingerprints:
             first = fingerprints[fp]
-            same = "angavs mer än en gång" if first == reg.source else f"har samma innehåll som {first}"
+            same = ("angavs mer än en gång" if first == reg.source
+                    else f"har samma innehåll som {first}")
             combination.notes.append(f"{reg.source} {same} och räknas en gång.")
             continue
         fingerprints[fp] = reg.source

@@ -1,4 +1,4 @@
-"""The one place every summary's figures are computed: combine, check, tally, and say what they rest on.
+"""The one place every summary's figures are computed: combine, check, tally, say what they rest on.
 
 The command line's ``tally`` (and its JSON), the Sammanställning sheet, the steering workbook, its
 e-mail and the report section all call ``compute`` with the registers, the period and the

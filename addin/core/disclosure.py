@@ -124,8 +124,9 @@ def plan_year(units: Sequence[str], checks: Mapping[str, Sequence[Checks]], thre
     return YearPlan(tuple(units), tuple(pools), frozenset(fails))
 
 
-def _grow_until_passing(pool: set[str], units: Sequence[str], checks: Mapping[str, Sequence[Checks]],
-                        threshold: int, atoms: Sequence[int]) -> None:
+def _grow_until_passing(pool: set[str], units: Sequence[str],
+                        checks: Mapping[str, Sequence[Checks]], threshold: int,
+                        atoms: Sequence[int]) -> None:
     def ok() -> bool:
         return all(pool_passes([checks[u][a] for u in units if u in pool], threshold)
                    for a in atoms)

@@ -10,6 +10,7 @@ PlatsID) pairs, with words saying where they came from.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 COUNT, SHARE, TARGET = "count", "share", "target"
 
@@ -45,9 +46,11 @@ FIGURES: tuple[Figure, ...] = (
            "Av de placeringar som slutat under perioden: de med ett registrerat utfall 90 dagar "
            "efter slutdatum."),
     Figure("till_arbete_eller_studier_efter_90", "Till arbete eller studier efter 90 dagar", COUNT,
-           "Av dem med känt utfall efter 90 dagar: de vars utfall räknas som arbete eller studier."),
+           "Av dem med känt utfall efter 90 dagar: de vars utfall räknas som arbete eller "
+           "studier."),
     Figure("share_90", "Andel till arbete eller studier efter 90 dagar", SHARE,
-           "Till arbete eller studier efter 90 dagar delat med dem med känt utfall efter 90 dagar."),
+           "Till arbete eller studier efter 90 dagar delat med dem med känt utfall efter 90 "
+           "dagar."),
     Figure("utfardade_intyg", "Utfärdade kompetensintyg", COUNT,
            "Avslutade placeringar under perioden som har ett giltigt intyg i intygsregistret "
            "(databasen som delar ut intygsnummer, inte bladet Intygsregister)."),
@@ -75,12 +78,12 @@ def share(numerator: int | None, denominator: int | None) -> float | None:
     return numerator / denominator
 
 
-def values(counts: object, mal: int | None) -> dict[str, int | float | None]:
+def values(counts: Any, mal: int | None) -> dict[str, int | float | None]:
     """Every key figure of one group's counts (a ``tally.Counts``), shares included."""
     result: dict[str, int | float | None] = {"mal": mal}
     for key in KEY_FIGURES:
         if key == "ended":
-            result[key] = getattr(counts, "avslutade") + getattr(counts, "avbrutna")
+            result[key] = counts.avslutade + counts.avbrutna
         elif key not in SHARES and key != "mal":
             result[key] = getattr(counts, key)
     for key, (num, den) in SHARES.items():
@@ -102,8 +105,11 @@ class CertificateFacts:
     def for_prefix(self, prefix: str) -> set[str]:
         return {plats for p, plats in self.valid if p == prefix}
 
-    def statement(self) -> str:
-        """What "Utfärdade kompetensintyg" rests on, in words a reader understands."""
+    def statement(self, where: bool = True) -> str:
+        """What "Utfärdade kompetensintyg" rests on, in words a reader understands; ``where``:
+        name the register's location too (for the coordinator, not the steering group)."""
+        if not where and self.read:
+            return PLAIN_STATEMENT
         if not self.read:
             return ("Utfärdade kompetensintyg: inget intygsregister lästes, så inga intyg räknas. "
                     f"({self.source})")
@@ -112,4 +118,6 @@ class CertificateFacts:
                 "Bladet Intygsregister i arbetsboken är en kopia och räknas inte.")
 
 
+PLAIN_STATEMENT = ("Utfärdade kompetensintyg räknas i intygsregistret (databasen som delar ut "
+                   "intygsnumren): giltiga intyg för placeringar som avslutats under perioden.")
 NO_REGISTER = CertificateFacts("inget intygsregister angavs", frozenset(), read=False)

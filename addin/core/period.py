@@ -64,7 +64,9 @@ TERTIAL, DELAR, HELAR, OTHER = "tertial", "delår", "helår", "annan"
 def tertial_bounds(year: int, tertial: int) -> tuple[date, date]:
     first_month = 4 * (tertial - 1) + 1
     last_month = first_month + 3
-    end = date(year, 12, 31) if last_month == 12 else date(year, last_month + 1, 1) - timedelta(days=1)
+    if last_month == 12:
+        return date(year, first_month, 1), date(year, 12, 31)
+    end = date(year, last_month + 1, 1) - timedelta(days=1)
     return date(year, first_month, 1), end
 
 

@@ -108,7 +108,7 @@ def sammanstallning_blocks(t: Tally, basis: Basis | None = None) -> list[Block]:
         Block("Per anställningsform", ("Anställningsform",) + GROUP_HEADERS,
               [[r.name, *_group(r.counts)] for r in t.anstallningsformer if r.counts.platser
                or r.counts.avslutade or r.counts.avbrutna]),
-        Block("Per kön", ("Kön",) + GROUP_HEADERS + ("Utfärdade intyg",),
+        Block("Per kön", ("Kön", *GROUP_HEADERS, "Utfärdade intyg"),
               [[r.name, *_group(r.counts), r.counts.utfardade_intyg] for r in t.kon]),
         Block("Mervärde (bedömningar under perioden)", MERVARDE_HEADERS,
               [[m.perspektiv, m.mervarde, m.ja, m.delvis, m.nej] for m in t.mervarden]),

@@ -298,8 +298,8 @@ def pooled_table(key: str, title: str, label: str, pool_label: str, groups: Sequ
     members = [g.name for g in groups if g.name in pool]
     notes = list(notes)
     if members and len(members) == len(groups):
-        notes.append("Siffrorna är för få för att visas var för sig under någon tertial av året och "
-                     "redovisas därför bara för alla tillsammans.")
+        notes.append("Siffrorna är för få för att visas var för sig under någon tertial av året "
+                     "och redovisas därför bara för alla tillsammans.")
     elif members:
         rows.append(_row(pool_label, pooled, None, columns, hidden))
         notes.append(f"{pool_label}: {', '.join(members)}. Deras siffror är under någon tertial "
@@ -307,8 +307,8 @@ def pooled_table(key: str, title: str, label: str, pool_label: str, groups: Sequ
                      "i alla årets rapporter.")
     rows.append(_row(TOTAL_LABEL, total, None, columns, hidden))
     if withheld:
-        notes.append(f"{HIDDEN_SYMBOL}: för få i hela staden under en tertial som perioden omfattar "
-                     "för att kunna visas utan att någon kan pekas ut.")
+        notes.append(f"{HIDDEN_SYMBOL}: för få i hela staden under en tertial som perioden "
+                     "omfattar för att kunna visas utan att någon kan pekas ut.")
     pools = {pool_label: members} if members and len(members) < len(groups) else {}
     return _table(key, title, label, rows, columns, notes, pools)
 
@@ -466,7 +466,7 @@ def build_summary(pt: PeriodTallies, basis: Basis, threshold: int, generated_at:
     withheld = city_withheld(pt, threshold)
     return SteeringSummary(pt.period, generated_at, basis, threshold,
                            build_tables(pt, threshold, withheld), key_figures(pt, withheld),
-                           organisation, pt.tally.certificate_source, contact)
+                           organisation, pt.tally.certificate_words, contact)
 
 
 # --- words -------------------------------------------------------------------------------------
@@ -504,7 +504,7 @@ def definitions() -> list[tuple[str, str]]:
 
 
 def as_text_rows(table: SummaryTable) -> list[list[str]]:
-    return [[shown_text(v, k) for v, k in zip(row, table.kinds)] for row in table.rows]
+    return [[shown_text(v, k) for v, k in zip(row, table.kinds, strict=True)] for row in table.rows]
 
 
 def chart_series(summary: SteeringSummary) -> tuple[list[str], list[int | None], list[int | None]]:
@@ -518,6 +518,18 @@ def chart_series(summary: SteeringSummary) -> tuple[list[str], list[int | None],
     return names, mal, platser
 
 
-__all__ = ["SteeringSummary", "SummaryTable", "build_summary", "merge_health_forms", "shown_text",
-           "legend", "definitions", "as_text_rows", "chart_series", "COUNT", "SHARE", "TARGET",
-           "LABEL"]
+__all__ = [
+    "COUNT",
+    "LABEL",
+    "SHARE",
+    "TARGET",
+    "SteeringSummary",
+    "SummaryTable",
+    "as_text_rows",
+    "build_summary",
+    "chart_series",
+    "definitions",
+    "legend",
+    "merge_health_forms",
+    "shown_text",
+]

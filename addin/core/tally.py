@@ -81,6 +81,7 @@ class Tally:
     kon: list[GroupRow] = field(default_factory=list)
     left_out: list[LeftOut] = field(default_factory=list)
     certificate_source: str = NO_REGISTER.statement()
+    certificate_words: str = NO_REGISTER.statement(where=False)  # the same, without the location
 
     def as_json(self) -> dict:
         def group(row: GroupRow, key: str) -> dict:
@@ -103,7 +104,9 @@ class Tally:
             "per_kon": [group(r, "kon") for r in self.kon],
             "totalt": {"mal": self.total_mal, **asdict(self.total)},
             "nyckeltal": {f.key: {"etikett": f.label, "varde": _rounded_any(v)}
-                          for f, v in zip(figure_list(), values(self.total, self.total_mal).values())},
+                          for f, v in zip(figure_list(),
+                                          values(self.total, self.total_mal).values(),
+                                          strict=True)},
             "utfardade_intyg_kalla": self.certificate_source,
             "utelamnade_rader": self.utelamnade_rader,
             "kallor": self.sources,
@@ -257,7 +260,8 @@ def tally(registers: Sequence[Register], period_from: date, period_to: date,
                  list(groups.mervarden.values()), groups.total,
                  sum(mal_values) if mal_values else None, len(groups.left_out),
                  [r.source for r in registers], list(groups.monthly.items()),
-                 list(groups.kon.values()), groups.left_out, certificates.statement())
+                 list(groups.kon.values()), groups.left_out, certificates.statement(),
+                 certificates.statement(where=False))
 
 
 def unreadable_reason(p: Placement, reg: Register) -> str:

@@ -15,11 +15,11 @@ from datetime import date, datetime
 from typing import Any
 
 from ..core import checks, schema
-from ..core.errors import AmanstError
 from ..core.compute import compute
+from ..core.errors import AmanstError
 from ..core.figures import NO_REGISTER, CertificateFacts
-from ..operations import ValidateResult
 from ..core.reading import find_sheet as find_raw
+from ..operations import ValidateResult
 from . import book as xbook
 from . import form as xform
 

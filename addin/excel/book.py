@@ -22,8 +22,8 @@ from datetime import date, datetime
 from typing import Any
 
 from ..core import presentation, reading, schema
-from ..core.model import Problem, RawSheet, Register
 from ..core.basis import Basis
+from ..core.model import Problem, RawSheet, Register
 from ..core.tally import Tally
 from ..xlsx.cells import looks_like_formula
 from ..xlsx.reader import raw_sheet

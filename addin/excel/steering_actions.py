@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from ..certificates.facts import read_facts
+from ..core import schema
+from ..core.steering_summary import SHARE, shown_text
 from ..settings import Settings
 from ..steering import mail, service
-from ..core.steering_summary import SHARE, shown_text
-from ..core import schema
 from . import book as xbook
 from . import files
 from .actions import SAMMANSTALL_SHEETS, Outcome

@@ -20,7 +20,7 @@ import re
 import smtplib
 import ssl
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import default as DEFAULT_POLICY
@@ -31,8 +31,8 @@ from email_validator import EmailNotValidError, validate_email
 
 from ..core import schema
 from ..core.errors import AmanstError
-from ..settings import Settings
 from ..core.steering_summary import COUNT, SHARE, SteeringSummary, shown_text
+from ..settings import Settings
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
@@ -74,8 +74,6 @@ def subject(summary: SteeringSummary) -> str:
     return one_line(f"Arbetsmarknadsanställningar {period}{status}")
 
 
-CERTIFICATES_IN_WORDS = ("Kompetensintyg räknas i intygsregistret: giltiga intyg för placeringar "
-                         "som avslutats under perioden.")
 MAIL_FIGURES = (("platser", "Platser"), ("paborjade", "Påbörjade"),
                 ("pagaende", "Pågår vid periodens slut"), ("ended", "Avslutade eller avbrutna"),
                 ("share_end", "Till arbete/studier vid avslut"),
@@ -105,7 +103,7 @@ def body(summary: SteeringSummary, attachment_name: str) -> str:
     if basis.preliminary:
         lines += ["", basis.quality().replace("Preliminär:", "PRELIMINÄR:", 1)]
     lines += ["", *key_lines(summary), "",
-              CERTIFICATES_IN_WORDS, "",
+              summary.certificate_statement, "",
               f"Underlag: {basis.combined()}. {'' if basis.preliminary else basis.quality()}"
               .rstrip(),
               *basis.notes, "",

@@ -21,8 +21,8 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .. import resources
 from ..core.errors import AmanstError
-from .charts import target_chart_png
 from ..core.steering_summary import COUNT, SHARE, SteeringSummary, legend, shown_text
+from .charts import target_chart_png
 
 TEMPLATE_NAME = "namndrapport.docx"
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")

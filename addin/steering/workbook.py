@@ -17,10 +17,17 @@ from openpyxl.styles import Font as _Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..xlsx.cells import write_value
 from ..core import figures
-from ..core.steering_summary import (LABEL, SHARE, SteeringSummary, SummaryTable, chart_series,
-                                     definitions, legend)
+from ..core.steering_summary import (
+    LABEL,
+    SHARE,
+    SteeringSummary,
+    SummaryTable,
+    chart_series,
+    definitions,
+    legend,
+)
+from ..xlsx.cells import write_value
 
 BLUE, LIGHT, TOTAL_FILL, GREY = "1F4E79", "DDEBF7", "F2F2F2", "595959"
 THIN = Side(style="thin", color="BFBFBF")
@@ -28,7 +35,7 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 TITLE = "Arbetsmarknadsanställningar – sammanställning till styrgruppen"
 
 
-def Font(**kw) -> _Font:  # noqa: N802 - openpyxl leaves the name empty, and LibreOffice then picks a serif
+def Font(**kw) -> _Font:
     return _Font(name="Calibri", **kw)
 
 

@@ -20,8 +20,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..core import schema
 from ..catalog import catalog_rows
+from ..core import schema
 from .cells import DATE_FORMAT, write_value
 
 VALIDATED_ROWS = 5000  # dropdowns and formats reach this far below the header

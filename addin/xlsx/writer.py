@@ -25,9 +25,9 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core import presentation, schema
+from ..core.basis import Basis
 from ..core.errors import WorkbookLocked, WorkbookUnreadable
 from ..core.model import Problem
-from ..core.basis import Basis
 from ..core.tally import Tally
 from .cells import write_value
 from .safety import check_writable, inspect_xlsx

@@ -15,6 +15,7 @@ from addin.certificates.files import FileExists, write_new
 from addin.certificates.store import CODE_ALPHABET, SqliteStore, code_matches, hash_code, new_code
 from addin.cli.main import main
 from addin.operations import read_register
+from tests import example_facts as facts
 
 
 @pytest.fixture
@@ -41,9 +42,9 @@ def test_issue_twice_issues_once_and_mirrors_the_sheet(book, tmp_path):
     out, db = tmp_path / "intyg", tmp_path / "reg.sqlite3"
     first = workflow.issue_workbook(book, out, register=db, issuer="anna", today=TODAY)
     r = first.result
-    assert len(r.issued) == 77 and [i.plats_id for i in r.ineligible] == ["P0010"]
+    assert len(r.issued) == facts.ELIGIBLE and len(r.ineligible) == facts.INELIGIBLE
     numbers = [c.number for c in r.issued]
-    assert numbers == [f"ASF-2026-{n:05d}" for n in range(1, 78)]
+    assert numbers == facts.NUMBERS
     assert sorted(p.name for p in out.iterdir()) == sorted(f"{n}.docx" for n in numbers)
     assert first.workbook == book and first.backup is not None and first.backup.exists()
     header, rows = _sheet_rows(book)
@@ -52,9 +53,9 @@ def test_issue_twice_issues_once_and_mirrors_the_sheet(book, tmp_path):
     assert all(row[4] == "anna" and row[7] == "Giltigt" and len(row[6]) == 64 for row in rows)
 
     second = workflow.issue_workbook(book, out, register=db, today=TODAY)
-    assert second.result.issued == [] and len(second.result.already) == 77
+    assert second.result.issued == [] and len(second.result.already) == facts.ELIGIBLE
     assert second.workbook is None  # nothing changed: the workbook is not rewritten
-    assert len(list(out.iterdir())) == 77
+    assert len(list(out.iterdir())) == facts.ELIGIBLE
     # the sheet read back agrees with the register, entry by entry
     reg = read_register(book, TODAY)
     with SqliteStore(db) as store:
@@ -69,7 +70,7 @@ def test_reissue_and_revoke_update_register_and_sheet(book, tmp_path):
     old = r.issued[0]
     again = workflow.issue_workbook(book, out, register=db, today=TODAY, reissue=old.plats_id)
     new = again.result.issued
-    assert len(new) == 1 and new[0].replaces == old.number and new[0].number == "ASF-2026-00078"
+    assert len(new) == 1 and new[0].replaces == old.number and new[0].number == f"ASF-2026-{facts.ELIGIBLE + 1:05d}"
     with SqliteStore(db) as store:
         assert store.get(old.number).status == "Ersatt"
         assert store.get(old.number).replaced_by == new[0].number
@@ -77,7 +78,7 @@ def test_reissue_and_revoke_update_register_and_sheet(book, tmp_path):
     _, rows = _sheet_rows(book)
     status = {row[0]: row[7] for row in rows}
     assert status[old.number] == "Ersatt" and status[new[0].number] == "Giltigt"
-    assert len(rows) == 78
+    assert len(rows) == facts.ELIGIBLE + 1
 
     entry, written = workflow.revoke(new[0].number, db, "fel person", workbook=book)
     assert entry.status == "Återkallat" and written == book
@@ -137,7 +138,7 @@ def test_existing_file_voids_the_claim(book, tmp_path):
     # the next run takes new numbers; the voided one is never used again
     (out / "ASF-2026-00001.docx").unlink()
     r = workflow.issue_workbook(book, out, register=db, today=TODAY).result
-    assert r.issued[0].number != "ASF-2026-00001" and len(r.issued) == 77
+    assert r.issued[0].number != "ASF-2026-00001" and len(r.issued) == facts.ELIGIBLE
 
 
 def test_missing_prefix_is_a_clear_error(book, tmp_path):
@@ -159,11 +160,12 @@ def test_command_line_issue_verify_revoke(book, tmp_path, capsys):
                  "--today", "2026-11-27"]) == 0
     text = capsys.readouterr().out
     assert "Utfärdade ASF-2026-00001 för plats" in text
-    assert "Inget intyg: Platsen P0010 har fel" in text
-    assert "Klart: 77 nya intyg, 1 kunde inte få intyg." in text
+    assert f"Inget intyg: Platsen {facts.BLOCKED_BY_FEL[1]} har fel" in text
+    assert f"Klart: {facts.ELIGIBLE} nya intyg, {facts.INELIGIBLE} kunde inte få intyg." in text
     assert main(["issue", str(book), "--out-dir", str(out), "--register", str(db),
                  "--today", "2026-11-27"]) == 0
-    assert "Klart: 0 nya intyg, 77 hade redan ett giltigt intyg" in capsys.readouterr().out
+    assert (f"Klart: 0 nya intyg, {facts.ELIGIBLE} hade redan ett giltigt intyg"
+            in capsys.readouterr().out)
     cert = out / "ASF-2026-00005.docx"
     code = _code_from(cert)
     assert main(["verify", "ASF-2026-00005", code, "--file", str(cert), "--register", str(db)]) == 0
@@ -191,5 +193,5 @@ def test_sheet_is_appended_not_rewritten(book, tmp_path):
     header, rows = _sheet_rows(book)
     assert header[8] == "Anteckning" and rows[0][8] == "skickat per post"
     assert rows[1][4] == "ändrat för hand"  # an existing row is never rewritten
-    assert len(rows) == 78 and rows[-1][0] == "ASF-2026-00078"
+    assert len(rows) == facts.ELIGIBLE + 1 and rows[-1][0] == "ASF-2026-00078"
     assert rows[5][7] == "Ersatt"
