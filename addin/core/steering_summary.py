@@ -447,9 +447,6 @@ def breakdown_tables(b: _Builder) -> list[SummaryTable]:
     ]
 
 
-BREAKDOWN_KEYS = tuple(p.key for p in PLANS)
-
-
 def build_tables(pt: PeriodTallies, threshold: int, withheld: set[str]) -> list[SummaryTable]:
     tables = volume_tables(pt)
     if pt.breakdown is not None:

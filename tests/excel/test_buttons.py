@@ -381,9 +381,13 @@ def test_an_unreachable_mail_server_is_a_swedish_message(client, example, monkey
     assert "kunde inte nås" in response.text and "Traceback" not in response.text
 
 
-def test_skicka_sends_no_participant_data_over_the_network():
-    include = SCRIPTS[SEND].__xlscript__["include"]
-    assert schema.DELTAGARE not in include and schema.BEDOMNINGAR not in include
+def test_skicka_reads_what_kontrollera_reads_and_no_more():
+    """The summary states the register's Fel and counts by kön, so the button reads the sheets
+    Kontrollera reads (to the city's own server, kept nowhere); what it sends out holds no
+    participant data (test_skicka_sends_to_the_steering_group)."""
+    include = set(SCRIPTS[SEND].__xlscript__["include"])
+    assert include <= set(SCRIPTS["kontrollera"].__xlscript__["include"])
+    assert schema.DELTAGARE in include and schema.INTYGSREGISTER not in include
 
 
 # --- roles and the desktop --------------------------------------------------------------------
