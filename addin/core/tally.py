@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from . import schema
-from .figures import BY_KEY, KEY_FIGURES, NO_REGISTER, CertificateFacts, Figure, values
+from .figures import BY_KEY, KEY_FIGURES, NO_REGISTER, CertificateFacts, Figure, share, values
 from .model import Placement, Register
 
 
@@ -37,7 +37,8 @@ class Counts:
 
     @property
     def andel_avslutade_med_intyg(self) -> float | None:
-        return self.utfardade_intyg / self.avslutade if self.avslutade else None
+        """As ``figures`` defines it: only where at least 10 completed."""
+        return share(self.utfardade_intyg, self.avslutade)
 
     def add(self, other: Counts) -> None:
         for name in self.__dataclass_fields__:
