@@ -17,13 +17,13 @@ from certhelpers import EXAMPLE, TODAY, sequence_last, status_counts
 from addin.core import schema
 from addin.certificates import issue_certificates, workflow
 from addin.certificates.backend import open_store
+from tests import example_facts as facts
 
 WORKER = """
 import json, sys
 from datetime import date
 from pathlib import Path
 from addin.certificates import workflow
-from tests import example_facts as facts
 book, out, book_out = map(Path, (sys.argv[1], sys.argv[2], sys.argv[4]))
 o = workflow.issue_workbook(book, out, register=sys.argv[3], workbook_out=book_out,
                             issuer=sys.argv[5], today=date(2026, 11, 27))
