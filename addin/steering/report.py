@@ -51,7 +51,8 @@ def _target_sentence(summary: SteeringSummary) -> str:
     if not rows:
         return "Ingen förvaltning har ett mål för antalet platser i arbetsboken."
     reached = sum(1 for r in rows if isinstance(r[2], int) and r[2] >= r[1])
-    return f"{reached} av {len(rows)} förvaltningar med mål hade minst lika många platser som målet."
+    return (f"{reached} av {len(rows)} förvaltningar med mål hade minst lika många platser som "
+            "målet.")
 
 
 CITY = "Hela staden"
@@ -104,7 +105,8 @@ def _kon_rows(summary: SteeringSummary) -> list[dict]:
 
 def _mervarde_rows(summary: SteeringSummary) -> list[dict]:
     rows = []
-    for key, perspektiv in (("mervarde_individ", "Individ"), ("mervarde_arbetsplats", "Arbetsplats")):
+    for key, perspektiv in (("mervarde_individ", "Individ"),
+                            ("mervarde_arbetsplats", "Arbetsplats")):
         table = summary.find(key)
         for row in table.rows if table else []:
             rows.append({"perspektiv": perspektiv, "mervarde": str(row[0]), "ja": _n(row[1]),
@@ -144,8 +146,8 @@ def _paragraphs(summary: SteeringSummary, period: str) -> dict[str, str]:
                          f"påbörjades och {_words(k['pagaende'])} pågick vid periodens slut. "
                          f"{_target_sentence(summary)}"),
         "utfall_text": (f"Under perioden slutade {_words(k['ended'])} anställningar: "
-                        f"{_words(k['avslutade'])} avslutades och {_words(k['avbrutna'])} avbröts i "
-                        "förtid. Direkt efter avslut gick "
+                        f"{_words(k['avslutade'])} avslutades och {_words(k['avbrutna'])} "
+                        "avbröts i förtid. Direkt efter avslut gick "
                         f"{_share_words(k['share_end'], 'till arbete eller studier')}. En kommunal "
                         "arbetsmarknadsanställning räknas inte som arbete. Förvaltningar med för "
                         "få avslut för att visas var för sig redovisas tillsammans."),

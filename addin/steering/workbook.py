@@ -204,7 +204,7 @@ def _overview_chart(ws: Worksheet, summary: SteeringSummary) -> None:
     data = ws.parent.create_sheet("Diagramdata")
     data.sheet_state = "hidden"
     rows = [("Förvaltning", "Mål antal platser", "Platser under perioden"),
-            *zip(names, mal, platser)]
+            *zip(names, mal, platser, strict=True)]
     for r, row in enumerate(rows, start=1):  # through write_value: a name never becomes a formula
         for c, value in enumerate(row, start=1):
             _cell(data, r, c, value)
