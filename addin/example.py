@@ -113,6 +113,16 @@ TASKS = {
     "Äldreomsorg": "Stöd vid måltider och promenader, sociala aktiviteter och enklare omvårdnad",
     "Funktionsstöd (LSS)": "Stöd i vardagen och aktiviteter på boende och daglig verksamhet",
 }
+# the tasks in English, for participants whose certificate is in English (Arbetsuppgifter (engelska))
+TASKS_EN = {
+    "Förskola": "Support in the group of children, meals, outdoor time and hygiene routines",
+    "Skola": "Support for pupils in lessons and breaks, preparing materials",
+    "Kök och servering": "Washing up, serving, simple cooking and food safety self-checks",
+    "Storköksmatlagning": "Cooking from recipes, special diets and food safety checks in a large kitchen",
+    "Lokalvård": "Daily cleaning to the cleaning schedule, restocking and waste handling",
+    "Äldreomsorg": "Support at meals and walks, social activities and simple personal care",
+    "Funktionsstöd (LSS)": "Everyday support and activities in supported housing and day activities",
+}
 FORMS = (["Kommunal arbetsmarknadsanställning"] * 10
          + ["Introduktionsjobb"] * 3 + ["Nystartsjobb"] * 2
          + ["Etableringsjobb", "Lönebidrag för anställning",
@@ -147,14 +157,17 @@ def _date_between(rng: random.Random, start: date, end: date) -> date:
 class _Generator:
     """Participants and places, drawn in the order a city would have registered them."""
 
-    def __init__(self, rng: random.Random, catalog: dict[str, list[list[Any]]]):
+    def __init__(self, rng: random.Random, catalog: dict[str, list[list[Any]]],
+                 area_en: dict[str, str]):
         self.rng = rng
+        self.area_en = area_en  # Yrkesområde → its English name, for English tasks
         self.reasons = [r[0] for r in catalog[schema.AVBROTTSORSAKER]]
         self.mervarden = [tuple(r) for r in catalog[schema.MERVARDEN]]
         self.participants: list[list[Any]] = []
         self.places: list[dict[str, Any]] = []
         self.mervarde_rows: list[list[Any]] = []
         self.returning: list[tuple[str, date]] = []  # free for a second placement from a date
+        self.languages: dict[str, str | None] = {}  # DeltagarID → Intygsspråk
 
     def person(self) -> str:
         rng = self.rng
@@ -166,6 +179,7 @@ class _Generator:
         first = rng.choice(women if kon == "Kvinna" else men if kon == "Man" else women + men)
         sprak = rng.choice([None, None, None, "Svenska", "Engelska"])
         self.participants.append([pid, first, rng.choice(surnames), pnr, kon, sprak])
+        self.languages[pid] = sprak
         return pid
 
     def participant_for(self, start: date) -> str:
@@ -217,6 +231,10 @@ class _Generator:
             area = row["Yrkesområde"]
             row["Arbetsuppgifter"] = TASKS.get(area, f"Arbetsuppgifter inom {area.lower()} "
                                                "enligt arbetsplatsens rutiner")
+            if self.languages[row["DeltagarID"]] == schema.SPRAK_ENGELSKA:
+                row["Arbetsuppgifter" + schema.EN] = TASKS_EN.get(
+                    area, f"Tasks in {self.area_en[area].lower()} following the workplace's "
+                    "routines")
             row["_final"] = end <= FINAL_ASSESSMENTS_UNTIL and rng.random() < 0.24
         if status == schema.STATUS_AVBRUTEN:
             row["Avbrottsorsak"] = rng.choice(self.reasons)
@@ -248,7 +266,7 @@ class _Generator:
 def _targets(rows: list[list[Any]], rng: random.Random) -> list[list[Any]]:
     """Mål antal platser: about two thirds of what each förvaltning starts, some set too high."""
     return [[*row[:3], max(5, 5 * round(PLACES_BY_FORVALTNING[row[0]] * rng.uniform(0.55, 0.8)
-                                        / 5))] for row in rows]
+                                        / 5)), *row[4:]] for row in rows]
 
 
 def _workbook(gen: _Generator, assessments: list[list[Any]], forvaltningar: list[list[Any]]
@@ -276,15 +294,19 @@ SETTINGS = {
     schema.S_PERIOD_FRAN: date(2026, 1, 1),
     schema.S_PERIOD_TILL: date(2026, 12, 31),
     schema.S_VERIFIERINGSADRESS: "https://intyg.example.org/verifiera",
+    schema.S_KONTAKT: "arbetsmarknad@example.org",
+    schema.S_ORGANISATION_EN: "City of Malmö",
+    schema.S_TITEL_EN: "Head of Unit, Labour Market Unit",
 }
 
 
 def build_example() -> Example:
     rng = random.Random(SEED)
     catalog = catalog_rows()
-    competences = [(m, y or "", k) for m, y, k in catalog[schema.KOMPETENSER]]
+    competences = [(m, y or "", k) for m, y, k, *_ in catalog[schema.KOMPETENSER]]
+    area_en = {row[0]: row[4] for row in catalog[schema.YRKESOMRADEN]}
     general = [c for c in competences if c[0] != schema.MODUL_YRKESKOMPETENS]
-    gen = _Generator(rng, catalog)
+    gen = _Generator(rng, catalog, area_en)
     gen.generate()
     assessments: list[list[Any]] = []
     for place in gen.places:
@@ -381,6 +403,24 @@ def write_bundled(folder: Path) -> list[Path]:
     save_atomic(build_workbook(), template)
     save_atomic(build_example().workbook, example)
     return [template, example]
+
+
+def mark_as_example(path: Path) -> None:
+    """Make the demo's own copy of the example issue example certificates: Intygsprefix
+    ``EXEMPEL`` (which no real register accepts) and EXEMPEL before the organisation's name, so
+    that every page says what it is."""
+    from .core.certificate_status import DEMO_PREFIX
+    from .xlsx import writer
+
+    wb = writer.load_for_update(path)
+    ws = wb[schema.INSTALLNINGAR]
+    for key, value in ws.iter_rows(min_row=2, max_col=2):
+        if key.value == schema.S_PREFIX:
+            value.value = DEMO_PREFIX
+        elif key.value in (schema.S_ORGANISATION, schema.S_ORGANISATION_EN) and not str(
+                value.value or "").startswith(DEMO_PREFIX):
+            value.value = f"{DEMO_PREFIX} – {value.value or ''}".strip()
+    writer.save_atomic(wb, path)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,5 +1,6 @@
-"""``amanst steering`` and ``amanst report``, and the demo step that writes the steering group's
-summary workbook, the draft e-mail and the report section for the nämnd."""
+"""``amanst steering`` and ``amanst report`` (Swedish names ``styrgrupp`` and ``rapport``), and the
+demo step that writes the steering group's summary workbook, the draft e-mail and the report
+section for the nämnd. Neither command writes over a file that exists unless told to."""
 
 from __future__ import annotations
 
@@ -17,8 +18,11 @@ from .common import (
     EXIT_OK,
     HIDDEN_TODAY,
     REGISTER_HELP,
+    add_overwrite,
     demo_workbook,
     parse_date,
+    refuse_existing,
+    register_location,
     say,
 )
 
@@ -27,11 +31,13 @@ def cmd_steering(args: argparse.Namespace) -> int:
     settings = settings_mod.load()
     package = service.prepare_paths(args.workbooks, args.period_from, args.period_to, args.today,
                                     sender=settings.smtp_from,
-                                    register=args.register or settings.register_location())
+                                    register=register_location(args))
     s = package.summary
     if args.send:
         service.require_standard_period(s)
     out = args.out or Path(package.file_name)
+    refuse_existing(out, args.overwrite)
+    refuse_existing(args.eml, args.overwrite)
     service.write_workbook(package, out, args.workbooks)
     say(f"Skrev styrgruppens sammanställning för {s.period.label} till {out}.")
     for line in _basis_lines(s):
@@ -58,12 +64,11 @@ def _basis_lines(summary: SteeringSummary) -> list[str]:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    settings = settings_mod.load()
     summary = service.summarize(operations.read_registers(args.workbooks, args.today),
                                 args.period_from, args.period_to, args.today,
-                                certificates=operations.certificate_facts(
-                                    args.register or settings.register_location()))
+                                certificates=operations.certificate_facts(register_location(args)))
     out = args.out or Path(report.file_name(summary))
+    refuse_existing(out, args.overwrite)
     service.write_report(summary, out, args.workbooks)
     say(f"Skrev rapportavsnittet för nämnden för {summary.period.label} till {out}.")
     for line in _basis_lines(summary):
@@ -81,9 +86,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                        help="periodens sista dag (standard: Rapportperiod till i Inställningar)")
         p.add_argument("--register", metavar="REGISTER", help=REGISTER_HELP)
         p.add_argument("--today", **HIDDEN_TODAY)
+        add_overwrite(p)
 
     p = sub.add_parser(
-        "steering", help="styrgruppens sammanställning: arbetsbok, e-post eller utkast",
+        "steering", aliases=["styrgrupp"],
+        help="styrgruppens sammanställning: arbetsbok, e-post eller utkast",
         description="Gör styrgruppens sammanställning (bara antal och andelar, små antal visas som "
                     "<5) som en egen arbetsbok, och skicka den till Styrgruppens e-post eller spara "
                     "ett e-postutkast. E-postservern ställs in med AMANST_SMTP_HOST, _PORT, _USER, "
@@ -98,7 +105,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_steering)
 
     p = sub.add_parser(
-        "report", help="rapportavsnitt för nämnden (Word) till delårsrapport och årsanalys",
+        "report", aliases=["rapport"],
+        help="rapportavsnitt för nämnden (Word) till delårsrapport och årsanalys",
         description="Skriver ett Word-dokument med levererade platser mot mål, utfall, utfärdade "
                     "kompetensintyg och mervärde, med diagram och samma skydd för små antal som "
                     "styrgruppens sammanställning.")

@@ -26,6 +26,10 @@ MARKS_SHEET = "Kontrollmarkeringar"
 MARKS_HEADERS = ("Blad", "Cell", "Anteckning")
 HEADER_FILL = "1F4E79"
 HEADER_FONT = "FFFFFF"
+# One font family everywhere: Calibri is on every Windows and Mac with Office, and LibreOffice
+# draws it with the metric-compatible Carlito, so text takes the same room in all three. A font
+# left without a name falls back to a serif in LibreOffice.
+FONT_NAME = "Calibri"
 
 
 def kontroll_rows(problems: Sequence[Problem]) -> list[list[Any]]:
@@ -125,7 +129,8 @@ def sammanstallning_header(t: Tally, generated_at: datetime, basis: Basis | None
                            ) -> list[str]:
     lines = [f"Sammanställning {t.period_from.isoformat()} – {t.period_to.isoformat()}"
              + (f" – {basis.headline()}" if basis is not None and basis.preliminary else ""),
-             f"Skapad {generated_at:%Y-%m-%d %H:%M}. Definitionerna finns på bladet Instruktioner."]
+             f"Skapad {generated_at:%Y-%m-%d %H:%M}. Definitionerna finns på bladet "
+             "Instruktioner, under Så räknas sammanställningen."]
     if basis is not None:
         lines.append(basis.quality())
         lines.append(f"Underlag: {basis.combined()}.")

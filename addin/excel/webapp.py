@@ -23,7 +23,8 @@ It also adds ``GET /amanst/senaste`` (the signed-in user's last runs, for the ta
 downloads the task pane links to (``GET /amanst/intyg/<nummer>.docx|pdf``: a certificate, to the
 user who issued it; ``GET /amanst/utkast/<namn>.eml``: the user's own draft to the steering group;
 the rules are in ``files``) and the template global ``amanst_buttons`` from which the ribbon,
-manifest and task pane are drawn.
+manifest and task pane are drawn. ``site`` adds the web-facing defences (cross-site requests,
+page headers) and the start page.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ from xlwings_server.models import User
 from xlwings_server.templates import templates
 
 from .. import settings as amanst_settings
-from . import files, roles, runlog
+from ..core.errors import AmanstError
+from . import files, roles, runlog, site, verification_page
 from .bodylimit import BodyLimit
 from .scripts import SCRIPTS
 
@@ -233,16 +235,39 @@ def _max_body_bytes() -> int:
         return fallback
 
 
+def _check_register_on_start() -> None:
+    """The register must be beyond every number in the server's certificate folder and its
+    journal (a register restored from an older copy): said in the log at start; the button
+    refuses to issue until it is put right (``store.SequenceBehind``)."""
+    from ..certificates import evidence, journal
+    from ..certificates.backend import open_store
+    from ..certificates.store import RegisterMissing
+
+    try:
+        current = amanst_settings.load()
+        with open_store(current.register_location(), create=False) as store:
+            seen = evidence.combined(evidence.seen_in_folder(files.cert_dir(current)),
+                                     journal.seen(current.state_dir, store.register_id()))
+            store.check_beyond(seen)
+    except RegisterMissing:
+        log.info("Intygsregistret finns inte än; det skapas när det första intyget utfärdas.")
+    except AmanstError as exc:
+        log.error("Intygsregistret vid start: %s", exc)
+
+
 def install(app: Any) -> APIRouter:
     """Hook the overrides into the xlwings Server app; return the router it should include."""
     # the app is still being built, so middleware can be added
     app.add_middleware(BodyLimit, max_bytes=_max_body_bytes())
+    site.install(app)  # cross-site refusals, page headers, the start page (outside BodyLimit)
     app.dependency_overrides[dep.authenticate] = authenticate
     app.dependency_overrides[dep.parse_book_input] = parse_book_input
     app.dependency_overrides[dep.get_script_args] = script_args
     app.dependency_overrides[get_redis_client] = no_custom_functions
     app.exception_handlers[RequestValidationError] = unreadable_request
     templates.env.globals["amanst_buttons"] = buttons
+    app.include_router(verification_page.install())  # public: no sign-in
+    _check_register_on_start()
     if not settings.auth_providers and settings.environment != "dev":
         log.warning("Ingen inloggning är konfigurerad (XLWINGS_AUTH_PROVIDERS) och miljön är "
                     "%s: alla knappar nekas.", settings.environment)

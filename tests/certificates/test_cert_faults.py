@@ -173,8 +173,7 @@ def test_libreoffice_that_hangs_is_stopped_and_nothing_is_lost(book, tmp_path, m
     fake.write_text(f"#!/bin/sh\necho $$ >> {pids}\nexec sleep 600\n")
     fake.chmod(0o755)
     monkeypatch.setenv("AMANST_SOFFICE", str(fake))
-    monkeypatch.setattr(pdf, "START_TIMEOUT", 1)
-    monkeypatch.setattr(pdf, "PER_FILE_TIMEOUT", 0)
+    monkeypatch.setattr(pdf, "FIRST_PDF_TIMEOUT", 1)
     db, out = str(tmp_path / "reg.sqlite3"), tmp_path / "intyg"
     code = main(["issue", str(book), "--out-dir", str(out), "--register", db, "--pdf",
                  "--today", "2026-11-27"])

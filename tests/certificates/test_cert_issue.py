@@ -7,13 +7,21 @@ import shutil
 
 import openpyxl
 import pytest
-from certhelpers import EXAMPLE, TODAY, docx_text
+from certhelpers import EXAMPLE, TODAY, docx_text, status_counts
 
-from addin.core import schema
-from addin.certificates import workflow
+from addin.certificates import issuing, workflow
 from addin.certificates.files import FileExists, write_new
-from addin.certificates.store import CODE_ALPHABET, SqliteStore, code_matches, hash_code, new_code
+from addin.certificates.stopped import IssueStopped
+from addin.certificates.store import (
+    CODE_ALPHABET,
+    SequenceBehind,
+    SqliteStore,
+    code_matches,
+    hash_code,
+    new_code,
+)
 from addin.cli.main import main
+from addin.core import schema
 from addin.operations import read_register
 from tests import example_facts as facts
 
@@ -23,6 +31,13 @@ def book(tmp_path):
     path = tmp_path / "register.xlsx"
     shutil.copy(EXAMPLE, path)
     return path
+
+
+def _platser_row(path, plats_id):
+    """The Platser row of a PlatsID, read from the workbook itself."""
+    ws = openpyxl.load_workbook(path, read_only=True)[schema.PLATSER]
+    return next(i for i, (value,) in enumerate(ws.iter_rows(max_col=1, values_only=True), start=1)
+                if value == plats_id)
 
 
 def _sheet_rows(path):
@@ -127,19 +142,45 @@ def test_files_are_never_overwritten(tmp_path):
         write_new(tmp_path, "../utanfor.docx", b"x")
 
 
-def test_existing_file_voids_the_claim(book, tmp_path):
+def test_a_file_that_already_has_the_number_refuses_before_anything_is_claimed(book, tmp_path):
     out, db = tmp_path / "intyg", tmp_path / "reg.sqlite3"
     out.mkdir()
     (out / "ASF-2026-00001.docx").write_bytes(b"someone else's file")
-    with pytest.raises(FileExists):
+    with pytest.raises(SequenceBehind, match=r"ASF-2026-00001 finns redan \(som fil i mappen"):
         workflow.issue_workbook(book, out, register=db, today=TODAY)
     assert (out / "ASF-2026-00001.docx").read_bytes() == b"someone else's file"
-    with SqliteStore(db) as store:
-        assert store.entries() == [] and store.live_numbers("ASF") == {}
-    # the next run takes new numbers; the voided one is never used again
-    (out / "ASF-2026-00001.docx").unlink()
+    assert status_counts(str(db)) == {}
+
+
+def test_a_file_that_appears_while_issuing_voids_only_its_number(book, tmp_path, monkeypatch):
+    out, db = tmp_path / "intyg", tmp_path / "reg.sqlite3"
+    real = issuing.write_new
+
+    def racing(folder, name, data, replace=False):
+        if name == "ASF-2026-00003.docx":  # another program writes this name meanwhile
+            (folder / name).write_bytes(b"someone else's file")
+        return real(folder, name, data, replace)
+
+    monkeypatch.setattr(issuing, "write_new", racing)
+    with pytest.raises(IssueStopped) as stopped:
+        workflow.issue_workbook(book, out, register=db, today=TODAY)
+    text = str(stopped.value)
+    assert "Utfärdade och registrerade: 2 intyg (ASF-2026-00001 – ASF-2026-00002)" in text
+    assert "Numren ASF-2026-00003 makulerades och används aldrig." in text
+    assert (f"Inte utfärdade: {facts.ELIGIBLE - 2} intyg; deras nummer (ASF-2026-00004 – "
+            f"{facts.NUMBERS[-1]}) är reserverade och används av nästa körning.") in text
+    assert "Inget har ändrats" not in text
+    assert status_counts(str(db)) == {"Giltigt": 2, "Makulerat": 1, "Utfärdas": facts.ELIGIBLE - 3}
+    assert (out / "ASF-2026-00003.docx").read_bytes() == b"someone else's file"
+    assert sorted(p.name for p in out.glob("*.docx")) == [
+        "ASF-2026-00001.docx", "ASF-2026-00002.docx", "ASF-2026-00003.docx"]
+
+    monkeypatch.undo()
     r = workflow.issue_workbook(book, out, register=db, today=TODAY).result
-    assert r.issued[0].number != "ASF-2026-00001" and len(r.issued) == facts.ELIGIBLE
+    numbers = sorted(c.number for c in r.issued)
+    # the kept ones, and one new for the voided ASF-2026-00003
+    assert numbers == [f"ASF-2026-{n:05d}" for n in range(4, facts.ELIGIBLE + 2)]
+    assert status_counts(str(db)) == {"Giltigt": facts.ELIGIBLE, "Makulerat": 1}
 
 
 def test_missing_prefix_is_a_clear_error(book, tmp_path):
@@ -161,7 +202,10 @@ def test_command_line_issue_verify_revoke(book, tmp_path, capsys):
                  "--today", "2026-11-27"]) == 0
     text = capsys.readouterr().out
     assert "Utfärdade ASF-2026-00001 för plats" in text
-    assert f"Inget intyg: Platsen {facts.BLOCKED_BY_FEL[1]} har fel" in text
+    blocked = facts.BLOCKED_BY_FEL[1]
+    row = _platser_row(book, blocked)
+    assert f"Inget intyg för plats {blocked} (bladet Platser, rad {row}): Platsen {blocked} har fel" \
+        in text
     assert f"Klart: {facts.ELIGIBLE} nya intyg, {facts.INELIGIBLE} kunde inte få intyg." in text
     assert main(["issue", str(book), "--out-dir", str(out), "--register", str(db),
                  "--today", "2026-11-27"]) == 0

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import email
-from datetime import date
 import hashlib
 import shutil
+from datetime import date
 from email.policy import default
 from pathlib import Path
 
 import openpyxl
 
-from addin import operations
 from addin.cli import demo
 from addin.cli.main import main
 
