@@ -45,4 +45,8 @@ def test_the_example_facts_hold():
     blocked = sorted({p["PlatsID"] for p in places if p["Status"] == "Avslutad"
                       and (p["DeltagarID"] == person or p["PlatsID"] == level)})
     assert blocked == facts.BLOCKED_BY_FEL
-    assert len([c for c in completed if c in final and c not in blocked]) == facts.ELIGIBLE
+    eligible = [p for p in places if p["PlatsID"] in completed and p["PlatsID"] in final
+                and p["PlatsID"] not in blocked]
+    assert len(eligible) == facts.ELIGIBLE
+    language = {d["DeltagarID"]: d["Intygsspråk"] for d in rows("Deltagare")}
+    assert len([p for p in eligible if language[p["DeltagarID"]] == "Engelska"]) == facts.ENGLISH
