@@ -21,6 +21,7 @@ from .. import settings as settings_mod
 from ..certificates import public, workflow
 from ..certificates.backend import describe
 from ..certificates.installation import issue_options
+from ..core.certificate_plan import Ineligible
 from .common import (
     DEMO_REGISTER,
     EXIT_OK,
@@ -90,8 +91,25 @@ def _report(outcome: workflow.WorkbookIssue) -> list[str]:
 
 def ineligible_lines(r: workflow.IssueResult) -> list[str]:
     """One line per placement that got no certificate, naming it and saying why."""
+    return _refusal_lines(r.ineligible)
+
+
+def _refusal_lines(items: list[Ineligible]) -> list[str]:
     return [f"Inget intyg för plats {item.plats_id} (bladet Platser, rad {item.row}): {item.reason}"
-            for item in r.ineligible]
+            for item in items]
+
+
+def demo_ineligible_lines(r: workflow.IssueResult, examples: int = 3) -> list[str]:
+    """Like ``ineligible_lines``, but the places that only wait for their Slutbedömning are
+    counted in one line: the example has hundreds, and they need no fixing."""
+    waiting = [item for item in r.ineligible if item.awaiting_final]
+    lines = _refusal_lines([item for item in r.ineligible if not item.awaiting_final])
+    if waiting:
+        shown = ", ".join(item.plats_id for item in waiting[:examples])
+        lines.append(f"{len(waiting)} avslutade platser har ännu ingen slutbedömning på bladet "
+                     f"Bedömningar och fick inget intyg (till exempel {shown}"
+                     f"{' …' if len(waiting) > examples else ''}).")
+    return lines
 
 
 def cmd_issue(args: argparse.Namespace) -> int:
@@ -231,7 +249,7 @@ def demo_step(example: Path, out_dir: Path, today: date | None) -> Iterator[str]
     r = outcome.result
     yield (f"Kompetensintyg (exempel, nummer {DEMO_PREFIX}-…): {r.summary} Intygen finns i "
            f"{cert_dir}, exempelregistret i {register}.")
-    yield from ineligible_lines(r)
+    yield from demo_ineligible_lines(r)
     if r.pdf_skipped_reason:
         yield r.pdf_skipped_reason
     if r.issued:

@@ -173,6 +173,9 @@ class Ineligible:
     plats_id: str
     row: int
     reason: str  # Swedish, a whole sentence
+    # only the Slutbedömning is missing: the ordinary state of a place that has just ended, which
+    # a summary may count instead of listing
+    awaiting_final: bool = False
 
 
 @dataclass
@@ -240,8 +243,8 @@ def plan(register: Register, today: date | None = None,
         elif p.status != schema.STATUS_AVSLUTAD:
             continue
 
-        def refuse(reason: str) -> None:
-            result.ineligible.append(Ineligible(p.plats_id, p.row, reason))
+        def refuse(reason: str, awaiting_final: bool = False) -> None:
+            result.ineligible.append(Ineligible(p.plats_id, p.row, reason, awaiting_final))
 
         if p.status != schema.STATUS_AVSLUTAD:
             refuse(f"Platsen {p.plats_id} har status {p.status or 'tom'}; intyg utfärdas bara för "
@@ -265,7 +268,8 @@ def plan(register: Register, today: date | None = None,
             refuse(f"Platsen {p.plats_id} saknar en deltagare på bladet Deltagare.")
             continue
         if not final:
-            refuse(f"Platsen {p.plats_id} saknar slutbedömning på bladet Bedömningar.")
+            refuse(f"Platsen {p.plats_id} saknar slutbedömning på bladet Bedömningar.",
+                   awaiting_final=True)
             continue
         lang = language_of(participant)
         levels = _level_texts(register)
