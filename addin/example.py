@@ -304,7 +304,7 @@ def build_example() -> Example:
     rng = random.Random(SEED)
     catalog = catalog_rows()
     competences = [(m, y or "", k) for m, y, k, *_ in catalog[schema.KOMPETENSER]]
-    area_en = {row[0]: row[4] for row in catalog[schema.YRKESOMRADEN]}
+    area_en = {str(row[0]): str(row[4]) for row in catalog[schema.YRKESOMRADEN]}
     general = [c for c in competences if c[0] != schema.MODUL_YRKESKOMPETENS]
     gen = _Generator(rng, catalog, area_en)
     gen.generate()
@@ -312,7 +312,7 @@ def build_example() -> Example:
     for place in gen.places:
         if place["Status"] != schema.STATUS_ERBJUDEN:
             _assess(rng, place, general, competences, assessments)
-    example = Example(workbook=None)  # type: ignore[arg-type]
+    example = Example(workbook=None)
     _plant_mistakes(rng, gen.participants, gen.places, assessments, gen.mervarde_rows, competences,
                     example)
     example.workbook = _workbook(gen, assessments, _targets(catalog[schema.FORVALTNINGAR], rng))
