@@ -1,5 +1,6 @@
-"""Render the README's pictures of what the example produces: the steering group's overview, the
-report section's first page and the first certificate.
+"""Render the README's pictures of what the example produces: the steering group's overview and the
+report section's first page. The certificates' pictures come from
+scripts/render_certificate_pictures.py.
 
 Usage: ``python scripts/render_steering_pictures.py [docs/img]``. Needs LibreOffice (soffice) and
 poppler-utils (pdftoppm). Certificates are issued into a throw-away register first (Word only), so
@@ -40,15 +41,14 @@ def main(out: Path) -> None:
         book = folder / "exempel.xlsx"
         shutil.copy(resources.workbooks_dir() / operations.EXAMPLE_NAME, book)
         register = folder / "intygsregister.sqlite3"
-        issued = workflow.issue_workbook(book, folder / "intyg", register=register, pdf=False,
-                                         issuer="Demo", today=TODAY, backup=False)
+        workflow.issue_workbook(book, folder / "intyg", register=register, pdf=False,
+                                issuer="Demo", today=TODAY, backup=False)
         package = service.prepare([operations.read_register(book, TODAY)], today=TODAY,
                                   certificates=operations.certificate_facts(register))
         summary = service.write_workbook(package, folder / package.file_name)
         section = service.write_report(package.summary, folder / report.file_name(package.summary))
         _png(summary, folder, out / "styrgrupp.png")
         _png(section, folder, out / "rapport.png", resolution=80)
-        _png(issued.result.issued[0].docx, folder, out / "kompetensintyg.png", resolution=80)
 
 
 if __name__ == "__main__":
