@@ -34,6 +34,10 @@ def test_example_plan_splits_completed_placements(example_register):
         facts.BLOCKED_BY_FEL
     assert any("Bedömningar rad 203" in i.reason for i in p.ineligible)
     assert all(c.placement.status == schema.STATUS_AVSLUTAD for c in p.candidates)
+    # every other completed place only waits for its Slutbedömning, and is marked so
+    waiting = [i for i in p.ineligible if i.awaiting_final]
+    assert len(waiting) == facts.INELIGIBLE - len(facts.BLOCKED_BY_FEL)
+    assert all("saknar slutbedömning" in i.reason for i in waiting)
 
 
 def test_reasons_for_missing_final_assessment_and_status(example_register):
