@@ -35,7 +35,8 @@ class Pair(NamedTuple):
     """A count, the whole it is a part of (None: none), and whether a reader knows each unit's
     whole even when the unit is pooled (places ended per förvaltning are shown exactly)."""
 
-    count: int
+    # The field shadows tuple.count, which nothing here calls; the name is the domain's word.
+    count: int  # type: ignore[assignment]
     whole: int | None = None
     public: bool = False
 

@@ -317,6 +317,11 @@ def _not_public(key: str) -> bool:
     return key not in PUBLIC_VOLUME
 
 
+def _not_public_if(withheld: bool) -> Callable[[str], bool]:
+    """Hide a row's non-public figures when the row is withheld (bound now, not in a loop)."""
+    return lambda key: withheld and _not_public(key)
+
+
 def _always(_: str) -> bool:
     return True
 
@@ -338,7 +343,7 @@ def mervarde_table(perspektiv: str, pt: PeriodTallies, at: AtomTallies, threshol
             rows.append([name, m.ja, m.delvis, m.nej, m.total,
                          figures.share(m.ja, m.total) if m.total >= 10 else NO_SHARE])
         else:
-            rows.append([name] + [HIDDEN_SYMBOL] * 4 + [NO_SHARE])
+            rows.append([name, *[HIDDEN_SYMBOL] * 4, NO_SHARE])
     title = "Mervärde för individen" if perspektiv == "Individ" else "Mervärde för arbetsplatsen"
     return SummaryTable(
         f"mervarde_{perspektiv.lower()}", title,
@@ -362,10 +367,9 @@ def tertial_table(pt: PeriodTallies, threshold: int, withheld: set[str]) -> Summ
         t = (atom.period_from.month - 1) // 4 + 1
         name = (f"Tertial {t} {atom.period_from.year} ({TERTIAL_MONTHS[t]})"
                 if pt.period.standard else pt.period.label)
-        rows.append(_row(name, atom.total, None, columns,
-                         lambda k, j=j: j in fails and _not_public(k)))
+        rows.append(_row(name, atom.total, None, columns, _not_public_if(j in fails)))
     rows.append(_row(TOTAL_LABEL, pt.tally.total, None, columns,
-                     lambda k: "utfall" in withheld and _not_public(k)))
+                     _not_public_if("utfall" in withheld)))
     return _table("tertialer", "Utveckling per tertial", "Tertial", rows, columns,
                   ["Placeringar räknas i det tertial de började respektive slutade."])
 

@@ -86,7 +86,7 @@ class Tally:
 
     def as_json(self) -> dict:
         def group(row: GroupRow, key: str) -> dict:
-            data = {key: row.name}
+            data: dict[str, object] = {key: row.name}
             if key == "forvaltning":
                 data["mal"] = row.mal
             data.update(asdict(row.counts))

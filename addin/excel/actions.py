@@ -193,6 +193,7 @@ def spara_bedomning(book: Any, today: date | None = None, now: datetime | None =
 
     rows = xform.assessment_rows(form, datum)
     bedomningar = find_raw(loaded.raw, schema.BEDOMNINGAR)
+    assert bedomningar is not None, "xbook.load refuses a book without the sheet"
     problems = _check_new_rows(book, loaded.raw, bedomningar, rows, form, today)
     if problems:
         shown = "; ".join(p.rstrip(".") for p in problems[:5]) + (

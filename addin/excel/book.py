@@ -216,7 +216,7 @@ def cells(sheet: Any, top: int, left: int, bottom: int | None = None,
     On a remote book, a range built from two corners (or resized) copies the whole sheet's
     values to find its coordinates; an address does not, which matters on a sheet of 20,000 rows.
     """
-    if bottom is None or (bottom, right) == (top, left):
+    if bottom is None or right is None or (bottom, right) == (top, left):
         return sheet.range(_a1(top, left))
     return sheet.range(f"{_a1(top, left)}:{_a1(bottom, right)}")
 

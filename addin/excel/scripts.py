@@ -47,8 +47,10 @@ def button(label: str, tooltip: str, *, role: str, include: Sequence[str],
     """Declare a button: an xlwings ``@script`` with its role, sheets and Swedish texts."""
 
     def register(func: Callable[..., Any]) -> Callable[..., Any]:
-        wrapped = script(func, include=list(include), required_roles=[role], label=label,
-                         tooltip=tooltip, role=role, icon=icon)
+        # script(f, **options) is documented and works; its overloads only know @script and
+        # @script(...) without the function, so mypy refuses the call.
+        wrapped = script(func, include=list(include), required_roles=[role],  # type: ignore[call-overload]
+                         label=label, tooltip=tooltip, role=role, icon=icon)
         SCRIPTS[func.__name__] = wrapped
         return wrapped
 

@@ -50,7 +50,9 @@ def _target_sentence(summary: SteeringSummary) -> str:
     rows = [r for r in summary.table("forvaltningar").rows[:-1] if isinstance(r[1], int)]
     if not rows:
         return "Ingen förvaltning har ett mål för antalet platser i arbetsboken."
-    reached = sum(1 for r in rows if isinstance(r[2], int) and r[2] >= r[1])
+    reached = sum(1 for r in rows
+                  if isinstance(places := r[2], int) and isinstance(target := r[1], int)
+                  and places >= target)
     return (f"{reached} av {len(rows)} förvaltningar med mål hade minst lika många platser som "
             "målet.")
 
@@ -227,7 +229,7 @@ def unfilled(docx: bytes, tags: set[str] | None = None) -> list[str]:
     A value from a workbook that happens to hold ``{{`` is text, printed as it is and never
     evaluated; it is not counted as a placeholder left unfilled.
     """
-    found = []
+    found: list[str] = []
     for text in _texts(docx).values():
         found.extend(t for t in TAG.findall(text) if tags is None or t in tags)
     return sorted(set(found))

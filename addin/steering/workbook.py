@@ -264,7 +264,8 @@ def _tables_sheet(wb: Workbook, name: str, summary: SteeringSummary, heading: st
 def _numeric_columns(table: SummaryTable, columns: Sequence[int]) -> list[int]:
     """Columns with at least one drawn bar: a series with nothing to draw gets no legend entry."""
     body = table.rows[:-1] if table.total_row else table.rows
-    return [c for c in columns if any(isinstance(r[c - 1], int) and r[c - 1] > 0 for r in body)]
+    return [c for c in columns
+            if any(isinstance(v := r[c - 1], int) and v > 0 for r in body)]
 
 
 def build_workbook(summary: SteeringSummary) -> Workbook:

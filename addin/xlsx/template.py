@@ -163,6 +163,7 @@ def build_workbook(data: Mapping[str, Sequence[Sequence[Any]]] | None = None,
     for spec in schema.DATA_SHEETS:
         _table_sheet(wb, spec, data.get(spec.name, []), DATA_TAB)
     for spec in schema.CATALOG_SHEETS:
+        rows: Sequence[Sequence[Any]]
         if spec.name == schema.INSTALLNINGAR:
             rows = [[k, v] for k, v in values.items()]
         else:

@@ -142,7 +142,7 @@ def _link_rows(wb: Workbook, ws: Worksheet, problems: Sequence[Problem]) -> None
 
 
 def _column_numbers(ws: Worksheet) -> dict[str, int]:
-    numbers = {}
+    numbers: dict[str, int] = {}
     for cell in next(ws.iter_rows(min_row=1, max_row=1), ()):
         if cell.value is not None:
             numbers.setdefault(str(cell.value).strip().casefold(), cell.column)
@@ -172,8 +172,8 @@ def _mark_cells(wb: Workbook, problems: Sequence[Problem]) -> None:
         record.append([sheet, cell.coordinate, "Ja" if added else "Nej"])
     ws = _replace_sheet(wb, presentation.MARKS_SHEET)
     ws.sheet_state = "hidden"
-    for row in record:
-        ws.append(row)
+    for line in record:
+        ws.append(line)
 
 
 def clear_marks(wb: Workbook) -> None:
