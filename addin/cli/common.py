@@ -91,8 +91,8 @@ def refuse_existing(path: Path | None, overwrite: bool, source: Path | None = No
                       f"till {OVERWRITE_FLAG} om filen ska ersättas.")
 
 
-__all__ = ["EXIT_INTERNAL", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_UNREADABLE", "HIDDEN_TODAY",
-           "OVERWRITE_FLAG", "REGISTER_HELP", "DEMO_REGISTER", "RESULT_BOOK", "add_overwrite",
+__all__ = ["DEMO_REGISTER", "EXIT_INTERNAL", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_UNREADABLE",
+           "HIDDEN_TODAY", "OVERWRITE_FLAG", "REGISTER_HELP", "RESULT_BOOK", "add_overwrite",
            "demo_workbook", "parse_date", "refuse_existing", "register_location", "say"]
 
 REGISTER_HELP = ("intygsregistret som utfärdade intyg räknas i: en databasfil eller en adress "

@@ -106,10 +106,10 @@ def sammanstallning_blocks(t: Tally, basis: Basis | None = None) -> list[Block]:
         Block("Per förvaltning", FORVALTNING_HEADERS,
               [_forvaltning(r) for r in t.forvaltningar] + [_forvaltning(total)],
               percent_columns=(9,), total_row=True),
-        Block("Per yrkesområde", ("Yrkesområde",) + GROUP_HEADERS,
+        Block("Per yrkesområde", ("Yrkesområde", *GROUP_HEADERS),
               [[r.name, *_group(r.counts)] for r in t.yrkesomraden if r.counts.platser
                or r.counts.avslutade or r.counts.avbrutna]),
-        Block("Per anställningsform", ("Anställningsform",) + GROUP_HEADERS,
+        Block("Per anställningsform", ("Anställningsform", *GROUP_HEADERS),
               [[r.name, *_group(r.counts)] for r in t.anstallningsformer if r.counts.platser
                or r.counts.avslutade or r.counts.avbrutna]),
         Block("Per kön", ("Kön", *GROUP_HEADERS, "Utfärdade intyg"),

@@ -10,6 +10,7 @@ A problem the user can fix raises ``AmanstError``; the entry points turn it into
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -24,7 +25,7 @@ from . import book as xbook
 from . import form as xform
 
 INPUT_SHEETS = tuple(s.name for s in schema.ALL_INPUT_SHEETS)
-KONTROLLERA_SHEETS = INPUT_SHEETS + (schema.INTYGSREGISTER, xbook.MARKS_SHEET)
+KONTROLLERA_SHEETS = (*INPUT_SHEETS, schema.INTYGSREGISTER, xbook.MARKS_SHEET)
 # A summary states how many Fel and Varningar its register has and counts by kön, so it reads what
 # Kontrollera reads (Deltagare included); nothing of it is kept on the server.
 SAMMANSTALL_SHEETS = INPUT_SHEETS
@@ -157,10 +158,8 @@ def _write_form(book: Any, grid: list[list[Any]], plats_raw: Any, levels: list[i
 
 def _dropdown(rng: Any, source: Any) -> None:
     """A list validation; older hosts without the data-validation API simply get none."""
-    try:
+    with contextlib.suppress(AttributeError, NotImplementedError, ValueError, TypeError):
         rng.data_validation.set_list(source)
-    except (AttributeError, NotImplementedError, ValueError, TypeError):
-        pass
 
 
 def spara_bedomning(book: Any, today: date | None = None, now: datetime | None = None) -> Outcome:
@@ -223,7 +222,7 @@ def _check_new_rows(book: Any, read: dict[str, Any], bedomningar: Any, rows: lis
     for spec in schema.REQUIRED_SHEETS:
         raw.setdefault(spec.name, xbook.stub(spec))
     register = load_register(raw, source=book.name, today=today)
-    form_row = {target: r.row for (target, _), r in zip(new_rows, form.filled)}
+    form_row = {target: r.row for (target, _), r in zip(new_rows, form.filled, strict=True)}
     messages = []
     for p in checks.validate(register, today):
         if p.sheet == schema.BEDOMNINGAR and p.row in form_row and p.severity == schema.SEVERITY_FEL:

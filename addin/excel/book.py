@@ -22,6 +22,7 @@ never read, so the next run resets exactly those cells and deletes exactly the n
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -272,10 +273,9 @@ def set_widths(book: Any, sheet: Any, widths: Sequence[float]) -> None:
 
 
 def freeze_header(sheet: Any) -> None:
-    try:
+    # An older desktop engine cannot freeze panes: not essential.
+    with contextlib.suppress(AttributeError, NotImplementedError):
         sheet.freeze_panes.freeze_at("A2")
-    except (AttributeError, NotImplementedError):  # an older desktop engine: not essential
-        pass
 
 
 # --- Kontroll and the marks -------------------------------------------------------------------
@@ -325,8 +325,8 @@ def _bands(positions: Iterable[tuple[int, int]]) -> list[tuple[int, int, int, in
         if bands:
             band = bands[-1]
             top = band[0][0]
-            left = min(c for _, c in band + [cell])
-            right = max(c for _, c in band + [cell])
+            left = min(c for _, c in [*band, cell])
+            right = max(c for _, c in [*band, cell])
             if (cell[0] - band[-1][0] <= BAND_GAP
                     and (cell[0] - top + 1) * (right - left + 1) <= SET_COLORS_MAX):
                 band.append(cell)
@@ -501,10 +501,8 @@ def _add_chart(book: Any, sheet: Any, header: int, last: int, width: int) -> Non
     chart = sheet.charts.add(left=left_chars * 5.6, top=15 * (header - 2), width=620, height=340)
     chart.set_source_data(cells(sheet, header, 1, last, 3))
     chart.chart_type = "bar_clustered"
-    try:
+    with contextlib.suppress(AttributeError, NotImplementedError):
         chart.name = "Mål och platser"
-    except (AttributeError, NotImplementedError):
-        pass
 
 
 # --- appending rows to a table ----------------------------------------------------------------

@@ -17,6 +17,7 @@ the message box gives only the incident number.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 from collections.abc import Callable
 from pathlib import Path
@@ -50,10 +51,9 @@ def _run(label: str, action: Callable[[Any], actions.Outcome], book: Any = None)
     except Exception as exc:  # noqa: BLE001 - the boundary decides what the user sees
         message = boundary.failure(exc, f"knappen {label} (skrivbord)",
                                    incident_dir=_incident_dir()).message
-    try:
+    # No message box (e.g. Excel busy): the sheet shows the result.
+    with contextlib.suppress(Exception):
         book.app.alert(message, title=TITLE)
-    except Exception:  # noqa: BLE001 - no message box (e.g. Excel busy): the sheet shows the result
-        pass
     return message
 
 

@@ -200,7 +200,7 @@ def render(summary: SteeringSummary, template_path: Path | None = None) -> bytes
     env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
     try:
         template.render(context(summary, template), jinja_env=env, autoescape=True)
-    except Exception as exc:  # a broken template: say so in Swedish, with the placeholder
+    except Exception as exc:  # noqa: BLE001 - a broken template raises many kinds; say so in Swedish
         raise AmanstError(f"Rapportmallen {template_path.name} kunde inte fyllas i: {exc}. Har "
                           "någon ändrat en platshållare ({{ }}) i mallen?") from None
     buffer = io.BytesIO()

@@ -72,7 +72,7 @@ def write_table(ws: Worksheet, top: int, table: SummaryTable, title: str | None 
     for i, values in enumerate(table.rows):
         r = header_row + 1 + i
         is_total = table.total_row and i == len(table.rows) - 1
-        for c, (value, kind) in enumerate(zip(values, table.kinds), start=1):
+        for c, (value, kind) in enumerate(zip(values, table.kinds, strict=True), start=1):
             cell = _cell(ws, r, c, value, border=BORDER, font=Font())
             if kind == SHARE and isinstance(value, float):
                 cell.number_format = "0%"

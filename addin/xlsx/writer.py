@@ -47,9 +47,10 @@ def load_for_update(path: Path) -> Workbook:
                                       rich_text=True)
     except PermissionError:
         raise WorkbookLocked(f"{path.name} går inte att öppna: åtkomst nekad.") from None
-    except Exception as exc:  # openpyxl raises many kinds for a damaged part
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged part
         raise WorkbookUnreadable(f"Arbetsboken {path.name} är skadad och kunde inte öppnas "
-                                 f"({type(exc).__name__}). Öppna den i Excel och spara den igen.") from None
+                                 f"({type(exc).__name__}). Öppna den i Excel och spara den "
+                                 "igen.") from None
 
 
 def _result_index(wb: Workbook, name: str) -> int:
@@ -111,7 +112,7 @@ def write_kontroll(wb: Workbook, problems: Sequence[Problem], checked_at: dateti
     summary_row = len(rows) + 2
     ws.cell(row=summary_row, column=1, value=presentation.kontroll_summary(problems, checked_at)
             ).font = Font(name=presentation.FONT_NAME, italic=True)
-    for col, width in zip("ABCDEF", (16, 6, 22, 28, 90, 12)):
+    for col, width in zip("ABCDEF", (16, 6, 22, 28, 90, 12), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
     if len(rows) > 1:
