@@ -89,7 +89,8 @@ AREAS_BY_FORVALTNING = {
     "Förskoleförvaltningen": ["Förskola", "Kök och servering", "Lokalvård"],
     "Grundskoleförvaltningen": ["Skola", "Kök och servering", "Vaktmästeri och intern service"],
     "Gymnasie- och vuxenutbildningsförvaltningen": ["Skola", "IT-support", "Bibliotek"],
-    "Kulturförvaltningen": ["Bibliotek", "Vaktmästeri och intern service", "Kundmöte och kontaktcenter"],
+    "Kulturförvaltningen": ["Bibliotek", "Vaktmästeri och intern service",
+                            "Kundmöte och kontaktcenter"],
     "Fritidsförvaltningen": ["Fritid och mötesplatser", "Lokalvård", "Fastighetsskötsel"],
     "Arbetsmarknads- och socialförvaltningen": ["Kontor och administration", "Lager och logistik",
                                                 "Snickeri och byggunderhåll", "Måleri"],
@@ -113,15 +114,18 @@ TASKS = {
     "Äldreomsorg": "Stöd vid måltider och promenader, sociala aktiviteter och enklare omvårdnad",
     "Funktionsstöd (LSS)": "Stöd i vardagen och aktiviteter på boende och daglig verksamhet",
 }
-# the tasks in English, for participants whose certificate is in English (Arbetsuppgifter (engelska))
+# the tasks in English, for participants whose certificate is in English
+# (Arbetsuppgifter (engelska))
 TASKS_EN = {
     "Förskola": "Support in the group of children, meals, outdoor time and hygiene routines",
     "Skola": "Support for pupils in lessons and breaks, preparing materials",
     "Kök och servering": "Washing up, serving, simple cooking and food safety self-checks",
-    "Storköksmatlagning": "Cooking from recipes, special diets and food safety checks in a large kitchen",
+    "Storköksmatlagning":
+        "Cooking from recipes, special diets and food safety checks in a large kitchen",
     "Lokalvård": "Daily cleaning to the cleaning schedule, restocking and waste handling",
     "Äldreomsorg": "Support at meals and walks, social activities and simple personal care",
-    "Funktionsstöd (LSS)": "Everyday support and activities in supported housing and day activities",
+    "Funktionsstöd (LSS)":
+        "Everyday support and activities in supported housing and day activities",
 }
 FORMS = (["Kommunal arbetsmarknadsanställning"] * 10
          + ["Introduktionsjobb"] * 3 + ["Nystartsjobb"] * 2
@@ -135,7 +139,8 @@ OUTCOMES = ["Arbete utan stöd"] * 20 + ["Arbete med stöd"] * 9 + ["Studier"] *
 @dataclass
 class Example:
     workbook: Workbook
-    planted: list[tuple[str, int, str, str]] = field(default_factory=list)  # sheet, row, column, severity
+    # sheet, row, column, severity
+    planted: list[tuple[str, int, str, str]] = field(default_factory=list)
 
 
 def _pnr(rng: random.Random, born: date, samordning: bool) -> str:
@@ -322,7 +327,8 @@ def _assess(rng: random.Random, place: dict[str, Any], general: list, competence
             out: list[list[Any]]) -> None:
     start: date = place["Startdatum"]
     end: date = place.get("Slutdatum") or LAST_DAY
-    own = [c for c in competences if c[0] == schema.MODUL_YRKESKOMPETENS and c[1] == place["Yrkesområde"]]
+    own = [c for c in competences
+           if c[0] == schema.MODUL_YRKESKOMPETENS and c[1] == place["Yrkesområde"]]
     items = general + own
     base = {c: rng.choice([1, 1, 2, 2, 3]) for c in items}
     occasions = []

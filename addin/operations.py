@@ -111,7 +111,8 @@ class ValidateResult:
     def summary(self) -> str:
         if not self.problems:
             return "Inga fel och inga varningar."
-        return f"{self.errors} fel och {self.warnings} {'varning' if self.warnings == 1 else 'varningar'}."
+        varningar = "varning" if self.warnings == 1 else "varningar"
+        return f"{self.errors} fel och {self.warnings} {varningar}."
 
 
 def validate_workbook(path: Path, out: Path | None = None, today: date | None = None

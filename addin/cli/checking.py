@@ -52,7 +52,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             say(f"{p.severity:8} {where}, kolumn {p.column}: {p.message}{value}", reveal)
         say(result.summary)
     if result.written and not args.json:
-        say(f"Skrev {result.written}" + (f" (säkerhetskopia: {result.backup})" if result.backup else ""))
+        backup = f" (säkerhetskopia: {result.backup})" if result.backup else ""
+        say(f"Skrev {result.written}{backup}")
     return EXIT_PROBLEMS if result.errors else EXIT_OK
 
 
@@ -80,7 +81,8 @@ def cmd_tally(args: argparse.Namespace) -> int:
         for x in basis.left_out:
             say(f"  {x.source}, Platser rad {x.row}, {x.plats_id or '(utan PlatsID)'}: {x.reason}")
     if result.written:
-        say(f"Skrev {result.written}" + (f" (säkerhetskopia: {result.backup})" if result.backup else ""))
+        backup = f" (säkerhetskopia: {result.backup})" if result.backup else ""
+        say(f"Skrev {result.written}{backup}")
     return EXIT_OK
 
 
@@ -134,7 +136,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("tally", aliases=["sammanstall"],
                        help="sammanställ platser per förvaltning för en rapportperiod",
                        description=TALLY_DESCRIPTION)
-    p.add_argument("workbooks", metavar="ARBETSBOK", type=Path, nargs="+", help="en eller flera arbetsböcker")
+    p.add_argument("workbooks", metavar="ARBETSBOK", type=Path, nargs="+",
+                   help="en eller flera arbetsböcker")
     p.add_argument("--from", dest="period_from", metavar="DATUM", type=parse_date,
                    help="periodens första dag (standard: Rapportperiod från i Inställningar)")
     p.add_argument("--to", dest="period_to", metavar="DATUM", type=parse_date,

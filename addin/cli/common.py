@@ -26,7 +26,8 @@ _SWEDISH = {
     "show program's version number and exit": "visa versionen och avsluta",
     "the following arguments are required: %s": "följande argument saknas: %s",
     "unrecognized arguments: %s": "okända argument: %s",
-    "invalid choice: %(value)r (choose from %(choices)s)": "ogiltigt val: %(value)r (välj bland %(choices)s)",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "ogiltigt val: %(value)r (välj bland %(choices)s)",
     "expected one argument": "förväntade ett värde",
     "argument %(argument_name)s: %(message)s": "argument %(argument_name)s: %(message)s",
     "%(prog)s: error: %(message)s\n": "%(prog)s: fel: %(message)s\n",

@@ -95,9 +95,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         "steering", aliases=["styrgrupp"],
         help="styrgruppens sammanställning: arbetsbok, e-post eller utkast",
         description="Gör styrgruppens sammanställning (bara antal och andelar, små antal visas som "
-                    "<5) som en egen arbetsbok, och skicka den till Styrgruppens e-post eller spara "
-                    "ett e-postutkast. E-postservern ställs in med AMANST_SMTP_HOST, _PORT, _USER, "
-                    "_PASSWORD (se docs/styrgrupp.md).")
+                    "<5) som en egen arbetsbok, och skicka den till Styrgruppens e-post eller "
+                    "spara ett e-postutkast. E-postservern ställs in med AMANST_SMTP_HOST, _PORT, "
+                    "_USER, _PASSWORD (se docs/styrgrupp.md).")
     period(p)
     how = p.add_mutually_exclusive_group()
     how.add_argument("--send", action="store_true", help="skicka e-post till styrgruppen nu")

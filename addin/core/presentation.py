@@ -139,8 +139,8 @@ def sammanstallning_header(t: Tally, generated_at: datetime, basis: Basis | None
     if basis is not None and basis.left_out:
         lines.append(f"{basis.left_out_sentence()} Se listan längst ned.")
     elif t.utelamnade_rader:
-        lines.append(f"{t.utelamnade_rader} rader kunde inte läsas (okänd förvaltning, status eller "
-                     "datum) och är inte med. Kör Kontrollera för att se vilka.")
+        lines.append(f"{t.utelamnade_rader} rader kunde inte läsas (okänd förvaltning, status "
+                     "eller datum) och är inte med. Kör Kontrollera för att se vilka.")
     return lines
 
 
@@ -153,8 +153,8 @@ def sammanstallning_grid(t: Tally, generated_at: datetime, basis: Basis | None =
     förvaltning table, 1-based).
     """
     grid: list[list[Any]] = []
-    layout: dict[str, Any] = {"header_rows": [], "title_rows": [], "percent_cells": [], "chart": None,
-                              "total_rows": []}
+    layout: dict[str, Any] = {"header_rows": [], "title_rows": [], "percent_cells": [],
+                              "chart": None, "total_rows": []}
     for i, line in enumerate(sammanstallning_header(t, generated_at, basis)):
         grid.append([line])
         if i == 0:

@@ -1,8 +1,8 @@
 """The tally: placements per förvaltning, yrkesområde and anställningsform for a report period.
 
-The definitions are those of docs/arbetsboken.md, "Så räknas sammanställningen". Several registers (one per
-förvaltning, say) combine into one tally; a row that cannot be read (unknown förvaltning, status
-outside the list, a date that is not a date) is left out and counted in ``utelamnade_rader``.
+The definitions are those of docs/arbetsboken.md, "Så räknas sammanställningen". Several registers
+(one per förvaltning, say) combine into one tally; a row that cannot be read (unknown förvaltning,
+status outside the list, a date that is not a date) is left out and counted in ``utelamnade_rader``.
 """
 
 from __future__ import annotations
@@ -145,7 +145,8 @@ def classify(p: Placement, start: date, end: date, counts_as_work: dict[str, boo
     """The contribution of one readable placement to its groups' counts."""
     c = Counts()
     s, e = p.startdatum, p.slutdatum
-    if p.status == schema.STATUS_ERBJUDEN or (s is not None and s <= end and (e is None or e >= start)):
+    if p.status == schema.STATUS_ERBJUDEN or (s is not None and s <= end
+                                              and (e is None or e >= start)):
         c.platser = 1
         c.med_mervarde = int(p.plats_id in with_mervarde)
     if s is not None and start <= s <= end:

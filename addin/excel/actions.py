@@ -225,6 +225,7 @@ def _check_new_rows(book: Any, read: dict[str, Any], bedomningar: Any, rows: lis
     form_row = {target: r.row for (target, _), r in zip(new_rows, form.filled, strict=True)}
     messages = []
     for p in checks.validate(register, today):
-        if p.sheet == schema.BEDOMNINGAR and p.row in form_row and p.severity == schema.SEVERITY_FEL:
+        if (p.sheet == schema.BEDOMNINGAR and p.row in form_row
+                and p.severity == schema.SEVERITY_FEL):
             messages.append(f"rad {form_row[p.row]} ({p.column}): {p.message}")
     return messages

@@ -1,9 +1,9 @@
-"""The button Skicka till styrgruppen over any ``xw.Book``: summary workbook by e-mail or as a draft.
+"""The button Skicka till styrgruppen over any ``xw.Book``: summary workbook by e-mail or draft.
 
 Reads the sheets Kontrollera reads (the summary states the register's Fel and Varningar and counts
 by kön; nothing is kept on the server), reads the certificate register's valid certificates where
-the settings say, refuses any period but a tertial, the delår or the helår, builds the steering group's workbook and message with ``addin.steering.service``
-(suppressed counts only) and then:
+the settings say, refuses any period but a tertial, the delår or the helår, builds the steering
+group's workbook and message with ``addin.steering.service`` (suppressed counts only) and then:
 
 - sends it over SMTP when the server is configured for it (``AMANST_SMTP_HOST`` and the rest of
   ``docs/styrgrupp.md``'s settings);

@@ -5,11 +5,11 @@
 * The message is an ``email.message.EmailMessage`` with the default policy, which refuses a header
   value holding CR or LF; on top of that every text from a workbook is made one line before it
   goes into a header. So no field can add a header (no injected ``Bcc:``).
-* SMTP settings come from the installation's settings (``AMANST_SMTP_*``), never from a workbook. Sending uses
-  STARTTLS with ``ssl.create_default_context()``: the server's certificate and name are verified.
-  ``AMANST_SMTP_CAFILE`` may name the city's own CA bundle; it adds trust, it never turns checks off.
-  Only a relay on the same machine (127.0.0.1, ::1, localhost) may be used without STARTTLS, and
-  never with a password.
+* SMTP settings come from the installation's settings (``AMANST_SMTP_*``), never from a workbook.
+  Sending uses STARTTLS with ``ssl.create_default_context()``: the server's certificate and name
+  are verified. ``AMANST_SMTP_CAFILE`` may name the city's own CA bundle; it adds trust, it never
+  turns checks off. Only a relay on the same machine (127.0.0.1, ::1, localhost) may be used
+  without STARTTLS, and never with a password.
 """
 
 from __future__ import annotations
@@ -156,7 +156,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except PermissionError:
-        raise AmanstError(f"{path} går inte att skriva: filen är låst eller skrivskyddad.") from None
+        raise AmanstError(f"{path} går inte att skriva: filen är låst eller "
+                          "skrivskyddad.") from None
     finally:
         Path(tmp).unlink(missing_ok=True)
 
@@ -199,13 +200,14 @@ def tls_context(config: SmtpConfig) -> ssl.SSLContext:
         try:
             context.load_verify_locations(cafile=config.cafile)
         except (OSError, ssl.SSLError):
-            raise AmanstError(f"CA-filen {config.cafile} ({ENV_PREFIX}CAFILE) kunde inte läsas.") from None
+            raise AmanstError(f"CA-filen {config.cafile} ({ENV_PREFIX}CAFILE) kunde inte "
+                              "läsas.") from None
     return context
 
 
 def send(msg: EmailMessage, recipients: Sequence[str], config: SmtpConfig,
          context: ssl.SSLContext | None = None) -> None:
-    """Send ``msg`` to ``recipients``; a Swedish ``AmanstError`` for everything that can go wrong."""
+    """Send ``msg`` to ``recipients``; a Swedish ``AmanstError`` for anything that goes wrong."""
     if not recipients:
         raise AmanstError(f"Det finns ingen mottagare: fyll i '{schema.S_STYRGRUPP_EPOST}' på "
                           f"bladet {schema.INSTALLNINGAR}.")
@@ -228,7 +230,8 @@ def send(msg: EmailMessage, recipients: Sequence[str], config: SmtpConfig,
                 smtp.login(config.user, config.password)
             refused = smtp.send_message(msg, to_addrs=list(recipients))
     except smtplib.SMTPNotSupportedError:
-        raise AmanstError(f"E-postservern {where} erbjuder inte STARTTLS, så inget skickades.") from None
+        raise AmanstError(f"E-postservern {where} erbjuder inte STARTTLS, så inget "
+                          "skickades.") from None
     except ssl.SSLCertVerificationError:
         raise AmanstError(f"E-postserverns certifikat ({where}) kunde inte verifieras, så inget "
                           "skickades. Kontakta IT.") from None

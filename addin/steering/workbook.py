@@ -110,8 +110,9 @@ def _landscape(ws: Worksheet) -> None:
 
 
 def _bar_chart(ws: Worksheet, title: str, header_row: int, first: int, last: int,
-               columns: Sequence[int], anchor: str, horizontal: bool = False, y_title: str = "Antal",
-               size: tuple[float, float] | None = None, target: Worksheet | None = None) -> None:
+               columns: Sequence[int], anchor: str, horizontal: bool = False,
+               y_title: str = "Antal", size: tuple[float, float] | None = None,
+               target: Worksheet | None = None) -> None:
     chart = BarChart()
     chart.type = "bar" if horizontal else "col"
     chart.title = title
@@ -330,6 +331,7 @@ def workbook_bytes(summary: SteeringSummary) -> bytes:
 
 
 def file_name(summary: SteeringSummary) -> str:
-    """A clear, ASCII-safe attachment name: Styrgrupp-arbetsmarknadsanstallningar-2026-01-01--2026-12-31.xlsx."""
+    """A clear, ASCII-safe attachment name, e.g.
+    Styrgrupp-arbetsmarknadsanstallningar-2026-01-01--2026-12-31.xlsx."""
     return (f"Styrgrupp-arbetsmarknadsanstallningar-{summary.period_from:%Y-%m-%d}--"
             f"{summary.period_to:%Y-%m-%d}.xlsx")

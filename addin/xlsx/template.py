@@ -287,8 +287,8 @@ def _validation(column: schema.Column) -> DataValidation | None:
     if column.list_name in CATALOG_LISTS:
         return DataValidation(type="list", formula1=f"={column.list_name}", allow_blank=True,
                               showErrorMessage=True, errorStyle="stop", errorTitle=header,
-                              error=f"Välj {header.lower()} i listan. Listan finns på ett grått blad "
-                                    "och kan utökas av samordnaren.")
+                              error=f"Välj {header.lower()} i listan. Listan finns på ett grått "
+                                    "blad och kan utökas av samordnaren.")
     if column.list_name in FIXED_LISTS:
         values = ",".join(FIXED_LISTS[column.list_name])
         return DataValidation(type="list", formula1=f'"{values}"', allow_blank=True,
