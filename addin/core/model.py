@@ -44,6 +44,7 @@ class Forvaltning:
     kod: str
     namnd: str
     mal: int | None
+    row: int = 0  # the Excel row on Förvaltningar, for messages
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class Anstallningsform:
     giltig_till: date | None
     rojer_halsouppgift: bool
     raknas_som_arbetsmarknadsanstallning: bool
+    row: int = 0  # the Excel row on Anställningsformer, for messages
 
     def valid_on(self, day: date) -> bool:
         return ((self.giltig_fran is None or self.giltig_fran <= day)

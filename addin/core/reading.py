@@ -132,11 +132,11 @@ def load_register(book: RawBook, source: str = "", today: date | None = None) ->
 
     catalog = Catalog()
     r = rows(schema.FORVALTNINGAR)
-    for _ in r:
+    for row in r:
         name = r.text("Förvaltning")
         if name:
             catalog.forvaltningar.setdefault(name, Forvaltning(
-                name, r.text("Kod"), r.text("Nämnd"), r.int("Mål antal platser")))
+                name, r.text("Kod"), r.text("Nämnd"), r.int("Mål antal platser"), row))
     r = rows(schema.YRKESOMRADEN)
     for _ in r:
         name = r.text("Yrkesområde")
@@ -155,12 +155,12 @@ def load_register(book: RawBook, source: str = "", today: date | None = None) ->
             catalog.nivaer[level] = Niva(level, r.text("Benämning"), r.text("Beskrivning"),
                                          r.yes("Skrivs på intyget"))
     r = rows(schema.ANSTALLNINGSFORMER)
-    for _ in r:
+    for row in r:
         name = r.text("Anställningsform")
         if name:
             catalog.anstallningsformer.setdefault(name, Anstallningsform(
                 name, r.date("Giltig från"), r.date("Giltig till"), r.yes("Röjer hälsouppgift"),
-                r.yes("Räknas som arbetsmarknadsanställning")))
+                r.yes("Räknas som arbetsmarknadsanställning"), row))
     r = rows(schema.MERVARDEN)
     for _ in r:
         if r.text("Mervärde"):

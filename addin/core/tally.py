@@ -156,7 +156,9 @@ def tally(registers: Sequence[Register], period_from: date, period_to: date) -> 
     for reg in registers:
         cat = reg.catalog
         certified = {c.plats_id for c in reg.certificates if c.status == schema.CERT_GILTIGT}
-        with_mervarde = {m.plats_id for m in reg.mervarden if m.datum is None or m.datum <= period_to}
+        # README: a mervärde row dated by the period's end; an undated row (a Fel) proves nothing
+        with_mervarde = {m.plats_id for m in reg.mervarden
+                         if m.datum is not None and m.datum <= period_to}
         for p in reg.placements:
             if not readable(p, reg):
                 left_out += 1

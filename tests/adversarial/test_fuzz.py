@@ -66,7 +66,23 @@ def test_core_never_raises_and_never_changes_input(deltagare, platser, bedomning
     result = tally([reg], start, max(start, reg.settings.period_to or start))
     assert raw == before
     assert all(p.severity in ("Fel", "Varning") and p.message for p in problems)
-    assert result.total.platser >= 0
+    assert_tally_adds_up(result, rows=1 + len([r for r in platser if any(
+        v is not None and str(v).strip() for v in r.values())]))
+
+
+def assert_tally_adds_up(result, rows: int) -> None:
+    """What WORKBOOK.md's definitions imply whatever the rows hold."""
+    fields = list(result.total.__dataclass_fields__)
+    for name in fields:  # every counted row is in exactly one förvaltning
+        assert getattr(result.total, name) == sum(getattr(g.counts, name)
+                                                  for g in result.forvaltningar), name
+    t = result.total
+    assert t.platser <= rows - result.utelamnade_rader  # a counted row counts once
+    ended = t.avslutade + t.avbrutna
+    assert t.pagaende <= t.platser and ended <= t.platser and t.med_mervarde <= t.platser
+    assert t.till_arbete_eller_studier <= ended and t.med_utfall_efter_90 <= ended
+    assert t.till_arbete_eller_studier_efter_90 <= t.med_utfall_efter_90
+    assert t.utfardade_intyg <= t.avslutade
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
@@ -90,14 +106,22 @@ def test_validate_out_changes_no_data_cell_of_a_real_file(tmp_path_factory, plat
             if isinstance(value, str):
                 target.data_type = "s"  # store text as text, as Excel would have it
     wb.save(path)
-    before = {w.title: [tuple(r) for r in w.iter_rows(values_only=True)]
-              for w in openpyxl.load_workbook(path).worksheets}
+    before = {w.title: cells(w) for w in openpyxl.load_workbook(path).worksheets}
     out = folder / "ut.xlsx"
-    operations.validate_workbook(path, out=out)
-    operations.tally_workbooks([path])
+    operations.validate_workbook(path, out=out, today=TODAY)
+    operations.tally_workbooks([path], today=TODAY)
     after_wb = openpyxl.load_workbook(out)
     for title, rows in before.items():
-        after = [tuple(r) for r in after_wb[title].iter_rows(values_only=True)]
+        after = cells(after_wb[title])
         assert len(after) == len(rows), (title, rows, after)
         for old, new in zip(rows, after):
             assert new == old, (title, old, new)
+
+
+def cells(ws) -> list[tuple]:
+    """A sheet's values as a user sees them: an empty text is an empty cell, and empty rows at
+    the end are no rows (openpyxl keeps a cell holding '' that Excel would show as empty)."""
+    rows = [tuple(None if v == "" else v for v in r) for r in ws.iter_rows(values_only=True)]
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    return rows

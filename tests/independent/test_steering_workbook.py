@@ -1,0 +1,54 @@
+"""Every figure of the steering workbook against the independent count.
+
+The workbook is written by `amanst steering --out`, as a coordinator makes it, and read back with
+openpyxl; tests/independent/steering.py checks each shown number, `<5`, `..` and share.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from addin.cli import main as cli
+from tests.independent import count, steering
+from tests.independent.test_tally_json import EXAMPLE, TODAY
+
+PERIODS = [(date(2026, 1, 1), date(2026, 12, 31)), (date(2026, 1, 1), date(2026, 8, 31)),
+           (date(2026, 9, 1), date(2026, 12, 31)), (date(2025, 1, 1), date(2025, 12, 31)),
+           (date(2025, 11, 15), date(2026, 2, 14))]
+
+
+def product_workbook(paths: list[Path], start: date, end: date, out: Path) -> Path:
+    with contextlib.redirect_stdout(io.StringIO()):
+        code = cli.main(["steering", *map(str, paths), "--from", start.isoformat(), "--to",
+                         end.isoformat(), "--out", str(out), "--today", TODAY])
+    assert code == 0
+    return out
+
+
+@pytest.mark.parametrize("start, end", PERIODS, ids=lambda d: d.isoformat())
+def test_example_with_certificates(example_with_certificates, tmp_path, start, end):
+    out = product_workbook([example_with_certificates], start, end, tmp_path / "styrgrupp.xlsx")
+    books = [count.read_book(example_with_certificates)]
+    assert steering.check_workbook(out, books, count.Period(start, end)) == []
+
+
+def test_the_checker_catches_a_wrong_figure(example_with_certificates, tmp_path):
+    """The comparison can fail: change one shown count in the product's workbook."""
+    import openpyxl
+
+    start, end = PERIODS[0]
+    out = product_workbook([example_with_certificates], start, end, tmp_path / "styrgrupp.xlsx")
+    books = [count.read_book(example_with_certificates)]
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Förvaltningar"]
+    cell = next(c for row in ws.iter_rows() for c in row
+                if isinstance(c.value, int) and c.value >= 10 and c.column > 2)
+    cell.value += 1
+    wb.save(out)
+    problems = steering.check_workbook(out, books, count.Period(start, end))
+    assert len(problems) == 1 and f"shows {cell.value}," in problems[0]
