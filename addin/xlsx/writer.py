@@ -28,6 +28,7 @@ from ..core import presentation, schema
 from ..core.errors import WorkbookLocked, WorkbookUnreadable
 from ..core.model import Problem
 from ..core.tally import Tally
+from . import savepoints
 from .cells import write_value
 from .safety import check_writable, inspect_xlsx
 
@@ -218,10 +219,13 @@ def save_atomic(wb: Workbook, target: Path, source: Path | None = None,
         # mkstemp makes the file private; give it the mode the target has, or would get anew
         mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask()
         os.chmod(tmp, mode)
-        wb.save(tmp)
-        with tmp.open("rb") as fh:
+        with tmp.open("wb") as fh:
+            wb.save(savepoints.watched(fh))
+            fh.flush()
             os.fsync(fh.fileno())
+        savepoints.reached(savepoints.WRITTEN)
         os.replace(tmp, target)
+        savepoints.reached(savepoints.REPLACED)
     except PermissionError:
         raise WorkbookLocked(f"{target.name} går inte att skriva: filen är låst eller "
                              "skrivskyddad. Stäng den i Excel och försök igen.") from None
