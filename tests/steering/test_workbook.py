@@ -9,12 +9,15 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from addin.core.model import Forvaltning
 from addin.steering import service
 from addin.core.steering_summary import HEALTH_GROUP, build_summary
 from addin.steering.workbook import workbook_bytes
 from addin.core.tally import tally
 
+from tests import xlsxproof
+from tests.independent import count
+
+from .conftest import EXAMPLE
 from .pii import assert_no_personal_data, personal_data
 
 NOW = datetime(2026, 11, 27, 9, 0)
@@ -64,8 +67,8 @@ def test_a_forvaltning_with_few_completed_shows_below_five_and_no_total_gives_it
         example_register):
     _, wb = _book([example_register])
     ws = wb["Förvaltningar"]
-    t = tally([example_register], date(2026, 1, 1), date(2026, 12, 31))
-    few = [r.name for r in t.forvaltningar if 1 <= r.counts.avslutade <= 4]
+    t = count.tally_json([EXAMPLE], date(2026, 1, 1), date(2026, 12, 31))  # not the product's
+    few = [r["forvaltning"] for r in t["forvaltningar"] if 1 <= r["avslutade"] <= 4]
     assert few, "the example has förvaltningar with 1-4 completed placements"
     for header in ("Avslutade", "Avbrutna", "Utfärdade kompetensintyg", "Platser", "Påbörjade",
                    "Pågående vid periodens slut", "Till arbete eller studier vid avslut"):
@@ -114,7 +117,7 @@ def test_nothing_personal_in_any_cell(example_register):
     assert "Karin Exempelsson" not in "\n".join(cells)  # the signer in Inställningar, too
 
 
-def test_a_name_that_looks_like_a_formula_stays_text(example_register):
+def test_a_name_that_looks_like_a_formula_stays_text(example_register, tmp_path):
     evil = '=HYPERLINK("http://x","y")'
     cat = example_register.catalog
     old = "Stadskontoret"
@@ -124,15 +127,13 @@ def test_a_name_that_looks_like_a_formula_stays_text(example_register):
         if p.forvaltning == old:
             p.forvaltning = evil
     example_register.settings.values["Organisation"] = "+cmd|' /C calc'!A0"
-    _, wb = _book([example_register])
-    formulas = [c.coordinate for ws in wb.worksheets for row in ws.iter_rows() for c in row
-                if c.data_type == "f"]
-    assert formulas == []
-    cell = next(c for row in wb["Förvaltningar"].iter_rows() for c in row if c.value == evil)
-    assert cell.data_type == "s" and cell.quotePrefix
-    org = wb["Om sammanställningen"]["A2"]
-    assert org.value == "+cmd|' /C calc'!A0" and org.quotePrefix
-    assert isinstance(Forvaltning, type)
+    package, _ = _book([example_register])
+    path = tmp_path / "styrgrupp.xlsx"
+    path.write_bytes(package.workbook)
+    assert xlsxproof.formulas(path) == []  # read from the file's XML, not through openpyxl
+    for sheet, text in (("Förvaltningar", evil), ("Om sammanställningen", "+cmd|' /C calc'!A0")):
+        cell = xlsxproof.cell_facts(path, sheet, xlsxproof.find(path, sheet, text))
+        assert not cell.formula and cell.quote_prefix, (sheet, text)
 
 
 def test_several_workbooks_use_the_strictest_threshold(example_register):
