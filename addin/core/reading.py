@@ -16,9 +16,23 @@ from typing import Any
 from . import schema
 from .errors import WorkbookStructureError
 from .identity import InvalidIdentity, parse_identity
-from .model import (Anstallningsform, Assessment, Catalog, CertificateEntry, Forvaltning, Kompetens,
-                    MervardeEntry, Niva, Participant, Placement, Problem, RawSheet, Register,
-                    Settings, Yrkesomrade)
+from .model import (
+    Anstallningsform,
+    Assessment,
+    Catalog,
+    CertificateEntry,
+    Forvaltning,
+    Kompetens,
+    MervardeEntry,
+    Niva,
+    Participant,
+    Placement,
+    Problem,
+    RawSheet,
+    Register,
+    Settings,
+    Yrkesomrade,
+)
 from .values import NotAValue, identity_text, text, to_date, to_int, to_percent
 
 RawBook = Mapping[str, RawSheet]

@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from .tally import Counts, GroupRow, MervardeRow, Tally
 from . import suppression
 from .suppression import HIDDEN_SYMBOL, SuppressedTable, share, suppress
+from .tally import Counts, GroupRow, MervardeRow, Tally
 
 LABEL, TARGET, COUNT, SHARE = "label", "target", "count", "share"
 HEALTH_GROUP = "Former som kan röja hälsouppgift (sammanslagna)"
@@ -324,5 +324,14 @@ def chart_series(summary: SteeringSummary) -> tuple[list[str], list[int | None],
     return names, mal, platser
 
 
-__all__ = ["SteeringSummary", "SummaryTable", "build_summary", "merge_health_forms", "shown_text",
-           "legend", "definitions", "as_text_rows", "chart_series"]
+__all__ = [
+    "SteeringSummary",
+    "SummaryTable",
+    "as_text_rows",
+    "build_summary",
+    "chart_series",
+    "definitions",
+    "legend",
+    "merge_health_forms",
+    "shown_text",
+]

@@ -21,8 +21,7 @@ from addin.catalog import catalog_rows
 from addin.core import checks, schema
 from addin.core.model import Register
 from addin.core.reading import load_register
-from tests.builders import (TODAY, assessment, book, luhn_number, mervarde, participant,
-                            placement)
+from tests.builders import TODAY, assessment, book, luhn_number, mervarde, participant, placement
 
 # The builders' day, then a new year, the last day of each tertial, a year's end and a leap day.
 TODAYS = (TODAY, date(2027, 1, 1), date(2027, 4, 30), date(2027, 8, 31), date(2027, 12, 31),
@@ -167,8 +166,9 @@ CASES: list[Case] = [
           lambda t: reg(t, participants=[participant(Intygsspråk="Arabiska")]),
           (D, 2, "Intygsspråk", FEL), "Svenska eller Engelska"),
     passes("kon_and_sprak_from_lists", "listed-or-empty",
-           lambda t: reg(t, participants=[participant(Kön="Uppgift saknas", Intygsspråk="Engelska"),
-                                          participant(DeltagarID="D2", Kön=None, Intygsspråk=None)])),
+           lambda t: reg(t, participants=[
+               participant(Kön="Uppgift saknas", Intygsspråk="Engelska"),
+               participant(DeltagarID="D2", Kön=None, Intygsspråk=None)])),
 
     # --- Platser ---------------------------------------------------------------------------
     fails("plats_id_required_and_unique", "missing", only_rows([placement(PlatsID=" ")]),
@@ -217,14 +217,17 @@ CASES: list[Case] = [
     fails("anstallningsform_valid_on_start", "unknown",
           lambda t: reg(t, placements=[placement(Anställningsform="Sommarjobb")]),
           (P, 2, "Anställningsform", FEL), "bladet Anställningsformer"),
-    fails("anstallningsform_valid_on_start", "day-before-giltig-fran", form_starting(date(2020, 2, 29)),
+    fails("anstallningsform_valid_on_start", "day-before-giltig-fran",
+          form_starting(date(2020, 2, 29)),
           (P, 2, "Anställningsform", FEL), "2020-03-01–2020-10-31"),
     passes("anstallningsform_valid_on_start", "on-giltig-fran", form_starting(date(2020, 3, 1))),
-    passes("anstallningsform_valid_on_start", "day-after-giltig-fran", form_starting(date(2020, 3, 2))),
+    passes("anstallningsform_valid_on_start", "day-after-giltig-fran",
+           form_starting(date(2020, 3, 2))),
     passes("anstallningsform_valid_on_start", "day-before-giltig-till",
            form_starting(date(2020, 10, 30))),
     passes("anstallningsform_valid_on_start", "on-giltig-till", form_starting(date(2020, 10, 31))),
-    fails("anstallningsform_valid_on_start", "day-after-giltig-till", form_starting(date(2020, 11, 1)),
+    fails("anstallningsform_valid_on_start", "day-after-giltig-till",
+          form_starting(date(2020, 11, 1)),
           (P, 2, "Anställningsform", FEL), "startar 2020-11-01"),
 
     fails("participant_and_supervisor", "unknown-participant",
@@ -253,7 +256,8 @@ CASES: list[Case] = [
     fails("dates_in_order", "end-tomorrow", lambda t: only_rows([placement(Slutdatum=t + DAY)])(t),
           (P, 2, "Slutdatum", FEL), "framtiden"),
     passes("dates_in_order", "end-today", lambda t: only_rows([placement(Slutdatum=t)])(t)),
-    passes("dates_in_order", "end-yesterday", lambda t: only_rows([placement(Slutdatum=t - DAY)])(t)),
+    passes("dates_in_order", "end-yesterday",
+           lambda t: only_rows([placement(Slutdatum=t - DAY)])(t)),
     fails("dates_in_order", "ended-without-end", only_rows([placement(Slutdatum=None)]),
           (P, 2, "Slutdatum", FEL), "Slutdatum saknas"),
     fails("dates_in_order", "ongoing-with-end", only_rows([ongoing(Slutdatum=END)]),
@@ -293,7 +297,8 @@ CASES: list[Case] = [
           lambda t: reg(t, placements=[placement(Avbrottsorsak="Fått arbete")]),
           (P, 2, "Avbrottsorsak", FEL), "bara anges när status är Avbruten"),
     passes("avbrottsorsak_only_when_interrupted", "given-when-interrupted",
-           lambda t: reg(t, placements=[placement(Status="Avbruten", Avbrottsorsak="Fått arbete")])),
+           lambda t: reg(t, placements=[placement(Status="Avbruten",
+                                                  Avbrottsorsak="Fått arbete")])),
 
     fails("utfall", "unknown-at-end",
           lambda t: reg(t, placements=[placement(**{"Utfall vid avslut": "Lyckat"})]),
@@ -306,7 +311,8 @@ CASES: list[Case] = [
     fails("utfall", "given-while-ongoing",
           only_rows([ongoing(**{"Utfall vid avslut": "Studier"})]),
           (P, 2, "Utfall vid avslut", FEL), "avslutad eller avbruten"),
-    fails("utfall", "after-90-without-end", only_rows([ongoing(**{"Utfall efter 90 dagar": "Studier"})]),
+    fails("utfall", "after-90-without-end",
+          only_rows([ongoing(**{"Utfall efter 90 dagar": "Studier"})]),
           (P, 2, "Utfall efter 90 dagar", FEL), "kräver ett slutdatum"),
     fails("utfall", "after-89-days",
           lambda t: only_rows([placement(Slutdatum=t - 89 * DAY,
@@ -336,7 +342,8 @@ CASES: list[Case] = [
                          placements=[placement(), placement(PlatsID="P2", DeltagarID="D2")])),
 
     # --- Bedömningar -----------------------------------------------------------------------
-    fails("assessment_placement", "no-plats-id", lambda t: reg(t, assessments=[assessment(PlatsID="")]),
+    fails("assessment_placement", "no-plats-id",
+          lambda t: reg(t, assessments=[assessment(PlatsID="")]),
           (B, 2, "PlatsID", FEL), "PlatsID saknas"),
     fails("assessment_placement", "unknown-plats",
           lambda t: reg(t, assessments=[assessment(PlatsID="P7")]),
@@ -348,7 +355,8 @@ CASES: list[Case] = [
     fails("assessment_placement", "day-before-start",
           lambda t: reg(t, assessments=[assessment(Datum=START - DAY)]),
           (B, 2, "Datum", FEL), "utanför anställningen (2026-01-12 – 2026-07-10)"),
-    passes("assessment_placement", "on-start", lambda t: reg(t, assessments=[assessment(Datum=START)])),
+    passes("assessment_placement", "on-start",
+           lambda t: reg(t, assessments=[assessment(Datum=START)])),
     passes("assessment_placement", "on-end", lambda t: reg(t, assessments=[assessment(Datum=END)])),
     fails("assessment_placement", "day-after-end",
           lambda t: reg(t, assessments=[assessment(Datum=END + DAY)]),
@@ -371,7 +379,8 @@ CASES: list[Case] = [
     fails("assessment_fields", "niva-above", lambda t: reg(t, assessments=[assessment(Nivå=5)]),
           (B, 2, "Nivå", FEL), "bladet Nivåer"),
     passes("assessment_fields", "niva-0-and-4",
-           lambda t: reg(t, assessments=[assessment(Nivå=0), assessment(Nivå=4, Tillfälle="Uppföljning 1")])),
+           lambda t: reg(t, assessments=[assessment(Nivå=0),
+                                         assessment(Nivå=4, Tillfälle="Uppföljning 1")])),
     fails("assessment_fields", "no-assessor",
           lambda t: reg(t, assessments=[assessment(**{"Bedömd av": " "})]),
           (B, 2, "Bedömd av", FEL), "vem som har gjort bedömningen"),
@@ -390,7 +399,8 @@ CASES: list[Case] = [
           (B, 2, "Kompetens", FEL), "hör till Lager och logistik"),
     passes("assessment_competence", "yrkeskompetens-of-its-area",
            lambda t: reg(t, assessments=[assessment(
-               Modul="Yrkeskompetens", Kompetens="Följer städschema och kvitterar utförda moment")])),
+               Modul="Yrkeskompetens",
+               Kompetens="Följer städschema och kvitterar utförda moment")])),
 
     fails("assessment_not_twice", "same-occasion",
           lambda t: reg(t, assessments=[assessment(), assessment(Nivå=4)]),
@@ -445,8 +455,10 @@ CASES: list[Case] = [
     fails("settings_in_range", "lagsta-niva-above-4",
           lambda t: reg(t, settings={schema.S_LAGSTA_NIVA: 5}),
           (schema.INSTALLNINGAR, 5, "Värde", FEL), "mellan 0 och 4"),
-    passes("settings_in_range", "lagsta-niva-0", lambda t: reg(t, settings={schema.S_LAGSTA_NIVA: 0})),
-    passes("settings_in_range", "lagsta-niva-4", lambda t: reg(t, settings={schema.S_LAGSTA_NIVA: 4})),
+    passes("settings_in_range", "lagsta-niva-0",
+           lambda t: reg(t, settings={schema.S_LAGSTA_NIVA: 0})),
+    passes("settings_in_range", "lagsta-niva-4",
+           lambda t: reg(t, settings={schema.S_LAGSTA_NIVA: 4})),
     fails("settings_in_range", "minsta-antal-0",
           lambda t: reg(t, settings={schema.S_MINSTA_ANTAL: 0}),
           (schema.INSTALLNINGAR, 4, "Värde", FEL), "minst 1"),

@@ -15,7 +15,7 @@ import pytest
 
 from addin.cli import main as cli
 from tests.independent import count, steering
-from tests.independent.test_tally_json import EXAMPLE, TODAY
+from tests.independent.test_tally_json import TODAY
 
 PERIODS = [(date(2026, 1, 1), date(2026, 12, 31)), (date(2026, 1, 1), date(2026, 8, 31)),
            (date(2026, 9, 1), date(2026, 12, 31)), (date(2025, 1, 1), date(2025, 12, 31)),
