@@ -1,8 +1,9 @@
 """Build step that pyproject.toml cannot express: copy the editable top-level folders into the wheel.
 
-``templates/`` (Word templates administrators edit) and ``workbooks/`` (the bundled workbooks) stay
-at the top of the repository; a wheel carries copies as ``addin/_bundled/...`` so an installed
-amanst needs no source tree. ``addin.resources`` finds either.
+``templates/`` (Word templates administrators edit), ``workbooks/`` (the bundled workbooks) and
+``docs/`` (the documentation the server offers IT) stay at the top of the repository; a wheel
+carries copies as ``addin/_bundled/...`` so an installed amanst needs no source tree.
+``addin.resources`` finds either.
 """
 
 import shutil
@@ -11,7 +12,7 @@ from pathlib import Path
 from setuptools import setup
 from setuptools.command.build_py import build_py
 
-BUNDLED = {"templates": "*.docx", "workbooks": "*.xlsx"}
+BUNDLED = {"templates": "*.docx", "workbooks": "*.xlsx", "docs": "*.md"}
 
 
 class BuildWithBundledFiles(build_py):

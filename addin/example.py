@@ -67,6 +67,16 @@ TASKS = {
     "Äldreomsorg": "Stöd vid måltider och promenader, sociala aktiviteter och enklare omvårdnad",
     "Funktionsstöd (LSS)": "Stöd i vardagen och aktiviteter på boende och daglig verksamhet",
 }
+# the tasks in English, for participants whose certificate is in English (Arbetsuppgifter (engelska))
+TASKS_EN = {
+    "Förskola": "Support in the group of children, meals, outdoor time and hygiene routines",
+    "Skola": "Support for pupils in lessons and breaks, preparing materials",
+    "Kök och servering": "Washing up, serving, simple cooking and food safety self-checks",
+    "Storköksmatlagning": "Cooking from recipes, special diets and food safety checks in a large kitchen",
+    "Lokalvård": "Daily cleaning to the cleaning schedule, restocking and waste handling",
+    "Äldreomsorg": "Support at meals and walks, social activities and simple personal care",
+    "Funktionsstöd (LSS)": "Everyday support and activities in supported housing and day activities",
+}
 FORMS = ["Kommunal arbetsmarknadsanställning"] * 6 + [
     "Introduktionsjobb", "Nystartsjobb", "Etableringsjobb", "Lönebidrag för anställning",
     "Offentligt skyddat arbete", "Arbetsträning"]
@@ -97,10 +107,12 @@ def _date_between(rng: random.Random, start: date, end: date) -> date:
 def build_example() -> Example:
     rng = random.Random(SEED)
     catalog = catalog_rows()
-    competences = [(m, y or "", k) for m, y, k in catalog[schema.KOMPETENSER]]
+    competences = [(m, y or "", k) for m, y, k, *_ in catalog[schema.KOMPETENSER]]
+    area_en = {row[0]: row[4] for row in catalog[schema.YRKESOMRADEN]}
     general = [c for c in competences if c[0] != schema.MODUL_YRKESKOMPETENS]
     forvaltningar = [row[0] for row in catalog[schema.FORVALTNINGAR]]
-    catalog[schema.FORVALTNINGAR] = [row[:3] + [rng.randint(8, 18)] for row in catalog[schema.FORVALTNINGAR]]
+    catalog[schema.FORVALTNINGAR] = [row[:3] + [rng.randint(8, 18)] + row[4:]
+                                     for row in catalog[schema.FORVALTNINGAR]]
     outcomes_end = ["Arbete utan stöd", "Arbete med stöd", "Studier", "Annan arbetsmarknadsinsats",
                     "Arbetssökande", "Arbetssökande", "Okänt"]
     reasons = [r[0] for r in catalog[schema.AVBROTTSORSAKER]]
@@ -164,6 +176,11 @@ def build_example() -> Example:
                 if status == schema.STATUS_AVSLUTAD:
                     row["Arbetsuppgifter"] = TASKS.get(area, f"Arbetsuppgifter inom {area.lower()} "
                                                        "enligt arbetsplatsens rutiner")
+                    language = next(p[5] for p in participants if p[0] == pid)
+                    if language == schema.SPRAK_ENGELSKA:
+                        row["Arbetsuppgifter" + schema.EN] = TASKS_EN.get(
+                            area, f"Tasks in {area_en[area].lower()} following the workplace's "
+                            "routines")
                 if status == schema.STATUS_AVBRUTEN:
                     row["Avbrottsorsak"] = rng.choice(reasons)
                 if end is not None:
@@ -202,6 +219,9 @@ def build_example() -> Example:
         schema.S_PERIOD_FRAN: date(2026, 1, 1),
         schema.S_PERIOD_TILL: date(2026, 12, 31),
         schema.S_VERIFIERINGSADRESS: "https://intyg.example.org/verifiera",
+        schema.S_KONTAKT: "arbetsmarknad@example.org",
+        schema.S_ORGANISATION_EN: "City of Malmö",
+        schema.S_TITEL_EN: "Head of Unit, Labour Market Unit",
     }
     example.workbook = build_workbook(data, settings)
     return example

@@ -27,6 +27,11 @@ def templates_dir() -> Path:
     return _folder("templates")
 
 
+def docs_dir() -> Path:
+    """The documentation (Markdown) shipped with amanst; the server offers IT's part of it."""
+    return _folder("docs")
+
+
 def workbooks_dir() -> Path:
     """The bundled workbooks: the empty template and the example register."""
     return _folder("workbooks")

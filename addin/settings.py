@@ -81,10 +81,40 @@ class Settings:
     cert_pdf: bool = _setting(
         True, "AMANST_CERT_PDF", "Skapa PDF av intygen från Excel-knappen (0 = bara Word).",
         group="Intyg")
+    seal_pkcs12: Path | None = _setting(
+        None, "AMANST_SEAL_PKCS12",
+        "Organisationens sigillcertifikat: en PKCS#12-fil (.p12) med nyckel och kedja. Satt: "
+        "varje PDF-intyg förseglas (PAdES). Tomt: PDF-intygen förseglas inte.", group="Intyg")
+    seal_password: str = _setting(
+        "", "AMANST_SEAL_PASSWORD", "Lösenordet till sigillfilen.", secret=True, group="Intyg")
+    seal_tsa_url: str = _setting(
+        "", "AMANST_SEAL_TSA_URL",
+        "Tidsstämpeltjänst (RFC 3161) för sigillet, https://...; tomt: ingen tidsstämpel.",
+        group="Intyg")
+    credential_key: Path | None = _setting(
+        None, "AMANST_CREDENTIAL_KEY",
+        "Nyckeln (PEM, EC P-256) som signerar de digitala intygen (Open Badges 3.0, NUMMER.json "
+        "och NUMMER.jwt). Tomt: inga digitala intyg.", group="Intyg")
+    credential_old_keys: str = _setting(
+        "", "AMANST_CREDENTIAL_OLD_KEYS",
+        "Publika nycklar (PEM) som använts tidigare, åtskilda med kolon (Windows: semikolon); "
+        "de publiceras så att äldre digitala intyg går att kontrollera.", group="Intyg")
     max_body_bytes: int = _setting(
         6 * MIB, "AMANST_MAX_BODY_BYTES",
         "Största förfrågan (byte) servern tar emot från Excel; större avvisas med 413 innan den "
         "läses. Håll den lika med den omvända proxyns gräns.", group="Server")
+    support_url: str = _setting(
+        "", "AMANST_SUPPORT_URL",
+        "Adress (https) till stödet för Excel-tillägget: Excel visar den som tilläggets "
+        "supportlänk och serverns startsida länkar dit.", group="Server",
+        shown_default="serverns startsida (https://<värd>/)")
+    office_frame_ancestors: str = _setting(
+        "https://*.officeapps.live.com https://*.sharepoint.com https://*.office.com "
+        "https://office.com https://*.office365.com https://*.microsoft365.com "
+        "https://microsoft365.com https://*.cloud.microsoft https://onedrive.live.com",
+        "AMANST_OFFICE_FRAME_ANCESTORS",
+        "Webbplatser (med mellanslag emellan) som får visa aktivitetsfönstret i en ram: Excel på "
+        "webben. Alla andra nekas (Content-Security-Policy frame-ancestors).", group="Server")
     smtp_host: str = _setting(
         "", "AMANST_SMTP_HOST",
         "E-postservern för Skicka till styrgruppen; tomt: ett utkast sparas i stället.",

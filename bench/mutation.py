@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 MODULES = {
-    "checks": ("addin/core/checks.py",
+    "checks": ("addin/core/checks/*",
                ["tests/core/test_checks.py", "tests/core/test_rules_both_ways.py",
                 "tests/core/test_values_and_reading.py"]),
     "tally": ("addin/core/tally.py",

@@ -20,13 +20,16 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "templates"
+LOGO = OUT_DIR / "logotyp.png"  # the neutral logo that ships; Logotyp in Inställningar replaces it
+SLOT_LOGO, SLOT_QR = "amanst:logotyp", "amanst:qr"  # alt texts, see addin/certificates/images.py
+QR_PLACEHOLDER = "amanst:qr"  # what the template's own QR says; each certificate gets its link
 
 FONT = "Calibri"  # LibreOffice shows it with the metric-compatible Carlito: same line breaks
 ACCENT = "0B4F8C"  # deep city blue for headings and rules
@@ -63,14 +66,15 @@ TEXTS = {
         "col_level": "Nivå",
         "col_meaning": "Vad nivån betyder",
         "none": "Inga kompetenser nådde den nivå som skrivs på intyget.",
-        "legend": "Nivåerna",
         "signed": "{{ utfardare.ort }} den {{ intyg.datum }}",
+        "contact": "{% if utfardare.kontakt %}Kontakt: {{ utfardare.kontakt }}{% endif %}",
         "verify_title": "Verifiera intyget",
-        "verify": ("Intygsnummer {{ intyg.nummer }} · Verifieringskod {{ intyg.kod }}"),
-        "verify_where": ("Kontrollera äktheten hos {{ utfardare.organisation }}"
-                         "{% if utfardare.verifieringsadress %} på "
-                         "{{ utfardare.verifieringsadress }}{% endif %}. "
-                         "Ingen personuppgift behövs för kontrollen."),
+        "verify_number": "Intygsnummer",
+        "verify_code": "Verifieringskod",
+        "verify_where": ("{% if intyg.verifieringslank %}Skanna QR-koden eller gå till "
+                         "{{ utfardare.verifieringsadress }} och ange nummer och kod."
+                         "{% else %}Kontrollera äktheten hos {{ utfardare.organisation }}."
+                         "{% endif %} Ingen personuppgift behövs för kontrollen."),
         "footer": "Kompetensintyg {{ intyg.nummer }}",
         "page": "Sida",
         "of": "av",
@@ -84,8 +88,7 @@ TEXTS = {
         "intro": ("has held a subsidised employment with {{ utfardare.organisation }}. During "
                   "the employment, the workplace supervisor followed up the participant's "
                   "competences at work. This certificate shows what the participant could do at "
-                  "the final assessment. Competences are named as in the Swedish assessment "
-                  "framework."),
+                  "the final assessment."),
         "employment": "The employment",
         "rows": [("Form of employment", "{{ anstallning.form }}"),
                  ("Period", "{{ anstallning.period }}"),
@@ -95,7 +98,8 @@ TEXTS = {
                  ("Occupational area", "{{ anstallning.yrkesomrade }} (SSYK {{ anstallning.ssyk }}"
                                        "{% if anstallning.ssyk_benamning %}, "
                                        "{{ anstallning.ssyk_benamning }}{% endif %})"),
-                 ("Main tasks", "{{ anstallning.arbetsuppgifter }}")],
+                 ("Main tasks{% if anstallning.arbetsuppgifter_pa_svenska %} (in Swedish, as "
+                  "written by the workplace){% endif %}", "{{ anstallning.arbetsuppgifter }}")],
         "competences": "Competences",
         "competences_intro": ("Assessed at the final assessment on {{ intyg.bedomningsdatum }}. "
                               "The certificate lists the competences that reached the level "
@@ -104,14 +108,15 @@ TEXTS = {
         "col_level": "Level",
         "col_meaning": "What the level means",
         "none": "No competence reached the level printed on the certificate.",
-        "legend": "The levels",
         "signed": "{{ utfardare.ort }}, {{ intyg.datum }}",
+        "contact": "{% if utfardare.kontakt %}Contact: {{ utfardare.kontakt }}{% endif %}",
         "verify_title": "Verify this certificate",
-        "verify": "Certificate number {{ intyg.nummer }} · Verification code {{ intyg.kod }}",
-        "verify_where": ("Check its authenticity with {{ utfardare.organisation }}"
-                         "{% if utfardare.verifieringsadress %} at "
-                         "{{ utfardare.verifieringsadress }}{% endif %}. "
-                         "No personal data is needed to verify."),
+        "verify_number": "Certificate number",
+        "verify_code": "Verification code",
+        "verify_where": ("{% if intyg.verifieringslank %}Scan the QR code or go to "
+                         "{{ utfardare.verifieringsadress }} and enter the number and code."
+                         "{% else %}Check its authenticity with {{ utfardare.organisation }}."
+                         "{% endif %} No personal data is needed to verify."),
         "footer": "Certificate {{ intyg.nummer }}",
         "page": "Page",
         "of": "of",
@@ -200,6 +205,20 @@ def field(paragraph, instr: str, shown: str) -> None:
     paragraph._p.append(fld)
 
 
+def picture(paragraph, png: bytes, slot: str, width, height, title: str) -> None:
+    """A picture fitted into width × height, marked by its alt text as a slot the program fills."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        w, h = image.size
+    scale = min(width / w, height / h)
+    run = paragraph.add_run()
+    run.add_picture(io.BytesIO(png), width=int(w * scale), height=int(h * scale))
+    doc_pr = run._r.find(".//" + qn("wp:docPr"))
+    doc_pr.set("name", title)
+    doc_pr.set("descr", slot)
+
+
 def para(container, text: str = "", *, style: str | None = None, size: float | None = None,
          bold: bool = False, color: str | None = None, align=None, before: float = 0,
          after: float = 4, keep: bool = False, italic: bool = False):
@@ -268,17 +287,34 @@ def _styles(doc) -> None:
 def _header_footer(doc, t: dict) -> None:
     section = doc.sections[0]
     header = section.header
-    p = header.paragraphs[0]
+    # logo left, issuer right: a borderless table (no tab stops for Word to move)
+    table = header.add_table(rows=1, cols=2, width=Cm(17))
+    logo_cell, name_cell = table.rows[0].cells
+    picture(logo_cell.paragraphs[0], LOGO.read_bytes(), SLOT_LOGO, Cm(4.0), Cm(1.5),
+            "Logotyp")
+    logo_cell.paragraphs[0].paragraph_format.space_after = Pt(0)
+    p = name_cell.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     run = p.add_run("{{ utfardare.organisation }}")
     run.bold = True
     run.font.size = Pt(11)
     run.font.color.rgb = RGBColor.from_string(ACCENT)
     p.paragraph_format.space_after = Pt(0)
-    p2 = header.add_paragraph()
+    p2 = name_cell.add_paragraph()
+    p2.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     r2 = p2.add_run("{{ utfardare.forvaltning }}")
     r2.font.size = Pt(9)
     r2.font.color.rgb = RGBColor.from_string(GREY)
-    bottom_rule(p2, RULE, 6)
+    widths(table, 6.0, 11.0)
+    borders(table, outer=False)
+    _set(table._tbl.tblPr, "w:tblBorders").find(qn("w:insideH")).set(qn("w:val"), "nil")
+    cell_margins(table, 0, 0, 0, 0)
+    for cell in (logo_cell, name_cell):
+        _set(cell._tc.get_or_add_tcPr(), "w:vAlign", val="bottom")
+    rule = header.paragraphs[0]  # the header's own empty paragraph, after the table
+    header._element.append(rule._p)
+    rule.paragraph_format.space_after = Pt(0)
+    bottom_rule(rule, RULE, 6)
 
     footer = section.footer
     fp = footer.paragraphs[0]
@@ -305,6 +341,104 @@ def _header_footer(doc, t: dict) -> None:
             run.insert(0, rpr)
         _set(rpr, "w:sz", val="17")
         _set(rpr, "w:color", val=GREY)
+
+
+def _keep_with_next(table) -> None:
+    for row in table.rows:
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                p.paragraph_format.keep_with_next = True
+
+
+def _group_table(doc, t: dict, keep: bool) -> None:
+    doc.add_heading("{{ grupp.namn }}", level=2)
+    table = doc.add_table(rows=4, cols=2)
+    head, loop_start, item, loop_end = table.rows
+    cell_text(head.cells[0], t["col_competence"], bold=True, color=ACCENT, size=9.5)
+    cell_text(head.cells[1], t["col_level"], bold=True, color=ACCENT, size=9.5)
+    for cell in head.cells:
+        shade(cell, ACCENT_LIGHT)
+    row_flags(head, header=True)
+    cell_text(loop_start.cells[0], "{%tr for k in grupp.kompetenser %}")
+    cell_text(item.cells[0], "{{ k.namn }}")
+    cell_text(item.cells[1], "{{ k.niva_namn }}")
+    row_flags(item)
+    cell_text(loop_end.cells[0], "{%tr endfor %}")
+    widths(table, 11.2, 5.8)
+    borders(table, outer=True)
+    cell_margins(table, 45, 45, 100, 100)
+    if keep:
+        _keep_with_next(table)
+
+
+def cell_border(cell, color: str = ACCENT, size: int = 6, sides=("top", "left", "bottom", "right")
+                ) -> None:
+    b = _set(cell._tc.get_or_add_tcPr(), "w:tcBorders")
+    for side in ("top", "left", "bottom", "right"):
+        _set(b, f"w:{side}", val="single" if side in sides else "nil", sz=str(size), space="0",
+             color=color)
+
+
+def _signature_and_verification(doc, t: dict) -> None:
+    """One table row, never split: the signature left, the QR code and verification right."""
+    table = doc.add_table(rows=1, cols=3)
+    sign, code, verify = table.rows[0].cells
+    cell_text(sign, t["signed"])
+    for text, kw in (("", {}), ("_" * 34, {"color": GREY}),
+                     ("{{ utfardare.undertecknare }}", {"bold": True}),
+                     ("{{ utfardare.titel }}", {}),
+                     ("{{ utfardare.organisation }}, {{ utfardare.forvaltning }}",
+                      {"color": GREY, "size": 9}),
+                     (t["contact"], {"color": GREY, "size": 9})):
+        p = sign.add_paragraph()
+        if text:
+            r = p.add_run(text)
+            r.bold = kw.get("bold", False)
+            if "color" in kw:
+                r.font.color.rgb = RGBColor.from_string(kw["color"])
+            if "size" in kw:
+                r.font.size = Pt(kw["size"])
+        p.paragraph_format.space_after = Pt(0)
+        p.paragraph_format.space_before = Pt(16 if not text else 0)
+    qr = code.paragraphs[0]
+    picture(qr, _qr_placeholder(), SLOT_QR, Cm(2.6), Cm(2.6), "QR-kod")
+    qr.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    qr.paragraph_format.space_after = Pt(0)
+    cell_text(verify, t["verify_title"], bold=True, color=ACCENT, size=10)
+    for label, value in ((t["verify_number"], "{{ intyg.nummer }}"),
+                         (t["verify_code"], "{{ intyg.kod }}")):
+        p = verify.add_paragraph()
+        r = p.add_run(label + " ")
+        r.font.size = Pt(9)
+        r.font.color.rgb = RGBColor.from_string(GREY)
+        r = p.add_run(value)
+        r.bold = True
+        r.font.size = Pt(10)
+        p.paragraph_format.space_after = Pt(0)
+    p = verify.add_paragraph()
+    r = p.add_run(t["verify_where"])
+    r.font.size = Pt(8.5)
+    r.font.color.rgb = RGBColor.from_string(GREY)
+    p.paragraph_format.space_before = Pt(3)
+    p.paragraph_format.space_after = Pt(0)
+    for cell in (code, verify):
+        shade(cell, ACCENT_LIGHT)
+        _set(cell._tc.get_or_add_tcPr(), "w:vAlign", val="center")
+    cell_border(code, sides=("top", "left", "bottom"))
+    cell_border(verify, sides=("top", "right", "bottom"))
+    row_flags(table.rows[0])
+    widths(table, 7.4, 3.3, 6.3)
+    borders(table, outer=False)
+    _set(table._tbl.tblPr, "w:tblBorders").find(qn("w:insideH")).set(qn("w:val"), "nil")
+    cell_margins(table, 80, 80, 120, 120)
+
+
+def _qr_placeholder() -> bytes:
+    import segno
+
+    out = io.BytesIO()
+    segno.make(QR_PLACEHOLDER, error="m", micro=False).save(out, kind="png", scale=10, border=4)
+    return out.getvalue()
 
 
 def build(lang: str) -> bytes:
@@ -342,31 +476,8 @@ def build(lang: str) -> bytes:
     cell_margins(table, 50, 50, 0, 80)
 
     doc.add_heading(t["competences"], level=1)
-    para(body, t["competences_intro"], after=2, color=GREY, size=9.5)
-    para(body, "{%p if grupper %}", after=0)
-    para(body, "{%p for grupp in grupper %}", after=0)
-    doc.add_heading("{{ grupp.namn }}", level=2)
-    table = doc.add_table(rows=4, cols=2)
-    head, loop_start, item, loop_end = table.rows
-    cell_text(head.cells[0], t["col_competence"], bold=True, color=ACCENT, size=9.5)
-    cell_text(head.cells[1], t["col_level"], bold=True, color=ACCENT, size=9.5)
-    for cell in head.cells:
-        shade(cell, ACCENT_LIGHT)
-    row_flags(head, header=True)
-    cell_text(loop_start.cells[0], "{%tr for k in grupp.kompetenser %}")
-    cell_text(item.cells[0], "{{ k.namn }}")
-    cell_text(item.cells[1], "{{ k.niva_namn }}")
-    row_flags(item)
-    cell_text(loop_end.cells[0], "{%tr endfor %}")
-    widths(table, 11.2, 5.8)
-    borders(table, outer=True)
-    cell_margins(table, 45, 45, 100, 100)
-    para(body, "{%p endfor %}", after=0)
-    para(body, "{%p else %}", after=0)
-    para(body, t["none"], italic=True)
-    para(body, "{%p endif %}", after=0)
-
-    doc.add_heading(t["legend"], level=2)
+    para(body, t["competences_intro"], after=4, color=GREY, size=9.5)
+    # the legend first, so the competences end the document next to the signature
     table = doc.add_table(rows=4, cols=2)
     head, loop_start, item, loop_end = table.rows
     # a fixed header row also keeps the table's shape fixed (see render._tables_never_need_fix)
@@ -380,34 +491,22 @@ def build(lang: str) -> bytes:
     cell_text(loop_end.cells[0], "{%tr endfor %}")
     widths(table, 5.8, 11.2)
     borders(table, outer=False)
-    cell_margins(table, 40, 40, 0, 80)
+    cell_margins(table, 30, 30, 0, 80)
 
-    # signature block: kept together on one page with the verification box
-    p = para(body, t["signed"], before=22, after=30, keep=True)
-    p = para(body, "_" * 38, color=GREY, after=0, keep=True)
-    para(body, "{{ utfardare.undertecknare }}", bold=True, after=0, keep=True)
-    para(body, "{{ utfardare.titel }}", after=2, keep=True)
-    para(body, "{{ utfardare.organisation }}, {{ utfardare.forvaltning }}", color=GREY,
-         size=9.5, after=14, keep=True)
-
-    table = doc.add_table(rows=1, cols=1)
-    cell = table.rows[0].cells[0]
-    shade(cell, ACCENT_LIGHT)
-    cell_text(cell, t["verify_title"], bold=True, color=ACCENT, size=10)
-    p = cell.add_paragraph()
-    r = p.add_run(t["verify"])
-    r.bold = True
-    r.font.size = Pt(10)
-    p.paragraph_format.space_after = Pt(0)
-    p = cell.add_paragraph()
-    r = p.add_run(t["verify_where"])
-    r.font.size = Pt(9)
-    r.font.color.rgb = RGBColor.from_string(GREY)
-    p.paragraph_format.space_after = Pt(0)
-    row_flags(table.rows[0])
-    widths(table, 17.0)
-    box(table, ACCENT, 6)
-    cell_margins(table, 100, 100, 140, 140)
+    para(body, "{%p if grupper %}", after=0)
+    # every group but the last, then the last one on its own: only the last table is kept on
+    # the page of the signature, so a page never holds the signature alone
+    para(body, "{%p for grupp in grupper[:-1] %}", after=0)
+    _group_table(doc, t, keep=False)
+    para(body, "{%p endfor %}", after=0)
+    para(body, "{%p for grupp in grupper[-1:] %}", after=0)
+    _group_table(doc, t, keep=True)
+    para(body, "{%p endfor %}", after=0)
+    para(body, "{%p else %}", after=0)
+    para(body, t["none"], italic=True, keep=True)
+    para(body, "{%p endif %}", after=0)
+    para(body, "", after=0, before=10, keep=True)  # keeps two tables apart (Word would join them)
+    _signature_and_verification(doc, t)
 
     props = doc.core_properties
     props.title = t["doc_title"]

@@ -50,8 +50,10 @@ from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from ..core.errors import AmanstError
 from ..core.certificate_plan import CONTEXT_KEYS
+from ..core.errors import AmanstError
+from .images import SLOT_LOGO, SLOT_QR, find_slots, put_picture
+from .limits import RENDER_SECONDS, LimitedSandbox, RenderLimit, RenderTimedOut, deadline
 
 FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 # docxtpl renders these core properties through Jinja too
@@ -85,6 +87,7 @@ _ROW_SRC = re.compile(r"<w:tr[ >].*?</w:tr>", re.DOTALL)
 _CELL_SRC = re.compile(r"<w:tc[ >]")
 _SPAN_SRC = re.compile(r'<w:gridSpan w:val="(\d+)"')
 _DOCPR = etree.XPath("//wp:docPr", namespaces=docx.oxml.ns.nsmap)
+_DOCPR_ID = re.compile(r'(<wp:docPr id=")\d+(")')
 
 
 class TemplateRefused(AmanstError):
@@ -92,7 +95,7 @@ class TemplateRefused(AmanstError):
 
 
 def make_environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    return LimitedSandbox(autoescape=True, undefined=StrictUndefined)
 
 
 def fingerprint(data: bytes) -> str:
@@ -100,6 +103,10 @@ def fingerprint(data: bytes) -> str:
 
 
 def _explain(exc: Exception, name: str) -> TemplateRefused:
+    if isinstance(exc, RenderLimit):
+        return TemplateRefused(
+            f"Mallen {name} avbröts: den skulle skapa {exc.what}. Ta bort taggen som gör det; "
+            "bara platshållarna i dokumentationen behövs.")
     if isinstance(exc, SecurityError):
         return TemplateRefused(
             f"Mallen {name} försöker komma åt programmets inre delar och används inte "
@@ -255,9 +262,14 @@ def _write_zip(members: list[_Member]) -> bytes:
 
 
 class CompiledTemplate:
-    """A docxtpl template compiled once, rendered many times (not shared between threads)."""
+    """A docxtpl template compiled once, rendered many times (not shared between threads).
 
-    def __init__(self, path: Path, env: SandboxedEnvironment | None = None):
+    ``logo`` (PNG bytes) replaces the picture marked ``amanst:logotyp``; ``render(..., qr=...)``
+    the one marked ``amanst:qr`` (see ``images``).
+    """
+
+    def __init__(self, path: Path, env: SandboxedEnvironment | None = None,
+                 logo: bytes | None = None):
         self.path = Path(path)
         self.name = self.path.name
         try:
@@ -271,6 +283,10 @@ class CompiledTemplate:
         except Exception:  # noqa: BLE001 - python-docx raises many kinds for a damaged file
             raise TemplateRefused(f"Mallen {self.name} är ingen giltig Word-fil (.docx).") from None
         doc = self.docx
+        slots = find_slots(doc)
+        if logo and SLOT_LOGO in slots:
+            put_picture(slots[SLOT_LOGO], logo)
+        self.qr_member = slots[SLOT_QR].part.partname.lstrip("/") if SLOT_QR in slots else None
         sources: list[str] = []
         try:
             body_src = _prepare(etree.tostring(doc._element.body, encoding="unicode"))
@@ -368,7 +384,16 @@ class CompiledTemplate:
                 self._members.append(m)
 
     def render_parts(self, context: Mapping[str, Any]) -> dict[str, bytes]:
-        """The rendered XML of each changed part, by zip member name."""
+        """The rendered XML of each changed part, by zip member name, within the time limit."""
+        try:
+            return deadline(lambda: self._render_parts(context), RENDER_SECONDS)
+        except RenderTimedOut:
+            raise TemplateRefused(
+                f"Mallen {self.name} avbröts efter {RENDER_SECONDS:.0f} sekunder utan att bli "
+                "klar. Kontrollera att mallens loopar ({% for %}) tar slut; ett intyg fylls i "
+                "på några millisekunder.") from None
+
+    def _render_parts(self, context: Mapping[str, Any]) -> dict[str, bytes]:
         try:
             out = {"word/document.xml": self._render_body(context)}
             for name, template, kind in self._parts:
@@ -389,7 +414,7 @@ class CompiledTemplate:
 
     def _render_body(self, context: Mapping[str, Any]) -> bytes:
         xml, listing = _post_render(self._body.render(context))
-        if self._text_only and not listing and "docPr" not in xml:
+        if self._text_only and not listing:
             # What lxml would write back is known here: the template's own XML already is lxml's
             # serialisation, and the values are escaped text. Only markupsafe's character
             # references for quotes and the empty elements a blank value leaves differ. Text
@@ -404,6 +429,10 @@ class CompiledTemplate:
                 data = b"\x00"  # a lone surrogate: the parser path reports it
             if (len(data.translate(None, _PARSER_CHANGES)) == len(data)
                     and b"\xef\xbf\xbe" not in data and b"\xef\xbf\xbf" not in data):
+                if b"docPr" in data:  # numbered from 1001 in document order, as docxtpl does
+                    ids = iter(range(1001, 1_000_000))
+                    data = _DOCPR_ID.sub(lambda m: f"{m.group(1)}{next(ids)}{m.group(2)}",
+                                         text).encode("utf-8")
                 return self._part_head + data + self._part_tail
         # docxtpl parses the body alone and moves it into the document element; parsing the
         # whole document at once gives the same tree (the body keeps its own namespace
@@ -424,8 +453,8 @@ class CompiledTemplate:
                 elt.attrib["id"] = str(i)
         return serialize_part_xml(root)
 
-    def render(self, context: Mapping[str, Any]) -> bytes:
-        """The finished .docx as bytes."""
+    def render(self, context: Mapping[str, Any], qr: bytes | None = None) -> bytes:
+        """The finished .docx as bytes; ``qr`` (PNG) is the certificate's QR code."""
         parts = self.render_parts(context)
         members = []
         for m in self._members:
@@ -433,6 +462,9 @@ class CompiledTemplate:
                 fresh = _deflate(parts[m])
                 fresh.name = m
                 members.append(fresh)
+            elif qr is not None and m.name == self.qr_member:
+                # a PNG is compressed already: stored as it is
+                members.append(_Member(m.name, zlib.crc32(qr), qr, len(qr), zipfile.ZIP_STORED))
             else:
                 members.append(m)
         return _write_zip(members)

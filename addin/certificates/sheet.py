@@ -66,7 +66,7 @@ def write_sheet(wb: Workbook, changes: SheetChanges) -> None:
         ws.sheet_properties.tabColor = "C55A11"
         for c, header in enumerate(HEADERS, start=1):
             cell = ws.cell(row=1, column=c, value=header)
-            cell.font = Font(bold=True, color=presentation.HEADER_FONT)
+            cell.font = Font(name=presentation.FONT_NAME, bold=True, color=presentation.HEADER_FONT)
             cell.fill = PatternFill("solid", fgColor=presentation.HEADER_FILL)
             cell.alignment = Alignment(vertical="center")
         for c, col in enumerate(schema.REGISTER_SHEET.columns, start=1):

@@ -9,17 +9,20 @@ register's location (``Settings.register_location()`` or ``--register``): a SQLi
 from __future__ import annotations
 
 import getpass
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from ..core.errors import AmanstError
+from ..core.model import Register
 from ..operations import read_register
 from ..xlsx import writer
+from .backend import open_store
 from .files import sha256_file
 from .issuing import IssueResult, Progress, issue_certificates, prefix_of
 from .sheet import sheet_changes, write_sheet
-from .backend import open_store
 from .store import CertificateStore, Entry, Verification
 
 
@@ -36,6 +39,7 @@ class WorkbookIssue:
     workbook: Path | None = None  # where the Intygsregister sheet was written
     backup: Path | None = None
     workbook_error: str = ""  # Swedish, when the sheet could not be written
+    pdf_from_original: bool = False  # a reissue made a PDF because the replaced one had one
 
 
 def sync_workbook(path: Path, store: CertificateStore, out: Path | None = None,
@@ -63,13 +67,18 @@ def issue_workbook(path: Path, out_dir: Path, *, register: str | Path, pdf: bool
                    reissue: str | None = None, workbook_out: Path | None = None,
                    issuer: str | None = None, today: date | None = None,
                    progress: Progress | None = None, backup: bool = True,
-                   templates_dir: Path | None = None, soffice: str = "") -> WorkbookIssue:
+                   templates_dir: Path | None = None, soffice: str = "",
+                   options: Mapping[str, Any] | None = None) -> WorkbookIssue:
+    """Issue from the workbook at ``path``; ``options`` are further ``issue_certificates``
+    arguments from the settings (the seal, the credential key: ``installation.issue_options``)."""
     reg = read_register(path, today)
     with open_store(register) as store:
-        result = issue_certificates(reg, out_dir, issuer or current_user(), store, pdf=pdf,
-                                    reissue=reissue, today=today, progress=progress,
-                                    templates_dir=templates_dir, soffice=soffice)
-        outcome = WorkbookIssue(result)
+        from_original = bool(reissue) and not pdf and _had_pdf(store, reg, reissue or "")
+        result = issue_certificates(reg, out_dir, issuer or current_user(), store,
+                                    pdf=pdf or from_original, reissue=reissue, today=today,
+                                    progress=progress, templates_dir=templates_dir,
+                                    soffice=soffice, **(options or {}))
+        outcome = WorkbookIssue(result, pdf_from_original=from_original)
         try:
             outcome.workbook, outcome.backup = sync_workbook(path, store, workbook_out, today,
                                                                  backup)
@@ -78,6 +87,13 @@ def issue_workbook(path: Path, out_dir: Path, *, register: str | Path, pdf: bool
                                       f"Intygsregister kunde inte skrivas: {exc} Kör kommandot "
                                       "igen när filen är stängd; inget utfärdas två gånger.")
     return outcome
+
+
+def _had_pdf(store: CertificateStore, register: Register, plats_id: str) -> bool:
+    """Whether the valid certificate a reissue replaces was issued with a PDF."""
+    number = store.live_numbers(prefix_of(register)).get(plats_id.strip())
+    entry = store.get(number) if number else None
+    return entry is not None and "pdf" in entry.files
 
 
 def verify(number: str, code: str, register: str | Path, file: Path | None = None

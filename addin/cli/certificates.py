@@ -2,12 +2,14 @@
 example workbook's certificates.
 
 Only translation: arguments and settings in, Swedish lines out. The work is in
-``addin.certificates.workflow``.
+``addin.certificates.workflow``. The Swedish names ``utfarda``, ``verifiera`` and ``aterkalla`` work
+as well.
 """
 
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,8 +17,9 @@ from datetime import date
 from pathlib import Path
 
 from .. import settings as settings_mod
+from ..certificates.installation import issue_options
 from ..certificates import workflow
-from .common import EXIT_OK, EXIT_PROBLEMS, HIDDEN_TODAY, say
+from .common import EXIT_OK, EXIT_PROBLEMS, HIDDEN_TODAY, add_overwrite, refuse_existing, say
 
 PROGRESS_FROM = 20  # show a progress bar from this many files
 
@@ -46,16 +49,18 @@ def _report(outcome: workflow.WorkbookIssue) -> list[str]:
     for c in r.issued:
         extra = f" (ersätter {c.replaces})" if c.replaces else ""
         lines.append(f"Utfärdade {c.number} för plats {c.plats_id}{extra}: {c.docx.name}"
-                     + (f", {c.pdf.name}" if c.pdf else ""))
+                     + (f", {c.pdf.name}" if c.pdf else "")
+                     + (f", {c.credential.name}, {c.credential_jwt.name}" if c.credential else ""))
     for plats_id, number in r.already:
         lines.append(f"Plats {plats_id} har redan ett giltigt intyg ({number}); inget nytt "
                      "utfärdades. Använd --reissue för att ersätta det.")
-    for item in r.ineligible:
-        lines.append(f"Inget intyg: {item.reason}")
+    lines += ineligible_lines(r)
     if r.pdf_skipped_reason:
         lines.append(r.pdf_skipped_reason)
     if r.pdf_completed:
         lines.append("PDF skapades nu för tidigare utfärdade " + ", ".join(r.pdf_completed) + ".")
+    if r.seal_error:
+        lines.append(r.seal_error)
     if r.pdf_timeout:
         lines.append(r.pdf_timeout)
     elif r.pdf_missing:
@@ -70,11 +75,18 @@ def _report(outcome: workflow.WorkbookIssue) -> list[str]:
     return lines
 
 
+def ineligible_lines(r: workflow.IssueResult) -> list[str]:
+    """One line per placement that got no certificate, naming it and saying why."""
+    return [f"Inget intyg för plats {item.plats_id} (bladet Platser, rad {item.row}): {item.reason}"
+            for item in r.ineligible]
+
+
 def _register(args: argparse.Namespace) -> str | Path:
     return args.register or settings_mod.load().register_location()
 
 
 def cmd_issue(args: argparse.Namespace) -> int:
+    refuse_existing(args.out, args.overwrite, source=args.workbook)
     out_dir = args.out_dir or args.workbook.resolve().parent / "intyg"
     settings = settings_mod.load()
     with _progress("Utfärdar intyg") as progress:
@@ -82,7 +94,10 @@ def cmd_issue(args: argparse.Namespace) -> int:
             args.workbook, out_dir, pdf=args.pdf, reissue=args.reissue,
             register=args.register or settings.register_location(), workbook_out=args.out,
             issuer=args.issuer, today=args.today, progress=progress,
-            templates_dir=settings.templates_dir, soffice=settings.soffice)
+            templates_dir=settings.templates_dir, soffice=settings.soffice,
+            options=issue_options(settings))
+    if outcome.pdf_from_original:
+        say("PDF skapas också, eftersom intyget som ersätts hade en PDF.")
     for line in _report(outcome):
         say(line)
     r = outcome.result
@@ -134,7 +149,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                      "~/.amanst/intygsregister.sqlite3; se docs/installningar.md)")
 
     p = sub.add_parser(
-        "issue", help="utfärda kompetensintyg för avslutade platser",
+        "issue", aliases=["utfarda"], help="utfärda kompetensintyg för avslutade platser",
         description="Utfärdar ett kompetensintyg (Word, och PDF med --pdf) för varje avslutad "
                     "plats som har en slutbedömning, saknar fel och inte redan har ett giltigt "
                     "intyg. Intygen registreras i intygsregistret och på bladet Intygsregister. "
@@ -144,16 +159,20 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                    help="mappen intygen skrivs till (standard: mappen intyg bredvid arbetsboken)")
     p.add_argument("--pdf", action="store_true", help="skapa även PDF-filer (kräver LibreOffice)")
     p.add_argument("--reissue", metavar="PLATSID",
-                   help="utfärda ett nytt intyg för den här platsen; det gamla blir Ersatt")
+                   help="utfärda ett nytt intyg för den här platsen; det gamla blir Ersatt (i "
+                        "samma format som det gamla: med PDF om det hade en)")
     p.add_argument("--register", metavar="REGISTER", help=register_help)
     p.add_argument("--out", metavar="SÖKVÄG", type=Path,
                    help="skriv arbetsboken med bladet Intygsregister hit (standard: arbetsboken "
                         "själv, med en säkerhetskopia bredvid)")
-    p.add_argument("--issuer", metavar="NAMN", help="vem som utfärdar (standard: inloggad användare)")
+    p.add_argument("--issuer", metavar="NAMN",
+                   help="vem som utfärdar (standard: inloggad användare)")
+    add_overwrite(p, "en annan arbetsbok som redan finns på --out")
     p.add_argument("--today", **HIDDEN_TODAY)
     p.set_defaults(func=cmd_issue)
 
-    p = sub.add_parser("verify", help="kontrollera att ett intyg är äkta och giltigt",
+    p = sub.add_parser("verify", aliases=["verifiera"],
+                       help="kontrollera att ett intyg är äkta och giltigt",
                        description="Säger om intyget finns, vilken status det har och, med "
                                    "--file, om filen är exakt den som utfärdades. Slutkod 0 "
                                    "betyder giltigt (och rätt fil).")
@@ -163,7 +182,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--register", metavar="REGISTER", help=register_help)
     p.set_defaults(func=cmd_verify)
 
-    p = sub.add_parser("revoke", help="återkalla ett utfärdat intyg",
+    p = sub.add_parser("revoke", aliases=["aterkalla"], help="återkalla ett utfärdat intyg",
                        description="Markerar intyget som Återkallat i intygsregistret (och på "
                                    "bladet Intygsregister med --workbook). Filen raderas inte.")
     p.add_argument("number", metavar="INTYGSNUMMER")
@@ -192,14 +211,17 @@ def demo_step(example: Path, out_dir: Path, today: date | None) -> Iterator[str]
             register=out_dir / "intygsregister.sqlite3", workbook_out=result_book,
             issuer="Demo", today=today, progress=progress, backup=False)
     r = outcome.result
-    yield (f"Kompetensintyg: {r.summary} Intygen finns i {cert_dir}, registret i "
-           f"{out_dir / 'intygsregister.sqlite3'}.")
+    register = out_dir / "intygsregister.sqlite3"
+    yield (f"Kompetensintyg: {r.summary} Intygen finns i {cert_dir}, registret i {register}.")
+    yield from ineligible_lines(r)
     if r.pdf_skipped_reason:
         yield r.pdf_skipped_reason
     if r.issued:
         first = r.issued[0]
-        yield (f"Prova: amanst verify {first.number} <koden på intyget> --file {first.docx} "
-               f"--register {out_dir / 'intygsregister.sqlite3'}")
+        yield ("Prova att verifiera det första intyget (numret och koden står längst ned på "
+               "intyget):")
+        yield (f"  amanst verify {first.number} {first.code} --file {shlex.quote(str(first.docx))} "
+               f"--register {shlex.quote(str(register))}")
     if outcome.workbook:
         yield f"Bladet Intygsregister finns i {outcome.workbook}."
 

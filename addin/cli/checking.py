@@ -1,4 +1,7 @@
-"""``amanst validate``, ``amanst tally`` and ``amanst new-workbook``: the workbook itself."""
+"""``amanst validate``, ``amanst tally`` and ``amanst new-workbook``: the workbook itself.
+
+Each command also answers to its Swedish name (``kontrollera``, ``sammanstall``, ``ny-arbetsbok``).
+"""
 
 from __future__ import annotations
 
@@ -8,19 +11,40 @@ import sys
 from pathlib import Path
 
 from .. import operations
-from .common import EXIT_OK, EXIT_PROBLEMS, HIDDEN_TODAY, parse_date, say
+from ..core.identity import mask_identities
+from ..core.model import Problem
+from .common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    HIDDEN_TODAY,
+    add_overwrite,
+    parse_date,
+    refuse_existing,
+    say,
+)
+
+
+def _as_dict(problem: Problem, reveal: bool) -> dict:
+    shown = problem.as_dict()
+    if not reveal:
+        shown["value"] = mask_identities(shown["value"])
+        shown["message"] = mask_identities(shown["message"])
+    return shown
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    refuse_existing(args.out, args.overwrite, source=args.workbook)
     result = operations.validate_workbook(args.workbook, out=args.out, today=args.today)
+    reveal = args.show_personnummer
     if args.json:
-        json.dump([p.as_dict() for p in result.problems], sys.stdout, ensure_ascii=False, indent=2)
+        json.dump([_as_dict(p, reveal) for p in result.problems], sys.stdout, ensure_ascii=False,
+                  indent=2)
         sys.stdout.write("\n")
     else:
         for p in result.problems:
             where = f"{p.sheet} rad {p.row}" if p.row else p.sheet
             value = f" (värde: {p.value})" if p.value else ""
-            say(f"{p.severity:8} {where}, kolumn {p.column}: {p.message}{value}")
+            say(f"{p.severity:8} {where}, kolumn {p.column}: {p.message}{value}", reveal)
         say(result.summary)
     if result.written and not args.json:
         say(f"Skrev {result.written}" + (f" (säkerhetskopia: {result.backup})" if result.backup else ""))
@@ -28,6 +52,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_tally(args: argparse.Namespace) -> int:
+    refuse_existing(args.out, args.overwrite,
+                    source=args.workbooks[0] if len(args.workbooks) == 1 else None)
     result = operations.tally_workbooks(args.workbooks, period_from=args.period_from,
                                         period_to=args.period_to, out=args.out, today=args.today)
     t = result.tally
@@ -64,7 +90,8 @@ def cmd_new_workbook(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("validate", help="kontrollera en arbetsbok mot alla regler",
+    p = sub.add_parser("validate", aliases=["kontrollera"],
+                       help="kontrollera en arbetsbok mot alla regler",
                        description="Kontrollerar varje rad mot reglerna i arbetsboken. Slutkod 0: "
                                    "inga fel, 1: minst ett fel, 2: filen kunde inte läsas, "
                                    "70: ett oväntat fel (incident).")
@@ -72,10 +99,17 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", metavar="SÖKVÄG", type=Path,
                    help="skriv en kopia med bladet Kontroll och markerade celler hit")
     p.add_argument("--json", action="store_true", help="skriv problemen som JSON på stdout")
+    p.add_argument("--visa-personnummer", "--show-personnummer", dest="show_personnummer",
+                   action="store_true",
+                   help="visa hela personnummer (annars döljs de fyra sista siffrorna: "
+                        "ÅÅÅÅMMDD-****)")
+    add_overwrite(p, "en annan fil som redan finns på --out (samma fil som ARBETSBOK får en "
+                     "säkerhetskopia)")
     p.add_argument("--today", **HIDDEN_TODAY)
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("tally", help="sammanställ platser per förvaltning för en rapportperiod",
+    p = sub.add_parser("tally", aliases=["sammanstall"],
+                       help="sammanställ platser per förvaltning för en rapportperiod",
                        description="Räknar platser, påbörjade, pågående, avslutade och avbrutna per "
                                    "förvaltning, yrkesområde och anställningsform. Flera arbetsböcker "
                                    "slås ihop till en sammanställning.")
@@ -87,10 +121,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", metavar="SÖKVÄG", type=Path,
                    help="skriv bladet Sammanställning (med diagram) till den här arbetsboken")
     p.add_argument("--json", action="store_true", help="skriv sammanställningen som JSON på stdout")
+    add_overwrite(p, "en annan fil som redan finns på --out")
     p.add_argument("--today", **HIDDEN_TODAY)
     p.set_defaults(func=cmd_tally)
 
-    p = sub.add_parser("new-workbook", help="skapa en tom arbetsbok enligt mallen",
+    p = sub.add_parser("new-workbook", aliases=["ny-arbetsbok"],
+                       help="skapa en tom arbetsbok enligt mallen",
                        description="Skapar en tom arbetsbok med alla blad, listor och regler. "
                                    "En befintlig fil skrivs aldrig över.")
     p.add_argument("path", metavar="SÖKVÄG", type=Path, help="den nya arbetsboken (.xlsx)")

@@ -1,16 +1,21 @@
-"""What every command of ``amanst`` shares: Swedish argparse, date arguments, printing, exit codes.
+"""What every command of ``amanst`` shares: Swedish argparse, date arguments, printing, exit codes,
+the rule that no output is silently written over, and the mask on identity numbers.
 
-The exit codes themselves belong to the error boundary (``addin.boundary``); they are re-exported
-here because every command returns one.
+Everything printed goes through ``say``, which masks identity numbers (``19121212-****``) unless a
+command was asked to show them. The exit codes themselves belong to the error boundary
+(``addin.boundary``); they are re-exported here because every command returns one.
 """
 
 from __future__ import annotations
 
 import argparse
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from ..boundary import EXIT_INTERNAL, EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE
+from ..core.errors import AmanstError
+from ..core.identity import mask_identities
 from ..core.values import NotAValue, to_date
 
 _SWEDISH = {
@@ -49,10 +54,35 @@ def parse_date(text: str) -> date:
 HIDDEN_TODAY: dict[str, Any] = {"type": parse_date, "default": None, "help": argparse.SUPPRESS}
 
 
-def say(line: str = "") -> None:
-    """One line to the user, at once (a long run shows its progress as it goes)."""
-    print(line, flush=True)
+def say(line: str = "", reveal: bool = False) -> None:
+    """One line to the user, at once (a long run shows its progress as it goes).
+
+    Identity numbers are masked unless ``reveal`` (the user asked for them with a flag).
+    """
+    print(line if reveal else mask_identities(line), flush=True)
+
+
+OVERWRITE_FLAG = "--skriv-over"
+
+
+def add_overwrite(parser: argparse.ArgumentParser, what: str = "filer som redan finns") -> None:
+    parser.add_argument(OVERWRITE_FLAG, "--overwrite", dest="overwrite", action="store_true",
+                        help=f"skriv över {what} (annars avbryts kommandot utan att något ändras)")
+
+
+def refuse_existing(path: Path | None, overwrite: bool, source: Path | None = None) -> None:
+    """Refuse to write over ``path`` unless the user said so.
+
+    Writing back into the workbook that was read (``source``) is allowed: the writer keeps a dated
+    backup of it, and the user named it.
+    """
+    if path is None or overwrite or not path.exists():
+        return
+    if source is not None and path.resolve() == source.resolve():
+        return
+    raise AmanstError(f"{path} finns redan och skrivs inte över. Välj ett annat namn, eller lägg "
+                      f"till {OVERWRITE_FLAG} om filen ska ersättas.")
 
 
 __all__ = ["EXIT_INTERNAL", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_UNREADABLE", "HIDDEN_TODAY",
-           "parse_date", "say"]
+           "OVERWRITE_FLAG", "add_overwrite", "parse_date", "refuse_existing", "say"]

@@ -1,7 +1,8 @@
 """``amanst demo``: every step on the bundled example workbook, in the order a coordinator works.
 
 The steps are listed by name below; each takes (example workbook, output folder, today) and yields
-the lines to print.
+the lines to print. A folder that already holds a demo's results is refused, so nothing is written
+over (the certificate register there would also make the certificates count as issued already).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from .. import operations
+from ..core.errors import AmanstError
 from .common import EXIT_OK, HIDDEN_TODAY, say
 
 DemoStep = Callable[[Path, Path, date | None], Iterable[str]]
@@ -54,7 +56,21 @@ def _steps() -> tuple[tuple[str, DemoStep], ...]:
     )
 
 
+# What a demo writes into its folder (the steering group's and the report's names carry the period).
+DEMO_OUTPUTS = ("exempel-resultat.xlsx", "sammanstallning.json", "intygsregister.sqlite3", "intyg",
+                "styrgrupp-utkast.eml", "Styrgrupp-*.xlsx", "Rapport-*.docx")
+
+
+def refuse_earlier_results(out_dir: Path) -> None:
+    found = sorted({p.name for pattern in DEMO_OUTPUTS for p in out_dir.glob(pattern)})
+    if found:
+        raise AmanstError(f"Mappen {out_dir} innehåller redan resultat från en tidigare körning "
+                          f"({', '.join(found[:3])}{' …' if len(found) > 3 else ''}) och skrivs "
+                          "inte över. Välj en ny mapp med --out-dir, eller ta bort den gamla.")
+
+
 def demo(out_dir: Path, today: date | None = None) -> Iterator[str]:
+    refuse_earlier_results(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     example = operations.bundled_example(out_dir)
     yield f"Exempelarbetsbok: {example}"
@@ -70,10 +86,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("demo", help="kör allt på exempelarbetsboken",
+    p = sub.add_parser("demo", aliases=["exempel"], help="kör allt på exempelarbetsboken",
                        description="Kör kontroll, sammanställning, kompetensintyg och styrgruppens "
                                    "sammanställning på exempelarbetsboken och skriver resultaten "
-                                   "till en mapp.")
+                                   "till en mapp. En mapp med resultat från en tidigare körning "
+                                   "skrivs inte över.")
     p.add_argument("--out-dir", metavar="MAPP", type=Path, default=Path("ut"),
                    help="mappen resultaten skrivs till (standard: ut)")
     p.add_argument("--today", **HIDDEN_TODAY)

@@ -2,7 +2,8 @@
 
 Each command group lives in its own module and adds its subcommands with ``add_commands``; the
 list below is the whole wiring. ``main`` loads nothing heavy: a command imports what it needs when
-it runs.
+it runs. Every command has a Swedish name beside the English one (``kontrollera`` for
+``validate`` …); the README's command table lists both, and a test holds it to ``--help``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__, boundary
+from ..core.identity import mask_identities
 from . import certificates, checking, demo, serve, steering
 
 # The command groups, in the order ``amanst --help`` lists them.
@@ -29,7 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="amanst",
         description="Register för arbetsmarknadsanställningar: kontrollera, sammanställ och "
                     "utfärda kompetensintyg från Excel-arbetsboken.")
-    parser.add_argument("--version", action="version", version=f"amanst {__version__}")
+    parser.add_argument("--version", action="version", version=f"amanst {__version__}",
+                        help="visa versionen och avsluta")
     sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", title="kommandon")
     sub.required = True
     for _, add_commands in COMMAND_GROUPS:
@@ -52,8 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except (Exception, KeyboardInterrupt) as exc:
         f = boundary.failure(exc, f"amanst {args.command}", incident_dir=_incident_dir())
-        print(("Fel: " if f.exit_code == boundary.EXIT_UNREADABLE else "") + f.message,
-              file=sys.stderr, flush=True)
+        print(("Fel: " if f.exit_code == boundary.EXIT_UNREADABLE else "")
+              + mask_identities(f.message), file=sys.stderr, flush=True)
         return f.exit_code
 
 

@@ -1,5 +1,6 @@
-"""``amanst steering`` and ``amanst report``, and the demo step that writes the steering group's
-summary workbook, the draft e-mail and the report section for the nämnd."""
+"""``amanst steering`` and ``amanst report`` (Swedish names ``styrgrupp`` and ``rapport``), and the
+demo step that writes the steering group's summary workbook, the draft e-mail and the report
+section for the nämnd. Neither command writes over a file that exists unless told to."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 from .. import operations
 from .. import settings as settings_mod
 from ..steering import mail, report, service
-from .common import EXIT_OK, HIDDEN_TODAY, parse_date, say
+from .common import EXIT_OK, HIDDEN_TODAY, add_overwrite, parse_date, refuse_existing, say
 
 
 def cmd_steering(args: argparse.Namespace) -> int:
@@ -20,6 +21,8 @@ def cmd_steering(args: argparse.Namespace) -> int:
                                     sender=settings.smtp_from)
     s = package.summary
     out = args.out or Path(package.file_name)
+    refuse_existing(out, args.overwrite)
+    refuse_existing(args.eml, args.overwrite)
     service.write_workbook(package, out, args.workbooks)
     say(f"Skrev styrgruppens sammanställning {s.period_from} – {s.period_to} till {out}.")
     if args.eml:
@@ -36,6 +39,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     summary = service.summarize([operations.read_register(p, args.today) for p in args.workbooks],
                                 args.period_from, args.period_to, args.today)
     out = args.out or Path(report.file_name(summary))
+    refuse_existing(out, args.overwrite)
     service.write_report(summary, out, args.workbooks)
     say(f"Skrev rapportavsnittet för nämnden {summary.period_from} – {summary.period_to} "
            f"till {out}.")
@@ -51,9 +55,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--to", dest="period_to", metavar="DATUM", type=parse_date,
                        help="periodens sista dag (standard: Rapportperiod till i Inställningar)")
         p.add_argument("--today", **HIDDEN_TODAY)
+        add_overwrite(p)
 
     p = sub.add_parser(
-        "steering", help="styrgruppens sammanställning: arbetsbok, e-post eller utkast",
+        "steering", aliases=["styrgrupp"],
+        help="styrgruppens sammanställning: arbetsbok, e-post eller utkast",
         description="Gör styrgruppens sammanställning (bara antal och andelar, små antal visas som "
                     "<5) som en egen arbetsbok, och skicka den till Styrgruppens e-post eller spara "
                     "ett e-postutkast. E-postservern ställs in med AMANST_SMTP_HOST, _PORT, _USER, "
@@ -68,7 +74,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_steering)
 
     p = sub.add_parser(
-        "report", help="rapportavsnitt för nämnden (Word) till delårsrapport och årsanalys",
+        "report", aliases=["rapport"],
+        help="rapportavsnitt för nämnden (Word) till delårsrapport och årsanalys",
         description="Skriver ett Word-dokument med levererade platser mot mål, utfall, utfärdade "
                     "kompetensintyg och mervärde, med diagram och samma skydd för små antal som "
                     "styrgruppens sammanställning.")

@@ -14,13 +14,15 @@ neutral "Arbetsmarknadsanställning", since the participant shows the certificat
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from . import checks, schema
+from .certificate_english import EnglishTexts, english_texts
 from .model import Assessment, Participant, Placement, Register
+from .verification import verification_url
 
 CONTEXT_KEYS = frozenset({"intyg", "utfardare", "deltagare", "anstallning", "grupper", "nivaer"})
 
@@ -35,21 +37,6 @@ GROUP_NAMES = {
               "Allmänna kompetenser": "General competences",
               "Praktiskt kunnande": "Practical skills",
               schema.MODUL_YRKESKOMPETENS: "Vocational competences"},
-}
-# English for the standard level names of the catalog; a level an administrator renamed keeps
-# its Swedish name on an English certificate rather than getting a wrong translation.
-LEVELS_EN = {
-    "Ej bedömd": ("Not assessed", "The competence has not been assessed."),
-    "Under introduktion": ("Being introduced",
-                           "Has tried the task and needs instruction and supervision each time."),
-    "Med stöd": ("With support",
-                 "Performs the task according to routine with some support or follow-up."),
-    "Självständigt": ("Independent",
-                      "Performs the task correctly on their own, in normal time and quality, "
-                      "and follows the rules."),
-    "Självständigt och kan instruera": (
-        "Independent, can instruct others",
-        "Also handles deviations, makes own judgements and can show others how the task is done."),
 }
 NEUTRAL_FORM = {LANG_SV: "Arbetsmarknadsanställning", LANG_EN: "Subsidised employment"}
 MONTHS = {
@@ -94,6 +81,7 @@ class Candidate:
     area_ssyk_name: str = ""
     form_reveals_health: bool = False
     replaces: str = ""  # the number this certificate replaces (reissue)
+    english: EnglishTexts | None = None  # an English certificate's texts (see ``english``)
 
     @property
     def plats_id(self) -> str:
@@ -103,15 +91,28 @@ class Candidate:
     def deltagar_id(self) -> str:
         return self.participant.deltagar_id
 
-    def context(self, number: str, code: str, issued_on: date) -> dict[str, Any]:
+    def context(self, number: str, code: str, issued_on: date,
+                verification_address: str | None = None) -> dict[str, Any]:
+        """The template's variables. ``verification_address`` overrides the workbook's
+        Verifieringsadress (an installation may set it for all workbooks)."""
         lang, p, s = self.language, self.placement, self.settings
+        en = self.english if lang == LANG_EN else None
+        address = (s.get(schema.S_VERIFIERINGSADRESS, "") if verification_address is None
+                   else verification_address).strip().rstrip("/")
         groups = []
         for modul in schema.MODULER:
-            items = [{"namn": c.kompetens, "niva": c.niva, "niva_namn": self.levels[c.niva][0]}
+            items = [{"namn": en.competences[(c.modul, c.kompetens)] if en else c.kompetens,
+                      "niva": c.niva, "niva_namn": self.levels[c.niva][0]}
                      for c in self.competences if c.modul == modul]
             if items:
                 groups.append({"namn": GROUP_NAMES[lang][modul], "kompetenser": items})
         start, end = long_date(p.startdatum, lang), long_date(p.slutdatum, lang)
+        form = NEUTRAL_FORM[lang] if self.form_reveals_health else (
+            en.form if en else p.anstallningsform)
+        # free text: the English tasks when given, else the Swedish ones, labelled as such
+        tasks = (p.arbetsuppgifter_en.strip() or p.arbetsuppgifter) if en else p.arbetsuppgifter
+        tasks_in_swedish = bool(en and not p.arbetsuppgifter_en.strip()
+                                and p.arbetsuppgifter.strip())
         return {
             "intyg": {
                 "nummer": number,
@@ -119,14 +120,16 @@ class Candidate:
                 "datum": long_date(issued_on, lang),
                 "bedomningsdatum": long_date(self.assessed_on, lang),
                 "lagsta_niva": self.levels.get(self.lagsta_niva, (str(self.lagsta_niva), ""))[0],
+                "verifieringslank": verification_url(address, number, code),
             },
             "utfardare": {
-                "organisation": s.get(schema.S_ORGANISATION, ""),
-                "forvaltning": s.get(schema.S_FORVALTNING, ""),
+                "organisation": en.organisation if en else s.get(schema.S_ORGANISATION, ""),
+                "forvaltning": en.issuer_forvaltning if en else s.get(schema.S_FORVALTNING, ""),
                 "ort": s.get(schema.S_ORT, ""),
                 "undertecknare": s.get(schema.S_UNDERTECKNARE, ""),
-                "titel": s.get(schema.S_TITEL, ""),
-                "verifieringsadress": s.get(schema.S_VERIFIERINGSADRESS, ""),
+                "titel": en.title if en else s.get(schema.S_TITEL, ""),
+                "verifieringsadress": address,
+                "kontakt": s.get(schema.S_KONTAKT, ""),
             },
             "deltagare": {
                 "namn": f"{self.participant.fornamn} {self.participant.efternamn}".strip(),
@@ -135,17 +138,18 @@ class Candidate:
                 "fodelsedatum": long_date(self.participant.birth_date, lang),
             },
             "anstallning": {
-                "form": NEUTRAL_FORM[lang] if self.form_reveals_health else p.anstallningsform,
+                "form": form,
                 "startdatum": start,
                 "slutdatum": end,
                 "period": f"{start} – {end}",
                 "omfattning": _extent(p.sysselsattningsgrad, lang),
-                "forvaltning": p.forvaltning,
+                "forvaltning": en.forvaltning if en else p.forvaltning,
                 "arbetsplats": p.arbetsplats,
-                "yrkesomrade": p.yrkesomrade,
+                "yrkesomrade": en.area if en else p.yrkesomrade,
                 "ssyk": self.area_ssyk,
-                "ssyk_benamning": self.area_ssyk_name,
-                "arbetsuppgifter": p.arbetsuppgifter,
+                "ssyk_benamning": en.ssyk_name if en else self.area_ssyk_name,
+                "arbetsuppgifter": tasks,
+                "arbetsuppgifter_pa_svenska": tasks_in_swedish,
             },
             "grupper": groups,
             "nivaer": [{"niva": n, "namn": name, "beskrivning": text}
@@ -191,14 +195,8 @@ def latest_final(assessments: list[Assessment]) -> dict[tuple[str, str], Assessm
     return latest
 
 
-def _level_texts(register: Register, lang: str) -> dict[int, tuple[str, str]]:
-    levels = {}
-    for n, niva in register.catalog.nivaer.items():
-        name, text = niva.benamning, niva.beskrivning
-        if lang == LANG_EN and name in LEVELS_EN:
-            name, text = LEVELS_EN[name]
-        levels[n] = (name, text)
-    return levels
+def _level_texts(register: Register) -> dict[int, tuple[str, str]]:
+    return {n: (niva.benamning, niva.beskrivning) for n, niva in register.catalog.nivaer.items()}
 
 
 def _where(errors: dict[str, set[int]], sheet: str, rows: list[int]) -> list[str]:
@@ -211,12 +209,14 @@ def _where(errors: dict[str, set[int]], sheet: str, rows: list[int]) -> list[str
 
 def plan(register: Register, today: date | None = None,
          certified: dict[str, str] | None = None, only: Collection[str] | None = None,
-         reissue: bool = False) -> Plan:
+         reissue: bool = False,
+         english_fallback: Mapping[tuple[str, str], str] | None = None) -> Plan:
     """Split the completed placements into candidates and ineligible ones.
 
     ``certified`` maps PlatsID → the number of its valid certificate (from the register database
     and the workbook's Intygsregister sheet). ``only`` limits the plan to these PlatsIDs (a
     reissue); with ``reissue`` a valid certificate does not stop a placement.
+    ``english_fallback`` is the English of the shipped catalog (see ``certificate_english``).
     """
     today = today or date.today()
     certified = dict(certified or {})
@@ -268,7 +268,7 @@ def plan(register: Register, today: date | None = None,
             refuse(f"Platsen {p.plats_id} saknar slutbedömning på bladet Bedömningar.")
             continue
         lang = language_of(participant)
-        levels = _level_texts(register, lang)
+        levels = _level_texts(register)
         order = {(k.modul, k.kompetens): i
                  for i, k in enumerate(catalog.competences_for(p.yrkesomrade))}
         latest = latest_final(final)
@@ -280,13 +280,24 @@ def plan(register: Register, today: date | None = None,
                            order[(c.modul, c.kompetens)]))
         area = catalog.yrkesomraden.get(p.yrkesomrade)
         form = catalog.anstallningsformer.get(p.anstallningsform)
+        english = None
+        if lang == LANG_EN:
+            shown = sorted(n for n in levels if n >= max(settings.lagsta_niva, 1))
+            english = english_texts(catalog, settings, p, english_fallback or {},
+                                    [(c.modul, c.kompetens) for c in chosen], shown)
+            if english.missing:
+                refuse(f"Platsen {p.plats_id} ska få ett engelskt intyg, men det saknas engelsk "
+                       f"text för {'; '.join(english.missing)}. Fyll i den engelska kolumnen "
+                       "eller välj Intygsspråk Svenska för deltagaren.")
+                continue
+            levels = {**levels, **english.levels}
         result.candidates.append(Candidate(
             placement=p, participant=participant, language=lang, competences=chosen,
             assessed_on=max((a.datum for a in latest.values() if a.datum), default=None),
             settings=dict(settings.values), lagsta_niva=settings.lagsta_niva, levels=levels,
             area_ssyk=area.ssyk if area else "", area_ssyk_name=area.ssyk_benamning if area else "",
             form_reveals_health=bool(form and form.rojer_halsouppgift),
-            replaces=certified.get(p.plats_id, "") if reissue else ""))
+            replaces=certified.get(p.plats_id, "") if reissue else "", english=english))
     if wanted is not None:
         found = {p.plats_id for p in register.placements}
         for missing in sorted(wanted - found):

@@ -16,6 +16,12 @@ from datetime import date
 
 from personnummer import personnummer
 
+# Anything shaped like an identity number inside a text (a value, a message, a file name): six or
+# eight digits, an optional separator and four digits, not part of a longer run of digits (letters
+# around it do not protect it: "ID19121212-1212" is masked too).
+_IN_TEXT = re.compile(r"(?<![0-9])([0-9]{6}|[0-9]{8})([-+]?)[0-9]{4}(?![0-9])")
+MASK = "****"
+
 # YYMMDD-NNNC, YYMMDD+NNNC, YYMMDDNNNC, YYYYMMDDNNNC or YYYYMMDD-NNNC, ASCII digits only.
 _SHAPE = re.compile(r"(?:[0-9]{2})?[0-9]{6}[-+]?[0-9]{4}")
 
@@ -61,3 +67,12 @@ def _luhn_ok(ten_digits: str) -> bool:
         v = int(ch) * (2 - i % 2)
         total += v - 9 if v > 9 else v
     return (10 - total % 10) % 10 == int(ten_digits[9])
+
+
+def mask_identities(text: str) -> str:
+    """``text`` with the last four digits of every identity number hidden (``YYYYMMDD-****``).
+
+    Whatever is shaped like one is masked, valid or not, wherever it stands: a number someone typed
+    in a name cell is as personal as one in the Personnummer column.
+    """
+    return _IN_TEXT.sub(lambda m: f"{m[1]}{m[2]}{MASK}", text) if text else text

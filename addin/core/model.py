@@ -16,12 +16,17 @@ from . import schema
 
 @dataclass
 class RawSheet:
-    """One sheet as values: ``rows`` holds (Excel row number, values in header order)."""
+    """One sheet as values: ``rows`` holds (Excel row number, values in header order).
+
+    ``formulas`` holds the cells (Excel row number, index in ``headers``) that hold a formula,
+    where the adapter can tell; their values are what the formula gave.
+    """
 
     name: str
     headers: list[str]
     rows: list[tuple[int, list[Any]]]
     header_row: int = 1
+    formulas: set[tuple[int, int]] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,7 @@ class Forvaltning:
     kod: str
     namnd: str
     mal: int | None
+    name_en: str = ""  # the "(engelska)" columns: what the English certificate prints
     row: int = 0  # the Excel row on Förvaltningar, for messages
 
 
@@ -53,6 +59,8 @@ class Yrkesomrade:
     ssyk: str
     ssyk_benamning: str
     kraver_registerutdrag: bool
+    name_en: str = ""
+    ssyk_benamning_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,7 @@ class Kompetens:
     modul: str
     yrkesomrade: str
     kompetens: str
+    kompetens_en: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,8 @@ class Niva:
     benamning: str
     beskrivning: str
     skrivs_pa_intyget: bool
+    benamning_en: str = ""
+    beskrivning_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,6 +88,7 @@ class Anstallningsform:
     giltig_till: date | None
     rojer_halsouppgift: bool
     raknas_som_arbetsmarknadsanstallning: bool
+    name_en: str = ""
     row: int = 0  # the Excel row on Anställningsformer, for messages
 
     def valid_on(self, day: date) -> bool:
@@ -148,6 +160,7 @@ class Placement:
     utfall_vid_avslut: str
     utfall_efter_90: str
     unreadable: bool = False  # a date or number could not be read: left out of the tally
+    arbetsuppgifter_en: str = ""  # optional: the tasks in English, for an English certificate
 
 
 @dataclass(slots=True)

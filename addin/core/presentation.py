@@ -25,6 +25,10 @@ MARKS_SHEET = "Kontrollmarkeringar"
 MARKS_HEADERS = ("Blad", "Cell", "Anteckning")
 HEADER_FILL = "1F4E79"
 HEADER_FONT = "FFFFFF"
+# One font family everywhere: Calibri is on every Windows and Mac with Office, and LibreOffice
+# draws it with the metric-compatible Carlito, so text takes the same room in all three. A font
+# left without a name falls back to a serif in LibreOffice.
+FONT_NAME = "Calibri"
 
 
 def kontroll_rows(problems: Sequence[Problem]) -> list[list[Any]]:
@@ -114,8 +118,8 @@ def sammanstallning_blocks(t: Tally) -> list[Block]:
 
 def sammanstallning_header(t: Tally, generated_at: datetime) -> list[str]:
     lines = [f"Sammanställning {t.period_from.isoformat()} – {t.period_to.isoformat()}",
-             f"Skapad {generated_at:%Y-%m-%d %H:%M}. Definitionerna finns på bladet Instruktioner "
-             "och i WORKBOOK.md."]
+             f"Skapad {generated_at:%Y-%m-%d %H:%M}. Definitionerna finns på bladet "
+             "Instruktioner, under Så räknas sammanställningen."]
     if t.utelamnade_rader:
         lines.append(f"{t.utelamnade_rader} rader kunde inte läsas (okänd förvaltning, status eller "
                      "datum) och är inte med. Kör Kontrollera för att se vilka.")

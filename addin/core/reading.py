@@ -4,12 +4,18 @@ Headers are matched after trimming and ignoring case, so ``' personnummer '`` st
 column; columns may come in any order and extra columns are ignored. Empty rows are skipped. A value
 that cannot be read as its column's kind becomes a problem here and the field is left empty, so the
 checks and the tally can run on everything else.
+
+Reading is honest about what a cell holds: an Excel error value (``#N/A``), a date no register can
+mean (Excel's zero date 1899-12-30, before 2000, decades ahead), a formula where a typed value
+belongs, and text for a certificate that starts like a formula are each a Fel at their cell. Text
+is composed (NFC) as it is read. Each sheet has its own reader below; ``load_register`` runs them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
@@ -33,9 +39,38 @@ from .model import (
     Settings,
     Yrkesomrade,
 )
-from .values import NotAValue, identity_text, text, to_date, to_int, to_percent
+from .values import (
+    EXCEL_ERRORS,
+    NotAValue,
+    excel_error,
+    format_date,
+    identity_text,
+    text,
+    to_date,
+    to_int,
+    to_percent,
+)
 
 RawBook = Mapping[str, RawSheet]
+
+PLAUSIBLE_FROM = date(2000, 1, 1)  # no placement in a register of today has an earlier date
+PLAUSIBLE_YEARS_AHEAD = 10  # a date further ahead than this is a typing mistake
+EXCEL_ZERO_DATES = (date(1899, 12, 30), date(1899, 12, 31))  # what 0 in a date cell shows as
+FORMULA_TRIGGERS = frozenset("=+-@\t\r")
+_SPECIAL_FIRST = FORMULA_TRIGGERS | {"#"}
+_TRIGGER_NAMES = {"\t": "en tabb", "\r": "en radbrytning (CR)"}
+
+# What each error value usually means, after "Cellen visar Excels felvärde X:".
+_ERROR_CAUSES = {
+    "#N/A": "en sökning (till exempel LETARAD eller XLETAUPP) hittade inget värde",
+    "#REF!": "formeln pekar på en cell eller ett blad som har tagits bort",
+    "#VALUE!": "formeln räknar med fel sorts värde, till exempel text i stället för ett tal",
+    "#DIV/0!": "formeln delar med noll eller med en tom cell",
+    "#NAME?": "formeln använder en funktion eller ett namn som inte finns",
+    "#NUM!": "formeln gav ett tal som inte går att räkna med",
+    "#NULL!": "formeln använder två områden som inte möts",
+    "#SPILL!": "formelns resultat får inte plats där det ska stå",
+}
 
 
 def _key(header: object) -> str:
@@ -62,9 +97,10 @@ def check_structure(book: RawBook, specs: tuple[schema.SheetSpec, ...] = schema.
             missing.append(f"bladet '{spec.name}'")
             continue
         present = {_key(h) for h in sheet.headers}
-        for header in spec.headers:
+        for header in (c.header for c in spec.columns if not c.optional):
             if _key(header) not in present:
-                missing.append(f"kolumnen '{header}' på bladet '{spec.name}' (rad {sheet.header_row})")
+                missing.append(f"kolumnen '{header}' på bladet '{spec.name}' "
+                               f"(rad {sheet.header_row})")
     if missing:
         raise WorkbookStructureError(
             "Arbetsboken följer inte mallen. Det saknas " + ", ".join(missing) + ". "
@@ -72,18 +108,64 @@ def check_structure(book: RawBook, specs: tuple[schema.SheetSpec, ...] = schema.
             "arbetsmarknadsanstallningar.xlsx.")
 
 
-class _Rows:
-    """Iterates a sheet's non-empty rows, giving getters by contract header."""
+# --- Messages ---------------------------------------------------------------------------------
 
-    def __init__(self, sheet: RawSheet, spec: schema.SheetSpec, problems: list[Problem]):
-        self.sheet, self.spec, self.problems = sheet, spec, problems
-        index = {}
+def error_value_message(header: str, code: str) -> str:
+    """What a cell showing Excel's error value ``code`` means, and what to do."""
+    shown = EXCEL_ERRORS.get(code, code)
+    name = code if shown == code else f"{code} (i svenska Excel {shown})"
+    cause = _ERROR_CAUSES.get(code, "en formel kunde inte räknas ut")
+    return (f"{header}: cellen visar Excels felvärde {name}, vilket oftast betyder att {cause}. "
+            "Skriv in värdet direkt i cellen (eller rätta formeln), eller töm cellen om uppgiften "
+            "saknas.")
+
+
+def implausible_date_message(header: str, day: date, latest: date) -> str:
+    if day in EXCEL_ZERO_DATES:
+        why = (f"är {format_date(day)}, Excels nolldatum: cellen innehåller 0 eller en formel som "
+               "inte gav något datum")
+    elif day < PLAUSIBLE_FROM:
+        why = f"{format_date(day)} ligger före år {PLAUSIBLE_FROM.year} och är troligen felskrivet"
+    else:
+        why = (f"{format_date(day)} ligger efter {format_date(latest)}, mer än "
+               f"{PLAUSIBLE_YEARS_AHEAD} år fram i tiden, och är troligen felskrivet")
+    return f"'{header}' {why}. Skriv datumet som ÅÅÅÅ-MM-DD."
+
+
+def formula_text_message(header: str, value: str) -> str:
+    first = value[0]
+    sign = _TRIGGER_NAMES.get(first, f"tecknet {first}")
+    return (f"{header} börjar med {sign}, som i Excel och andra kalkylprogram inleder en formel. "
+            "Texten skrivs ut på kompetensintyget: ta bort tecknet i början av texten.")
+
+
+def formula_cell_message(header: str) -> str:
+    return (f"{header} räknas fram med en formel. Här ska värdet skrivas in: en formel kan ge ett "
+            "annat värde när andra celler ändras. Kopiera cellen och klistra in den som värde "
+            "(Klistra in special > Värden).")
+
+
+# --- Rows -------------------------------------------------------------------------------------
+
+class _Rows:
+    """Iterates a sheet's non-empty rows, giving getters by contract header.
+
+    ``plausible`` is the (first, last) date a date column of this sheet may hold.
+    """
+
+    def __init__(self, sheet: RawSheet, spec: schema.SheetSpec, problems: list[Problem],
+                 plausible: tuple[date, date] | None = None):
+        self.sheet, self.spec, self.problems, self.plausible = sheet, spec, problems, plausible
+        self.composed: dict[str, str] = {}
+        index: dict[str, int] = {}
         for i, h in enumerate(sheet.headers):
             index.setdefault(_key(h), i)
         self.index = {h: index[_key(h)] for h in spec.headers if _key(h) in index}
+        self.certificate_text = frozenset(schema.CERTIFICATE_TEXT.get(spec.name, ()))
         self.bad = False  # set when a value of the current row could not be read
+        _flag_formulas(sheet, spec, self.index, problems)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[int]:
         width = len(self.sheet.headers)
         for row_number, values in self.sheet.rows:
             for v in values:  # the first non-empty cell ends the look; most rows stop at once
@@ -96,28 +178,83 @@ class _Rows:
             self.row_number, self.values, self.bad = row_number, values, False
             yield row_number
 
-    def raw(self, header: str) -> Any:
-        return self.values[self.index[header]]
+    def problem(self, header: str, value: str, message: str, unreadable: bool = True) -> None:
+        """A Fel at this row's ``header`` cell; ``unreadable`` leaves the row out of the tally."""
+        self.bad = self.bad or unreadable
+        self.problems.append(Problem(self.spec.name, self.row_number, header, value, message))
+
+    def _error(self, header: str, code: str) -> None:
+        self.problem(header, code, error_value_message(header, code))
 
     def text(self, header: str) -> str:
         value = self.values[self.index[header]]
-        return value.strip() if value.__class__ is str else text(value)
+        if value.__class__ is not str:
+            return text(value)
+        s = value.strip()
+        if not s:
+            return s
+        if s.isascii():
+            if s[0] not in _SPECIAL_FIRST:
+                return s
+        else:  # most text repeats (lists, names of competences): it is composed once
+            composed = self.composed.get(s)
+            if composed is not None:
+                return composed
+        return self._unusual_text(header, s)
+
+    def _unusual_text(self, header: str, s: str) -> str:
+        """Text that may be an error value or start like a formula, or is not yet composed."""
+        if s[0] == "#":
+            code = excel_error(s)
+            if code:
+                self._error(header, code)
+                return ""
+        elif s[0] in FORMULA_TRIGGERS and header in self.certificate_text:
+            self.problem(header, s, formula_text_message(header, s), unreadable=False)
+        if s.isascii():
+            return s
+        composed = unicodedata.normalize("NFC", s)
+        if s[0] not in _SPECIAL_FIRST:  # such text is looked at again each time it comes
+            self.composed[s] = composed
+        return composed
+
+    def identity(self, header: str) -> str:
+        value = self.values[self.index[header]]
+        code = excel_error(value)
+        if code:
+            self._error(header, code)
+            return ""
+        return identity_text(value)
+
+    def optional(self, header: str) -> str:
+        """An optional column's text; "" when the workbook does not have the column."""
+        return self.text(header) if header in self.index else ""
 
     def _typed(self, header: str, parse: Callable[[Any], Any], message: str) -> Any:
         value = self.values[self.index[header]]
+        code = excel_error(value)
+        if code:
+            self._error(header, code)
+            return None
         try:
             return parse(value)
         except NotAValue:
-            self.bad = True
-            self.problems.append(Problem(self.spec.name, self.row_number, header, text(value),
-                                         message))
+            self.problem(header, text(value), message)
             return None
 
     def date(self, header: str) -> date | None:
         value = self.values[self.index[header]]
-        if value.__class__ is date:
+        if value.__class__ is not date:
+            value = self._typed(header, to_date,
+                                f"'{header}' är inget datum. Skriv datumet som ÅÅÅÅ-MM-DD.")
+            if value is None:
+                return None
+        plausible = self.plausible
+        if plausible is None or plausible[0] <= value <= plausible[1]:
             return value
-        return self._typed(header, to_date, f"'{header}' är inget datum. Skriv datumet som ÅÅÅÅ-MM-DD.")
+        self.problem(header, format_date(value),
+                     implausible_date_message(header, value, plausible[1]))
+        return None
 
     def int(self, header: str) -> int | None:
         value = self.values[self.index[header]]
@@ -128,84 +265,172 @@ class _Rows:
         return self._typed(header, to_int, f"'{header}' ska vara ett heltal.")
 
     def percent(self, header: str) -> float | None:
-        return self._typed(header, to_percent,
-                           f"'{header}' ska vara en procentsats mellan 1 och 100, till exempel 75 %.")
+        return self._typed(header, to_percent, f"'{header}' ska vara en procentsats mellan 1 "
+                                               "och 100, till exempel 75 %.")
 
     def yes(self, header: str) -> bool:
         return self.text(header).casefold() == schema.JA.casefold()
 
 
-def load_register(book: RawBook, source: str = "", today: date | None = None) -> Register:
-    """Read a workbook's sheets into a Register; raise WorkbookStructureError if one is missing."""
-    today = today or date.today()
-    check_structure(book)
-    problems: list[Problem] = []
+def _flag_formulas(sheet: RawSheet, spec: schema.SheetSpec, index: dict[str, int],
+                   problems: list[Problem]) -> None:
+    """A Fel for each formula the adapter found in a column where a value is to be typed."""
+    typed = {index[h]: h for h in schema.TYPED_COLUMNS.get(spec.name, ()) if h in index}
+    cells = sorted(cell for cell in sheet.formulas if cell[1] in typed)
+    if not cells:
+        return
+    values = dict(sheet.rows)
+    for row, column in cells:
+        row_values = values.get(row, [])
+        shown = text(row_values[column]) if column < len(row_values) else ""
+        problems.append(Problem(spec.name, row, typed[column], shown,
+                                formula_cell_message(typed[column])))
 
-    def rows(name: str) -> _Rows:
-        return _Rows(find_sheet(book, name), schema.SPEC_BY_NAME[name], problems)  # type: ignore[arg-type]
 
-    catalog = Catalog()
-    r = rows(schema.FORVALTNINGAR)
+# --- One reader per sheet ---------------------------------------------------------------------
+
+class _Book:
+    """The raw book, the problems found so far, and the dates a data sheet may hold."""
+
+    def __init__(self, book: RawBook, today: date):
+        self.book, self.today = book, today
+        self.problems: list[Problem] = []
+        self.plausible = (PLAUSIBLE_FROM, date(today.year + PLAUSIBLE_YEARS_AHEAD, 12, 31))
+
+    def rows(self, name: str, dated: bool = False) -> _Rows:
+        return _Rows(find_sheet(self.book, name), schema.SPEC_BY_NAME[name],  # type: ignore[arg-type]
+                     self.problems, self.plausible if dated else None)
+
+
+def _read_forvaltningar(b: _Book, catalog: Catalog) -> None:
+    r = b.rows(schema.FORVALTNINGAR)
     for row in r:
         name = r.text("Förvaltning")
         if name:
             catalog.forvaltningar.setdefault(name, Forvaltning(
-                name, r.text("Kod"), r.text("Nämnd"), r.int("Mål antal platser"), row))
-    r = rows(schema.YRKESOMRADEN)
+                name, r.text("Kod"), r.text("Nämnd"), r.int("Mål antal platser"),
+                r.optional("Förvaltning" + schema.EN), row))
+
+
+def _read_yrkesomraden(b: _Book, catalog: Catalog) -> None:
+    r = b.rows(schema.YRKESOMRADEN)
     for _ in r:
         name = r.text("Yrkesområde")
         if name:
             catalog.yrkesomraden.setdefault(name, Yrkesomrade(
-                name, r.text("SSYK 2012"), r.text("SSYK-benämning"), r.yes("Kräver registerutdrag")))
-    r = rows(schema.KOMPETENSER)
+                name, r.text("SSYK 2012"), r.text("SSYK-benämning"),
+                r.yes("Kräver registerutdrag"), r.optional("Yrkesområde" + schema.EN),
+                r.optional("SSYK-benämning" + schema.EN)))
+
+
+def _read_kompetenser(b: _Book, catalog: Catalog) -> None:
+    r = b.rows(schema.KOMPETENSER)
     for _ in r:
-        if r.text("Kompetens"):
-            catalog.kompetenser.append(Kompetens(r.text("Modul"), r.text("Yrkesområde"),
-                                                 r.text("Kompetens")))
-    r = rows(schema.NIVAER)
+        kompetens = r.text("Kompetens")
+        if kompetens:
+            catalog.kompetenser.append(Kompetens(r.text("Modul"), r.text("Yrkesområde"), kompetens,
+                                                 r.optional("Kompetens" + schema.EN)))
+
+
+def _read_nivaer(b: _Book, catalog: Catalog) -> None:
+    r = b.rows(schema.NIVAER)
     for _ in r:
         level = r.int("Nivå")
         if level is not None:
             catalog.nivaer[level] = Niva(level, r.text("Benämning"), r.text("Beskrivning"),
-                                         r.yes("Skrivs på intyget"))
-    r = rows(schema.ANSTALLNINGSFORMER)
+                                         r.yes("Skrivs på intyget"),
+                                         r.optional("Benämning" + schema.EN),
+                                         r.optional("Beskrivning" + schema.EN))
+
+
+def _read_anstallningsformer(b: _Book, catalog: Catalog) -> None:
+    r = b.rows(schema.ANSTALLNINGSFORMER)
     for row in r:
         name = r.text("Anställningsform")
         if name:
             catalog.anstallningsformer.setdefault(name, Anstallningsform(
                 name, r.date("Giltig från"), r.date("Giltig till"), r.yes("Röjer hälsouppgift"),
-                r.yes("Räknas som arbetsmarknadsanställning"), row))
-    r = rows(schema.MERVARDEN)
-    for _ in r:
-        if r.text("Mervärde"):
-            catalog.mervarden.append((r.text("Perspektiv"), r.text("Mervärde")))
-    r = rows(schema.UTFALL)
-    for _ in r:
-        if r.text("Utfall"):
-            catalog.utfall[r.text("Utfall")] = r.yes("Räknas som arbete eller studier")
-    r = rows(schema.AVBROTTSORSAKER)
-    for _ in r:
-        if r.text("Avbrottsorsak"):
-            catalog.avbrottsorsaker[r.text("Avbrottsorsak")] = r.yes("Känslig")
+                r.yes("Räknas som arbetsmarknadsanställning"),
+                r.optional("Anställningsform" + schema.EN), row))
 
-    settings = _read_settings(rows(schema.INSTALLNINGAR))
 
-    participants: list[Participant] = []
-    r = rows(schema.DELTAGARE)
+def _read_small_lists(b: _Book, catalog: Catalog) -> None:
+    r = b.rows(schema.MERVARDEN)
+    for _ in r:
+        mervarde = r.text("Mervärde")
+        if mervarde:
+            catalog.mervarden.append((r.text("Perspektiv"), mervarde))
+    r = b.rows(schema.UTFALL)
+    for _ in r:
+        utfall = r.text("Utfall")
+        if utfall:
+            catalog.utfall[utfall] = r.yes("Räknas som arbete eller studier")
+    r = b.rows(schema.AVBROTTSORSAKER)
+    for _ in r:
+        reason = r.text("Avbrottsorsak")
+        if reason:
+            catalog.avbrottsorsaker[reason] = r.yes("Känslig")
+
+
+def read_catalog(b: _Book) -> Catalog:
+    catalog = Catalog()
+    for read in (_read_forvaltningar, _read_yrkesomraden, _read_kompetenser, _read_nivaer,
+                 _read_anstallningsformer, _read_small_lists):
+        read(b, catalog)
+    return catalog
+
+
+def read_settings(b: _Book) -> Settings:
+    settings = Settings()
+    r = b.rows(schema.INSTALLNINGAR, dated=True)
     for row in r:
-        pnr = identity_text(r.raw("Personnummer"))
+        key = r.text("Inställning")
+        if not key:
+            continue
+        value = r.text("Värde")
+        settings.values[key] = value
+        settings.rows[key] = row
+        if key in schema.CERTIFICATE_SETTINGS and value and value[0] in FORMULA_TRIGGERS:
+            r.problem("Värde", value, formula_text_message(key, value), unreadable=False)
+        if value:  # an error value was reported as the text was read
+            _typed_setting(r, key, settings)
+    return settings
+
+
+def _typed_setting(r: _Rows, key: str, settings: Settings) -> None:
+    if key == schema.S_PERIOD_FRAN:
+        settings.period_from = r.date("Värde")
+    elif key == schema.S_PERIOD_TILL:
+        settings.period_to = r.date("Värde")
+    elif key in (schema.S_MINSTA_ANTAL, schema.S_LAGSTA_NIVA):
+        number = r.int("Värde")
+        if number is None:
+            return
+        if key == schema.S_MINSTA_ANTAL:
+            settings.minsta_antal = number
+        else:
+            settings.lagsta_niva = number
+
+
+def read_participants(b: _Book) -> list[Participant]:
+    participants: list[Participant] = []
+    r = b.rows(schema.DELTAGARE)
+    for row in r:
+        pnr = r.identity("Personnummer")
         birth = None
         if pnr:
-            try:
-                birth = parse_identity(pnr, today).birth_date
-            except InvalidIdentity:
-                pass  # reported by the checks, which own the rule
+            # an invalid number is reported by the checks, which own the rule
+            with contextlib.suppress(InvalidIdentity):
+                birth = parse_identity(pnr, b.today).birth_date
         participants.append(Participant(row, r.text("DeltagarID"), r.text("Förnamn"),
                                         r.text("Efternamn"), pnr, r.text("Kön"),
                                         r.text("Intygsspråk"), birth))
+    return participants
 
+
+def read_placements(b: _Book) -> list[Placement]:
     placements: list[Placement] = []
-    r = rows(schema.PLATSER)
+    r = b.rows(schema.PLATSER, dated=True)
     for row in r:
         p = Placement(row, r.text("PlatsID"), r.text("Förvaltning"), r.text("Arbetsplats"),
                       r.text("Yrkesområde"), r.text("Anställningsform"), r.text("DeltagarID"),
@@ -213,54 +438,43 @@ def load_register(book: RawBook, source: str = "", today: date | None = None) ->
                       r.date("Slutdatum"), r.text("Status"), r.percent("Sysselsättningsgrad"),
                       r.text("Arbetsuppgifter"), r.text("Avbrottsorsak"),
                       r.text("Utfall vid avslut"), r.text("Utfall efter 90 dagar"))
+        p.arbetsuppgifter_en = r.optional("Arbetsuppgifter" + schema.EN)
         p.unreadable = r.bad
         placements.append(p)
-
-    assessments: list[Assessment] = []
-    r = rows(schema.BEDOMNINGAR)
-    for row in r:
-        assessments.append(Assessment(row, r.text("PlatsID"), r.date("Datum"), r.text("Tillfälle"),
-                                      r.text("Modul"), r.text("Kompetens"), r.int("Nivå"),
-                                      r.text("Kommentar"), r.text("Bedömd av")))
-
-    mervarden: list[MervardeEntry] = []
-    r = rows(schema.MERVARDE)
-    for row in r:
-        mervarden.append(MervardeEntry(row, r.text("PlatsID"), r.date("Datum"), r.text("Perspektiv"),
-                                       r.text("Mervärde"), r.text("Bedömning"), r.text("Kommentar")))
-
-    certificates: list[CertificateEntry] = []
-    register_sheet = find_sheet(book, schema.INTYGSREGISTER)
-    if register_sheet is not None:
-        r = _Rows(register_sheet, schema.REGISTER_SHEET, problems)
-        for row in r:
-            certificates.append(CertificateEntry(
-                row, r.text("Intygsnummer"), r.text("PlatsID"), r.text("DeltagarID"),
-                r.text("Utfärdat"), r.text("Utfärdat av"), r.text("Fil"), r.text("SHA-256"),
-                r.text("Status")))
-
-    return Register(source, catalog, settings, participants, placements, assessments, mervarden,
-                    certificates, problems)
+    return placements
 
 
-def _read_settings(r: _Rows) -> Settings:
-    settings = Settings()
-    for row in r:
-        key = r.text("Inställning")
-        if key:
-            settings.values[key] = r.text("Värde")
-            settings.rows[key] = row
-            if key in (schema.S_PERIOD_FRAN, schema.S_PERIOD_TILL):
-                parsed = r.date("Värde")
-                if key == schema.S_PERIOD_FRAN:
-                    settings.period_from = parsed
-                else:
-                    settings.period_to = parsed
-            elif key in (schema.S_MINSTA_ANTAL, schema.S_LAGSTA_NIVA):
-                number = r.int("Värde")
-                if number is not None:
-                    if key == schema.S_MINSTA_ANTAL:
-                        settings.minsta_antal = number
-                    else:
-                        settings.lagsta_niva = number
-    return settings
+def read_assessments(b: _Book) -> list[Assessment]:
+    r = b.rows(schema.BEDOMNINGAR, dated=True)
+    return [Assessment(row, r.text("PlatsID"), r.date("Datum"), r.text("Tillfälle"),
+                       r.text("Modul"), r.text("Kompetens"), r.int("Nivå"), r.text("Kommentar"),
+                       r.text("Bedömd av"))
+            for row in r]
+
+
+def read_mervarden(b: _Book) -> list[MervardeEntry]:
+    r = b.rows(schema.MERVARDE, dated=True)
+    return [MervardeEntry(row, r.text("PlatsID"), r.date("Datum"), r.text("Perspektiv"),
+                          r.text("Mervärde"), r.text("Bedömning"), r.text("Kommentar"))
+            for row in r]
+
+
+def read_certificates(b: _Book) -> list[CertificateEntry]:
+    sheet = find_sheet(b.book, schema.INTYGSREGISTER)
+    if sheet is None:
+        return []
+    r = _Rows(sheet, schema.REGISTER_SHEET, b.problems)
+    return [CertificateEntry(row, r.text("Intygsnummer"), r.text("PlatsID"), r.text("DeltagarID"),
+                             r.text("Utfärdat"), r.text("Utfärdat av"), r.text("Fil"),
+                             r.text("SHA-256"), r.text("Status"))
+            for row in r]
+
+
+def load_register(book: RawBook, source: str = "", today: date | None = None) -> Register:
+    """Read a workbook's sheets into a Register; raise WorkbookStructureError if one is missing."""
+    check_structure(book)
+    b = _Book(book, today or date.today())
+    catalog = read_catalog(b)
+    settings = read_settings(b)
+    return Register(source, catalog, settings, read_participants(b), read_placements(b),
+                    read_assessments(b), read_mervarden(b), read_certificates(b), b.problems)

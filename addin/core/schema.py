@@ -1,7 +1,8 @@
 """The workbook contract in one place: sheet names, column headers, list values and settings keys.
 
 Everything that names a sheet or a column anywhere in the code takes it from here, so the Swedish
-spelling of the contract (``../shared/WORKBOOK.md``) lives in exactly one file.
+spelling of the contract (described for coordinators in ``docs/arbetsboken.md``) lives in exactly
+one file.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class Column:
     kind: ColumnKind = ColumnKind.TEXT
     width: float = 18
     list_name: str | None = None  # defined name of the dropdown list, if any
+    optional: bool = False  # a workbook made before the column existed is still read
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,15 @@ class SheetSpec:
 
 T, I, D, P, ID = (ColumnKind.TEXT, ColumnKind.INTEGER, ColumnKind.DATE, ColumnKind.PERCENT,
                   ColumnKind.IDENTITY)
+
+# The English certificate's texts: a column beside each catalog text it prints, edited by the
+# coordinator like the Swedish one (docs/kompetensintyg.md). Optional, so older workbooks read.
+EN = " (engelska)"
+
+
+def _en(header: str, width: float = 40) -> Column:
+    return Column(header + EN, T, width, optional=True)
+
 
 # Sheet names.
 FORVALTNINGAR = "Förvaltningar"
@@ -114,9 +125,15 @@ S_PERIOD_TILL = "Rapportperiod till"
 S_MINSTA_ANTAL = "Minsta redovisade antal"
 S_LAGSTA_NIVA = "Lägsta nivå på intyget"
 S_VERIFIERINGSADRESS = "Verifieringsadress"
+# for the certificate's look and the English certificate (docs/kompetensintyg.md)
+S_KONTAKT = "Kontakt på intyget"
+S_LOGOTYP = "Logotyp"
+S_ORGANISATION_EN = "Organisation (engelska)"
+S_TITEL_EN = "Undertecknarens titel (engelska)"
 SETTING_KEYS = (S_ORGANISATION, S_FORVALTNING, S_PREFIX, S_ORT, S_UNDERTECKNARE, S_TITEL,
                 S_STYRGRUPP_EPOST, S_AVSANDARE_EPOST, S_PERIOD_FRAN, S_PERIOD_TILL,
-                S_MINSTA_ANTAL, S_LAGSTA_NIVA, S_VERIFIERINGSADRESS)
+                S_MINSTA_ANTAL, S_LAGSTA_NIVA, S_VERIFIERINGSADRESS, S_KONTAKT, S_LOGOTYP,
+                S_ORGANISATION_EN, S_TITEL_EN)
 DEFAULT_MINSTA_ANTAL = 5
 DEFAULT_LAGSTA_NIVA = 2
 
@@ -143,20 +160,23 @@ L_PLATSID = "Lista_PlatsID"
 CATALOG_SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(FORVALTNINGAR, "tblForvaltningar", (
         Column("Förvaltning", T, 44), Column("Kod", T, 8), Column("Nämnd", T, 40),
-        Column("Mål antal platser", I, 18)), True),
+        Column("Mål antal platser", I, 18), _en("Förvaltning", 44)), True),
     SheetSpec(YRKESOMRADEN, "tblYrkesomraden", (
         Column("Yrkesområde", T, 32), Column("SSYK 2012", T, 11), Column("SSYK-benämning", T, 40),
-        Column("Kräver registerutdrag", T, 20, L_JANEJ)), True),
+        Column("Kräver registerutdrag", T, 20, L_JANEJ), _en("Yrkesområde", 32),
+        _en("SSYK-benämning", 40)), True),
     SheetSpec(KOMPETENSER, "tblKompetenser", (
         Column("Modul", T, 22, L_MODUL), Column("Yrkesområde", T, 30, L_YRKESOMRADE),
-        Column("Kompetens", T, 70)), True),
+        Column("Kompetens", T, 70), _en("Kompetens", 70)), True),
     SheetSpec(NIVAER, "tblNivaer", (
         Column("Nivå", I, 6), Column("Benämning", T, 32), Column("Beskrivning", T, 80),
-        Column("Skrivs på intyget", T, 16, L_JANEJ)), True),
+        Column("Skrivs på intyget", T, 16, L_JANEJ), _en("Benämning", 32),
+        _en("Beskrivning", 80)), True),
     SheetSpec(ANSTALLNINGSFORMER, "tblAnstallningsformer", (
         Column("Anställningsform", T, 40), Column("Giltig från", D, 12), Column("Giltig till", D, 12),
         Column("Röjer hälsouppgift", T, 18, L_JANEJ),
-        Column("Räknas som arbetsmarknadsanställning", T, 20, L_JANEJ)), True),
+        Column("Räknas som arbetsmarknadsanställning", T, 20, L_JANEJ),
+        _en("Anställningsform", 40)), True),
     SheetSpec(MERVARDEN, "tblMervarden", (
         Column("Perspektiv", T, 14, L_PERSPEKTIV), Column("Mervärde", T, 44)), True),
     SheetSpec(UTFALL, "tblUtfall", (
@@ -181,7 +201,7 @@ DATA_SHEETS: tuple[SheetSpec, ...] = (
         Column("Status", T, 12, L_STATUS), Column("Sysselsättningsgrad", P, 12),
         Column("Arbetsuppgifter", T, 50), Column("Avbrottsorsak", T, 22, L_AVBROTTSORSAK),
         Column("Utfall vid avslut", T, 24, L_UTFALL),
-        Column("Utfall efter 90 dagar", T, 24, L_UTFALL)), False),
+        Column("Utfall efter 90 dagar", T, 24, L_UTFALL), _en("Arbetsuppgifter", 50)), False),
     SheetSpec(BEDOMNINGAR, "tblBedomningar", (
         Column("PlatsID", T, 10, L_PLATSID), Column("Datum", D, 12),
         Column("Tillfälle", T, 16, L_TILLFALLE), Column("Modul", T, 22, L_MODUL),
@@ -202,6 +222,30 @@ KONTROLL_HEADERS = ("Blad", "Rad", "Kolumn", "Värde", "Meddelande", "Allvarligh
 
 ALL_INPUT_SHEETS = CATALOG_SHEETS + DATA_SHEETS
 SPEC_BY_NAME: dict[str, SheetSpec] = {s.name: s for s in ALL_INPUT_SHEETS + (REGISTER_SHEET,)}
+
+# Columns a person types a value into: a formula there is a Fel, since a lookup that breaks or a
+# reference that moves would silently change who or when the register is about.
+TYPED_COLUMNS: dict[str, tuple[str, ...]] = {
+    DELTAGARE: ("DeltagarID", "Förnamn", "Efternamn", "Personnummer"),
+    PLATSER: ("PlatsID", "DeltagarID", "Handledare", "Startdatum", "Planerat slutdatum",
+              "Slutdatum"),
+    BEDOMNINGAR: ("PlatsID", "Datum"),
+    MERVARDE: ("PlatsID", "Datum"),
+}
+
+# Text printed on a certificate: it must not start like a formula (=, +, -, @, tab, CR), or a
+# spreadsheet that later holds it may run it.
+CERTIFICATE_TEXT: dict[str, tuple[str, ...]] = {
+    DELTAGARE: ("Förnamn", "Efternamn"),
+    PLATSER: ("Arbetsplats", "Arbetsuppgifter", "Arbetsuppgifter" + EN),
+    FORVALTNINGAR: ("Förvaltning", "Förvaltning" + EN),
+    YRKESOMRADEN: ("Yrkesområde", "SSYK-benämning", "Yrkesområde" + EN, "SSYK-benämning" + EN),
+    KOMPETENSER: ("Kompetens", "Kompetens" + EN),
+    NIVAER: ("Benämning", "Beskrivning", "Benämning" + EN, "Beskrivning" + EN),
+    ANSTALLNINGSFORMER: ("Anställningsform", "Anställningsform" + EN),
+}
+CERTIFICATE_SETTINGS = (S_ORGANISATION, S_FORVALTNING, S_ORT, S_UNDERTECKNARE, S_TITEL,
+                        S_VERIFIERINGSADRESS, S_KONTAKT, S_ORGANISATION_EN, S_TITEL_EN)
 
 # Sheets and columns a workbook must have before anything is computed. Intygsregister is optional:
 # it appears the first time a certificate is issued.

@@ -1,6 +1,6 @@
 """The tally: placements per förvaltning, yrkesområde and anställningsform for a report period.
 
-The definitions are those of WORKBOOK.md, "Tally definitions". Several registers (one per
+The definitions are those of docs/arbetsboken.md, "Så räknas sammanställningen". Several registers (one per
 förvaltning, say) combine into one tally; a row that cannot be read (unknown förvaltning, status
 outside the list, a date that is not a date) is left out and counted in ``utelamnade_rader``.
 """

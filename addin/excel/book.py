@@ -63,7 +63,7 @@ def read_grid(sheet: Any) -> list[list[Any]]:
         elif values and not isinstance(values[0], (list, tuple)):
             values = [values]
     else:
-        values = rng.options(ndim=2).value
+        values = rng.options(ndim=2, err_to_str=True).value  # "#N/A", not None
     return [list(r) for r in values or []]
 
 

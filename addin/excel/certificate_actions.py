@@ -23,6 +23,7 @@ from typing import Any
 from ..core import schema
 from ..settings import Settings
 from ..certificates import IssueResult, issue_certificates, open_store, prefix_of, sheet_changes
+from ..certificates.installation import issue_options
 from ..core.model import RawSheet
 from ..core.reading import find_sheet as find_raw
 from . import book as xbook
@@ -50,10 +51,11 @@ def utfarda_intyg(book: Any, issuer: str, user_id: str, settings: Settings,
     register = loaded.register
     prefix = prefix_of(register)
     folder = Path(out_dir) if out_dir is not None else files.cert_dir(settings)
+    options = issue_options(settings)  # the PDF seal and the credential key
     with open_store(settings.register_location()) as store:
         result = issue_certificates(register, folder, issuer, store, pdf=settings.cert_pdf,
                                     today=today, templates_dir=settings.templates_dir,
-                                    soffice=settings.soffice)
+                                    soffice=settings.soffice, **options)
         for cert in result.issued:
             files.record_owner(folder, cert.number, user_id)
         changes = sheet_changes(register.certificates, store.entries(prefix),

@@ -23,7 +23,8 @@ It also adds ``GET /amanst/senaste`` (the signed-in user's last runs, for the ta
 downloads the task pane links to (``GET /amanst/intyg/<nummer>.docx|pdf``: a certificate, to the
 user who issued it; ``GET /amanst/utkast/<namn>.eml``: the user's own draft to the steering group;
 the rules are in ``files``) and the template global ``amanst_buttons`` from which the ribbon,
-manifest and task pane are drawn.
+manifest and task pane are drawn. ``site`` adds the web-facing defences (cross-site requests,
+page headers) and the start page.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from xlwings_server.models import User
 from xlwings_server.templates import templates
 
 from .. import settings as amanst_settings
-from . import files, roles, runlog
+from . import files, roles, runlog, site
 from .bodylimit import BodyLimit
 from .scripts import SCRIPTS
 
@@ -237,6 +238,7 @@ def install(app: Any) -> APIRouter:
     """Hook the overrides into the xlwings Server app; return the router it should include."""
     # the app is still being built, so middleware can be added
     app.add_middleware(BodyLimit, max_bytes=_max_body_bytes())
+    site.install(app)  # cross-site refusals, page headers, the start page (outside BodyLimit)
     app.dependency_overrides[dep.authenticate] = authenticate
     app.dependency_overrides[dep.parse_book_input] = parse_book_input
     app.dependency_overrides[dep.get_script_args] = script_args

@@ -3,17 +3,23 @@
 calamine (Rust) reads about 16 times faster than openpyxl, so it serves every operation that writes
 nothing back. The openpyxl reader is kept for the benchmark's side-by-side figures and for a
 workbook already open in openpyxl. Both return the same ``RawSheet`` shape; differences between
-their values are evened out by ``addin.values`` when the core reads them.
+their values are evened out by ``addin.core.values`` when the core reads them.
+
+calamine reads an error value as an empty string and says nothing of formulas; ``cellscan`` finds
+both in the sheet's XML, and the error's code is put back where calamine left the cell empty (as
+openpyxl and Office.js give it), so the core can tell ``#N/A`` from an empty cell.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from ..core import schema
 from ..core.errors import WorkbookUnreadable
 from ..core.model import RawSheet
+from . import cellscan
 from .safety import inspect_xlsx
 
 # Sheets the core reads; others (Kontroll, Sammanställning, a user's own) are never parsed.
@@ -46,18 +52,32 @@ def read_raw_book(path: Path) -> dict[str, RawSheet]:
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
+        names = [name for name in workbook.sheet_names if _wanted(name)]
+        facts = cellscan.scan(path, set(names))
         book: dict[str, RawSheet] = {}
-        for name in workbook.sheet_names:
-            if not _wanted(name):
-                continue
-            sheet = workbook.get_sheet_by_name(name)
-            rows = sheet.to_python(skip_empty_area=False)
-            book[name.strip()] = raw_sheet(name.strip(), rows, 1)
+        for name in names:
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            book[name.strip()] = _with_facts(raw_sheet(name.strip(), rows, 1), facts.get(name))
         workbook.close()
         return book
-    except (CalamineError, ValueError, OSError) as exc:
+    except (CalamineError, ValueError, OSError, KeyError, ElementTree.ParseError) as exc:
         raise WorkbookUnreadable(f"Arbetsboken {path.name} är skadad och kunde inte läsas "
-                                 f"({type(exc).__name__}). Öppna den i Excel och spara den igen.") from None
+                                 f"({type(exc).__name__}). Öppna den i Excel och spara den "
+                                 "igen.") from None
+
+
+def _with_facts(sheet: RawSheet, facts: cellscan.CellFacts | None) -> RawSheet:
+    """Put each error value's code back into its cell, and note the cells that hold formulas."""
+    if facts is None:
+        return sheet
+    if facts.errors:
+        rows = dict(sheet.rows)
+        for (row, column), code in facts.errors.items():
+            values = rows.get(row)
+            if values is not None and column < len(values) and values[column] in ("", None):
+                values[column] = code
+    sheet.formulas = facts.formulas
+    return sheet
 
 
 def raw_book_from_openpyxl(workbook: Any) -> dict[str, RawSheet]:

@@ -61,7 +61,7 @@ def _replace_sheet(wb: Workbook, name: str) -> Worksheet:
 def _header(ws: Worksheet, row: int, width: int) -> None:
     for col in range(1, width + 1):
         cell = ws.cell(row=row, column=col)
-        cell.font = Font(bold=True, color=presentation.HEADER_FONT)
+        cell.font = Font(name=presentation.FONT_NAME, bold=True, color=presentation.HEADER_FONT)
         cell.fill = PatternFill("solid", fgColor=presentation.HEADER_FILL)
         cell.alignment = Alignment(vertical="center", wrap_text=True)
 
@@ -78,7 +78,7 @@ def write_kontroll(wb: Workbook, problems: Sequence[Problem], checked_at: dateti
     _header(ws, 1, len(schema.KONTROLL_HEADERS))
     summary_row = len(rows) + 2
     ws.cell(row=summary_row, column=1, value=presentation.kontroll_summary(problems, checked_at)
-            ).font = Font(italic=True)
+            ).font = Font(name=presentation.FONT_NAME, italic=True)
     for col, width in zip("ABCDEF", (16, 6, 22, 28, 90, 12)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
@@ -170,10 +170,11 @@ def fill_grid(ws: Worksheet, grid: list[list[Any]], layout: dict) -> None:
         _header(ws, r, len(grid[r - 1]))
         ws.row_dimensions[r].height = 32
     for r in layout["title_rows"]:
-        ws.cell(row=r, column=1).font = Font(bold=True, size=13, color=presentation.HEADER_FILL)
+        ws.cell(row=r, column=1).font = Font(name=presentation.FONT_NAME, bold=True, size=13,
+                                                  color=presentation.HEADER_FILL)
     for r in layout.get("total_rows", []):
         for c in range(1, len(grid[r - 1]) + 1):
-            ws.cell(row=r, column=c).font = Font(bold=True)
+            ws.cell(row=r, column=c).font = Font(name=presentation.FONT_NAME, bold=True)
     for r, c in layout["percent_cells"]:
         ws.cell(row=r, column=c).number_format = "0%"
     ws.column_dimensions["A"].width = 44

@@ -214,7 +214,7 @@ def test_wrong_shapes_are_400_and_no_button_runs(client, spy, kontrollera_body, 
     assert spy["script"] == 0
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/xml", "text/html",
+@pytest.mark.parametrize("content_type", ["application/xml", "text/html",
                                           "application/octet-stream", "image/png"])
 def test_wrong_content_types_are_400_and_never_parsed(client, spy, kontrollera_body, content_type):
     response = client.post(CALL + "kontrollera", content=json.dumps(kontrollera_body).encode(),
@@ -231,11 +231,16 @@ def test_wrong_content_types_are_400_and_never_parsed(client, spy, kontrollera_b
     {"data": {"bookData": "[" * DEEP}},
     {"data": {"bookData": "{not json"}},
     {"data": {"annat": "x"}},
-], ids=["broken multipart", "no boundary", "file part", "deep form", "form not json", "no field"])
-def test_malformed_forms_are_400_never_500(client, spy, request_kwargs):
+    {"content": b'{"client": "Office.js"}', "headers": {"Content-Type": "text/plain"}},
+    {"content": b"{}", "headers": {}},
+], ids=["broken multipart", "no boundary", "file part", "deep form", "form not json", "no field",
+        "text/plain", "no content type"])
+def test_forms_and_untyped_bodies_are_403_and_never_parsed(client, spy, request_kwargs):
+    """What a page on another site can send without asking (see test_cross_site.py)."""
     response = client.post(CALL + "kontrollera", **request_kwargs)
-    assert response.status_code == 400, response.text
-    assert spy["script"] == 0
+    assert response.status_code == 403, response.text
+    assert "JSON" in response.json()["detail"]
+    assert spy == {"decode": 0, "script": 0}
 
 
 # --- names that are not buttons -----------------------------------------------------------------

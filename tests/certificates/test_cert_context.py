@@ -66,9 +66,14 @@ def test_competences_threshold_order_and_level_names(example_register):
     ctx = cand.context("ASF-2026-00001", "AAAA-BBBB-CCCC", TODAY)
     assert set(ctx) == CONTEXT_KEYS
     printed = {(k["namn"], k["niva"]) for g in ctx["grupper"] for k in g["kompetenser"]}
-    expected = {(a.kompetens, a.niva) for a in latest.values() if a.niva >= reg.settings.lagsta_niva}
+    # an English certificate names each competence by the catalog's Kompetens (engelska)
+    names = {(k.modul, k.kompetens): k.kompetens_en if cand.language == "en" else k.kompetens
+             for k in reg.catalog.kompetenser}
+    expected = {(names[(a.modul, a.kompetens)], a.niva) for a in latest.values()
+                if a.niva >= reg.settings.lagsta_niva}
     assert printed == expected and printed
-    below = {a.kompetens for a in latest.values() if a.niva < reg.settings.lagsta_niva}
+    below = {names[(a.modul, a.kompetens)] for a in latest.values()
+             if a.niva < reg.settings.lagsta_niva}
     assert not below & {name for name, _ in printed}
     levels = {n: v.benamning for n, v in reg.catalog.nivaer.items()}
     if cand.language == "sv":

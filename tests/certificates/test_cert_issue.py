@@ -162,7 +162,7 @@ def test_command_line_issue_verify_revoke(book, tmp_path, capsys):
                  "--today", "2026-11-27"]) == 0
     text = capsys.readouterr().out
     assert "Utfärdade ASF-2026-00001 för plats" in text
-    assert "Inget intyg: Platsen P0010 har fel" in text
+    assert "Inget intyg för plats P0010 (bladet Platser, rad 11): Platsen P0010 har fel" in text
     assert "Klart: 77 nya intyg, 1 kunde inte få intyg." in text
     assert main(["issue", str(book), "--out-dir", str(out), "--register", str(db),
                  "--today", "2026-11-27"]) == 0

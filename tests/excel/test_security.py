@@ -11,7 +11,7 @@ import pytest
 import xlwings_server
 from xlwings_server.config import settings
 
-from addin.excel import roles
+from addin.excel import excelapi, roles
 from addin.excel.scripts import SCRIPTS
 
 from .conftest import EXAMPLE
@@ -163,6 +163,9 @@ def test_every_action_our_scripts_emit_exists_in_the_client(client):
         apply(acts, wb)
     assert {"deleteNote", "resizeTable", "setDataValidationList", "addTable"} <= emitted
     assert emitted <= known, emitted - known
+    # each action's ExcelApi set was looked up (addin/excel/excelapi.py, the manifest's minimum)
+    assert emitted <= set(excelapi.ACTIONS) | set(excelapi.FALLS_BACK), \
+        emitted - set(excelapi.ACTIONS) - set(excelapi.FALLS_BACK)
 
 
 def test_manifest_and_task_pane_show_every_button(client):

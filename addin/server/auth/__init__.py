@@ -1,0 +1,1 @@
+"""xlwings Server's auth providers, overridden from the project folder (``auth.<provider>``)."""
