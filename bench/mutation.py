@@ -10,7 +10,9 @@ call). A mutant is *killed* when at least one test fails, *timeout* counts as ki
 means no test noticed. The table gives the kill rate per module and the survivors are listed with
 their diffs in bench/mutation-survivors-MODULE.txt for the explanations in bench/mutation.md.
 
-The register's PostgreSQL cases run when AMANST_TEST_POSTGRES_URL is set (scripts/with-postgres.sh
+The scratch copies stay in --work (default /tmp/amanst-mutation/MODULE) so that an interrupted run
+resumes; --fresh starts over from the current tree. The register's PostgreSQL cases run when
+AMANST_TEST_POSTGRES_URL is set (scripts/with-postgres.sh
 ``.venv/bin/python bench/mutation.py store``); without it only the SQLite cases run.
 """
 
@@ -39,7 +41,8 @@ MODULES = {
                      "tests/independent/test_steering_workbook.py"]),
     "store": ("addin/certificates/store.py",
               ["tests/certificates/test_cert_issue.py", "tests/certificates/test_cert_faults.py",
-               "tests/certificates/test_cert_concurrency.py", "tests/certificates/test_register.py"]),
+               "tests/certificates/test_cert_concurrency.py",
+               "tests/certificates/test_register.py"]),
 }
 CONFIG = """[mutmut]
 source_paths = addin
@@ -64,8 +67,8 @@ STATUSES = ("killed", "survived", "timeout", "no tests", "suspicious", "skipped"
             "not checked", "check was interrupted by user", "caught by type check")
 
 
-def scratch_copy() -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="amanst-mutation-"))
+def scratch_copy(folder: Path) -> Path:
+    folder.mkdir(parents=True)
     files = subprocess.run(["git", "ls-files", "-z", "-c", "-o", "--exclude-standard"], cwd=ROOT,
                            capture_output=True, check=True).stdout.split(b"\0")
     for name in filter(None, files):
@@ -77,18 +80,28 @@ def scratch_copy() -> Path:
     return folder
 
 
-def run_module(key: str, children: int) -> dict[str, int]:
+def run_module(key: str, children: int, work: Path, fresh: bool) -> dict[str, int]:
     module, tests = MODULES[key]
     tests = [t for t in tests if (ROOT / t.split("::")[0]).exists()]
-    folder = scratch_copy()
+    folder = work / key
+    if fresh:
+        shutil.rmtree(folder, ignore_errors=True)
+    if folder.exists():  # mutmut picks up where an interrupted run stopped
+        print(f"{key}: resuming in {folder}", flush=True)
+        return _run(key, module, folder, children)
+    scratch_copy(folder)
     (folder / "pyproject.toml").write_text(
         re.sub(r"(?ms)^\[tool\.mutmut\].*?(?=^\[|\Z)", "",
                (folder / "pyproject.toml").read_text(encoding="utf-8")), encoding="utf-8")
     (folder / "setup.cfg").write_text(CONFIG.format(
         module=module, tests="\n".join(f"    {t}" for t in tests)), encoding="utf-8")
+    print(f"{key}: mutating {module} in {folder}", flush=True)
+    return _run(key, module, folder, children)
+
+
+def _run(key: str, module: str, folder: Path, children: int) -> dict[str, int]:
     mutmut = [sys.executable, "-m", "mutmut"]
     env = {**os.environ, "PYTHONPATH": str(folder)}
-    print(f"{key}: mutating {module} in {folder}", flush=True)
     subprocess.run([*mutmut, "run", "--max-children", str(children)], cwd=folder, env=env,
                    stdout=subprocess.DEVNULL)
     listing = subprocess.run([*mutmut, "results", "--all", "true"], cwd=folder, env=env,
@@ -107,7 +120,6 @@ def run_module(key: str, children: int) -> dict[str, int]:
             diff = subprocess.run([*mutmut, "show", name], cwd=folder, env=env,
                                   capture_output=True, text=True).stdout
             out.write(f"### {name}\n{diff}\n")
-    shutil.rmtree(folder, ignore_errors=True)
     return counts
 
 
@@ -115,15 +127,20 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", default=list(MODULES), choices=list(MODULES))
     parser.add_argument("--children", type=int, default=2, help="parallel test runs")
+    parser.add_argument("--work", type=Path,
+                        default=Path(tempfile.gettempdir()) / "amanst-mutation",
+                        help="where the scratch copies live (kept, so a run can resume)")
+    parser.add_argument("--fresh", action="store_true", help="start again from a new copy")
     args = parser.parse_args(argv)
     rows = []
     for key in args.modules:
-        c = run_module(key, args.children)
+        c = run_module(key, args.children, args.work, args.fresh)
         detected = c["killed"] + c["timeout"]
         total = sum(c.values())
         rows.append((key, total, detected, c["survived"], c["no tests"],
                      detected / total if total else 0.0))
-    print(f"\n{'module':12} {'mutants':>8} {'killed':>7} {'survived':>9} {'no tests':>9} {'rate':>6}")
+    print(f"\n{'module':12} {'mutants':>8} {'killed':>7} {'survived':>9} {'no tests':>9} "
+          f"{'rate':>6}")
     for key, total, detected, survived, untested, rate in rows:
         print(f"{key:12} {total:8} {detected:7} {survived:9} {untested:9} {rate:6.1%}")
     return 0
