@@ -56,12 +56,18 @@ def record_incident(where: str, folder: Path | None = None) -> str:
 
 def failure(exc: BaseException, where: str, *, incident_dir: Path | None = None,
             user_errors: tuple[type[BaseException], ...] = ()) -> Failure:
-    """What the user is told about ``exc`` (call it inside the ``except`` block)."""
+    """What the user is told about ``exc`` (call it inside the ``except`` block).
+
+    An ``AmanstError`` may carry its own ``exit_code`` (a run stopped by Ctrl+C after it had
+    begun: 130). Notes added to an unexpected error (``add_note``: what a run had already done)
+    are told after the incident number.
+    """
     if isinstance(exc, (AmanstError, *user_errors)):
-        return Failure(str(exc), EXIT_UNREADABLE)
+        return Failure(str(exc), getattr(exc, "exit_code", EXIT_UNREADABLE))
     if isinstance(exc, KeyboardInterrupt):
         return Failure("Avbrutet. Det som redan var klart står ovan; kör samma kommando igen för "
                        "att göra resten.", EXIT_INTERRUPTED)
     incident = record_incident(where, incident_dir)
+    notes = " ".join(getattr(exc, "__notes__", ()))
     return Failure(f"Ett oväntat fel inträffade (incident {incident}). Kontakta supporten och ange "
-                   "incidentnumret.", EXIT_INTERNAL, incident)
+                   "incidentnumret." + (f" {notes}" if notes else ""), EXIT_INTERNAL, incident)

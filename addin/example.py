@@ -319,3 +319,21 @@ if __name__ == "__main__":  # pragma: no cover
 
     for written in write_bundled(Path(sys.argv[1] if len(sys.argv) > 1 else "workbooks")):
         print(f"Skrev {written}")
+
+
+def mark_as_example(path: Path) -> None:
+    """Make the demo's own copy of the example issue example certificates: Intygsprefix
+    ``EXEMPEL`` (which no real register accepts) and EXEMPEL before the organisation's name, so
+    that every page says what it is."""
+    from .core.certificate_status import DEMO_PREFIX
+    from .xlsx import writer
+
+    wb = writer.load_for_update(path)
+    ws = wb[schema.INSTALLNINGAR]
+    for key, value in ws.iter_rows(min_row=2, max_col=2):
+        if key.value == schema.S_PREFIX:
+            value.value = DEMO_PREFIX
+        elif key.value in (schema.S_ORGANISATION, schema.S_ORGANISATION_EN) and not str(
+                value.value or "").startswith(DEMO_PREFIX):
+            value.value = f"{DEMO_PREFIX} – {value.value or ''}".strip()
+    writer.save_atomic(wb, path)

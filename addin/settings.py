@@ -19,6 +19,7 @@ generated from the declarations (``python -m addin.settings``), and a test keeps
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tomllib
 import typing
@@ -27,9 +28,11 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from .core.certificate_status import DEMO_PREFIX
 from .core.errors import AmanstError
 
 CONFIG_ENV = "AMANST_CONFIG"
+_PREFIX = re.compile(r"[A-Z0-9]{1,12}")
 MIB = 1024 * 1024
 _FALSE = ("0", "nej", "no", "false", "av", "off")
 _TRUE = ("1", "ja", "yes", "true", "på", "on")
@@ -59,12 +62,21 @@ class Settings:
         shown_default="samma som AMANST_STATE_DIR")
     register: str = _setting(
         "", "AMANST_REGISTER",
-        "Intygsregistret: en SQLite-fil eller en adress postgresql://användare@värd/databas.",
-        group="Intyg", shown_default="~/.amanst/intygsregister.sqlite3")
+        "Installationens intygsregister: en SQLite-fil i en mapp som servern och alla som "
+        "utfärdar når, eller en adress postgresql://användare@värd/databas. Ett enda register "
+        "per installation, för servern och kommandona issue, verify, revoke och register. "
+        "Måste anges (eller register_url).", group="Intyg", shown_default="inget: måste anges")
     register_url: str = _setting(
         "", "AMANST_REGISTER_URL",
         "Intygsregistret i PostgreSQL (postgresql://...); går före AMANST_REGISTER. Kan innehålla "
         "ett lösenord.", secret=True, group="Intyg")
+    certificate_prefixes: str = _setting(
+        "", "AMANST_INTYGSPREFIX",
+        "De intygsprefix installationen utfärdar under, kommaseparerade (till exempel ASF,SOF): "
+        "arbetsbokens Intygsprefix måste vara ett av dem. Ett prefix hör till en enda "
+        "installation, så att ett intygsnummer aldrig kan betyda två intyg. EXEMPEL är "
+        "reserverat för amanst demo. Måste anges för att utfärda.", group="Intyg",
+        shown_default="inget: måste anges")
     templates_dir: Path | None = _setting(
         None, "AMANST_TEMPLATES",
         "Mapp med installationens egna (redigerade) Word-mallar för kompetensintyg.",
@@ -139,10 +151,31 @@ class Settings:
     def incident_dir(self) -> Path:
         return self.log_dir or self.state_dir
 
-    def register_location(self) -> str | Path:
-        """The register to open: PostgreSQL URL, else AMANST_REGISTER, else the default file."""
-        return (self.register_url.strip() or self.register.strip()
-                or Path("~/.amanst/intygsregister.sqlite3").expanduser())
+    def register_location(self) -> str:
+        """The installation's register: the PostgreSQL URL, else AMANST_REGISTER. There is no
+        default: a register each user or folder made for itself is how one number came to mean
+        two certificates."""
+        location = self.register_url.strip() or self.register.strip()
+        if not location:
+            raise SettingsError(
+                "Intygsregistret är inte inställt. Ange installationens register med "
+                "inställningen register (miljövariabeln AMANST_REGISTER: en SQLite-fil) eller "
+                "register_url (AMANST_REGISTER_URL: PostgreSQL), eller med --register. Se "
+                "docs/installningar.md.")
+        return location
+
+    def prefixes(self) -> tuple[str, ...]:
+        """The Intygsprefix this installation issues under (``certificate_prefixes``), checked."""
+        found = tuple(p.strip().upper() for p in self.certificate_prefixes.split(",")
+                      if p.strip())
+        for prefix in found:
+            if not _PREFIX.fullmatch(prefix) or prefix == DEMO_PREFIX:
+                raise SettingsError(
+                    f"AMANST_INTYGSPREFIX innehåller '{prefix}', som inte går att använda: "
+                    "skriv 1–12 versaler A–Z eller siffror per prefix" +
+                    (f" ({DEMO_PREFIX} är reserverat för amanst demo)." if prefix == DEMO_PREFIX
+                     else "."))
+        return found
 
 
 def declared() -> list[tuple[str, Any, Mapping[str, Any]]]:

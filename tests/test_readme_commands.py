@@ -50,7 +50,8 @@ def test_every_command_is_in_the_readme_as_help_shows_it():
 def test_every_command_has_the_swedish_name_the_issue_asks_for():
     aliases = {a for _, names in _commands().values() for a in names}
     assert aliases == {"kontrollera", "sammanstall", "utfarda", "verifiera", "aterkalla",
-                       "styrgrupp", "rapport", "ny-arbetsbok", "exempel", "starta-server"}
+                       "styrgrupp", "rapport", "ny-arbetsbok", "exempel", "starta-server",
+                       "intygsregister", "diagnos"}
 
 
 def test_report_dates_are_optional_in_help_and_readme():

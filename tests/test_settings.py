@@ -67,9 +67,9 @@ def test_an_unknown_key_in_the_file_is_refused(tmp_path):
         settings.load(environ={"AMANST_CONFIG": str(config)})
 
 
-def test_the_register_location_prefers_postgres_then_the_file_then_the_default():
-    assert settings.load(environ={}).register_location() == \
-        Path("~/.amanst/intygsregister.sqlite3").expanduser()
+def test_the_register_location_prefers_postgres_then_the_file_and_has_no_default():
+    with pytest.raises(settings.SettingsError, match="Intygsregistret är inte inställt"):
+        settings.load(environ={}).register_location()
     assert settings.load(environ={"AMANST_REGISTER": "/srv/r.sqlite3"}).register_location() == \
         "/srv/r.sqlite3"
     both = {"AMANST_REGISTER": "/srv/r.sqlite3", "AMANST_REGISTER_URL": "postgresql://h/db"}
@@ -83,3 +83,13 @@ def test_serve_without_the_server_extra_names_the_extra(monkeypatch, capsys):
     assert main(["serve"]) == 2
     err = capsys.readouterr().err
     assert 'pip install "amanst[server]"' in err and "Traceback" not in err
+
+
+def test_the_installation_prefixes_are_checked_and_exempel_is_reserved():
+    assert settings.load(environ={"AMANST_INTYGSPREFIX": " asf, SOF "}).prefixes() == \
+        ("ASF", "SOF")
+    assert settings.load(environ={}).prefixes() == ()
+    with pytest.raises(settings.SettingsError, match="EXEMPEL är reserverat för amanst demo"):
+        settings.load(environ={"AMANST_INTYGSPREFIX": "ASF,EXEMPEL"}).prefixes()
+    with pytest.raises(settings.SettingsError, match="'A-B'"):
+        settings.load(environ={"AMANST_INTYGSPREFIX": "A-B"}).prefixes()

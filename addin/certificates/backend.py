@@ -18,10 +18,23 @@ def is_url(value: str | Path | None) -> bool:
     return isinstance(value, str) and re.match(r"(?i)postgres(ql)?://", value.strip()) is not None
 
 
-def open_store(location: str | Path) -> CertificateStore:
-    """Open the register at ``location``: a ``postgresql://`` URL or a SQLite file."""
+def open_store(location: str | Path, create: bool = True) -> CertificateStore:
+    """Open the register at ``location``: a ``postgresql://`` URL or a SQLite file.
+
+    With ``create=False`` (commands that only read, such as verify) a register that does not
+    exist is an error: it is never made as a side effect.
+    """
     if is_url(location):
         from .pgstore import PostgresStore  # psycopg is needed only for PostgreSQL
 
-        return PostgresStore(str(location).strip())
-    return SqliteStore(Path(location).expanduser())
+        return PostgresStore(str(location).strip(), create=create)
+    return SqliteStore(Path(location).expanduser(), create=create)
+
+
+def describe(location: str | Path) -> str:
+    """Which register, for a message: the file, or PostgreSQL user@host:port/db (no password)."""
+    if is_url(location):
+        from .pgstore import describe as pg_describe
+
+        return f"PostgreSQL {pg_describe(str(location).strip())}"
+    return str(Path(location).expanduser())

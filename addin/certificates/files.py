@@ -5,7 +5,15 @@ hard-linked to its final name: the link fails if the name exists, so an issued c
 replaced, and a reader never sees half a file. Where the file system has no hard links (some
 network shares), an exclusive rename is used instead. Names come from the certificate number only.
 The one exception is ``replace=True``, for a run that took over a dead run's claim: the number is
-now its own, so the dead run's unfinished file under that number is replaced.
+now its own, so the dead run's unfinished file under that number is replaced. The temporary name
+says which process made it (``leftovers``), so a run that was killed has its half-written file
+removed by the next one.
+
+A file written for a claim that may not have become a certificate (the register was lost while
+the run was making it valid) is set aside as ``NUMMER.EJ-GILTIGT.docx`` (``set_aside``): the
+name says it is not a valid certificate. The next run puts it back under its own name if the
+register shows it valid with exactly that content, and removes it otherwise
+(``settle_set_aside``).
 """
 
 from __future__ import annotations
@@ -14,8 +22,10 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
+from .. import leftovers
 from ..core.errors import AmanstError
 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,80}")
@@ -46,7 +56,8 @@ def publish(tmp: Path, target: Path) -> None:
         os.link(tmp, target)
     except FileExistsError:
         tmp.unlink(missing_ok=True)
-        raise FileExists(f"{target.name} finns redan i {target.parent} och skrivs inte över.") from None
+        raise FileExists(f"{target.name} finns redan i {target.parent} och skrivs inte "
+                         "över.") from None
     except OSError:  # no hard links here: a rename after checking (a small window, noted)
         if target.exists():
             tmp.unlink(missing_ok=True)
@@ -59,7 +70,8 @@ def publish(tmp: Path, target: Path) -> None:
 
 def write_new(folder: Path, name: str, data: bytes, replace: bool = False) -> Path:
     target = target_in(folder, name)
-    fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=Path(name).suffix, dir=folder)
+    fd, tmp_name = tempfile.mkstemp(prefix=leftovers.prefix("tmp"), suffix=Path(name).suffix,
+                                    dir=folder)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -74,3 +86,51 @@ def write_new(folder: Path, name: str, data: bytes, replace: bool = False) -> Pa
     finally:
         tmp.unlink(missing_ok=True)
     return target
+
+
+SET_ASIDE = ".EJ-GILTIGT"  # between the number and the file's suffix
+
+
+def set_aside(path: Path) -> Path | None:
+    """Rename ``NUMMER.docx`` to ``NUMMER.EJ-GILTIGT.docx``; None if that was not possible."""
+    target = path.with_name(f"{path.stem}{SET_ASIDE}{path.suffix}")
+    try:
+        os.replace(path, target)
+    except OSError:
+        return None
+    return target
+
+
+def remove_quietly(path: Path) -> bool:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def settle_set_aside(folder: Path, registered: Callable[[str], dict[str, tuple[str, str]] | None]
+                     ) -> list[str]:
+    """Resolve the files an earlier run set aside in ``folder``: back under their own name when
+    ``registered(number)`` (the valid certificate's files: kind → (name, sha256)) lists exactly
+    that content, else removed. Returns the numbers put back."""
+    restored: list[str] = []
+    try:
+        found = sorted(folder.glob(f"*{SET_ASIDE}.*"))
+    except OSError:
+        return restored
+    for path in found:
+        number = path.name.split(SET_ASIDE)[0]
+        original = path.with_name(f"{number}{path.suffix}")
+        name, sha = (registered(number) or {}).get(path.suffix.lstrip("."), ("", ""))
+        try:
+            if name == original.name and not original.exists() and sha256_file(path) == sha:
+                os.replace(path, original)
+                restored.append(number)
+                continue
+        except OSError:
+            continue  # unreadable now: the next run looks again
+        remove_quietly(path)
+    return restored

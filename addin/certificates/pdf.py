@@ -5,26 +5,48 @@ tenth of that. So the files are split into ``workers`` groups converted in paral
 own ``soffice`` with its own profile directory (two processes sharing a profile block each other),
 in chunks of ``CHUNK`` files: one call stops after about 246 files and still exits 0. Afterwards
 every PDF is checked to exist and not be empty; a chunk with missing files is retried once per
-file, and what is still missing is reported by name. A LibreOffice that hangs is stopped after its
-timeout (the whole process group, so no ``soffice.bin`` is left behind), is not retried, and the
-conversion says so (``timed_out``): the caller keeps the Word files and tells the user.
+file, and what is still missing is reported by name.
+
+A LibreOffice that hangs is noticed by its progress, not by a long total: it must write its first
+PDF within ``FIRST_PDF_TIMEOUT`` seconds and each next one within ``NEXT_PDF_TIMEOUT`` (and a chunk
+never runs longer than ``chunk_limit``). It is then stopped, is not retried, and the conversion
+says so (``timed_out``): the caller keeps the Word files and tells the user. So a click in Excel
+waits at most about a minute for a LibreOffice that hangs, whatever the chunk's size.
+
+LibreOffice dies with amanst. ``soffice`` is a script that starts ``oosplash``, which starts
+``soffice.bin``: a parent-death signal on the first would not reach the last. So each call runs
+under a small ``sh`` in a process group of its own; the kernel sends that ``sh`` SIGTERM when
+amanst dies (``PR_SET_PDEATHSIG``, Linux), and the ``sh`` then kills its whole group. A call that
+is stopped for hanging is killed the same way (the whole group).
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import leftovers
+
 CHUNK = 200
-START_TIMEOUT = 120  # seconds for LibreOffice to start (a fresh profile is made on first start)
-PER_FILE_TIMEOUT = 5
+FIRST_PDF_TIMEOUT = 60.0  # seconds from start to the first PDF (a fresh profile is made first)
+NEXT_PDF_TIMEOUT = 30.0  # seconds from one PDF to the next
+PER_FILE_LIMIT = 2.0  # a chunk's hard limit: FIRST_PDF_TIMEOUT + this many seconds per file
+POLL = 0.25  # seconds between looks at the output folder
+# Runs the command in this process group and kills the group when told to stop (SIGTERM: the
+# parent died; SIGINT, SIGHUP). ``wait`` returns the command's exit status.
+WATCHDOG = 'trap "kill -KILL 0" TERM INT HUP; "$@" & wait $!'
+PR_SET_PDEATHSIG = 1
 
 
 def find_soffice(explicit: str = "") -> str | None:
@@ -51,8 +73,71 @@ class Conversion:
     timed_out: bool = False  # a LibreOffice call hung and was stopped
 
 
-def timeout_for(count: int) -> float:
-    return START_TIMEOUT + PER_FILE_TIMEOUT * count
+def chunk_limit(count: int) -> float:
+    """The longest a chunk of ``count`` files may take even while it makes progress."""
+    return FIRST_PDF_TIMEOUT + PER_FILE_LIMIT * count
+
+
+def _parent_death_signal() -> Callable[[], None] | None:
+    """What the child runs before exec to get SIGTERM when amanst dies (Linux), resolved here in
+    the parent: between fork and exec the child only calls it, it loads nothing."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+    def die_with_parent() -> None:  # pragma: no cover - runs in the child
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+    return die_with_parent
+
+
+def _start(cmd: list[str]) -> subprocess.Popen:
+    die_with_parent = _parent_death_signal()
+    if die_with_parent is not None:
+        return subprocess.Popen(["/bin/sh", "-c", WATCHDOG, "amanst-soffice", *cmd],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True, preexec_fn=die_with_parent)
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=os.name == "posix")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Kill the call and everything it started (its process group)."""
+    with contextlib.suppress(OSError):
+        if os.name == "posix":
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            proc.kill()
+    proc.wait()
+
+
+def _made(files: Sequence[Path], out_dir: Path) -> int:
+    count = 0
+    for f in files:
+        with contextlib.suppress(OSError):
+            if (out_dir / (f.stem + ".pdf")).stat().st_size > 0:
+                count += 1
+    return count
+
+
+def _wait(proc: subprocess.Popen, files: Sequence[Path], out_dir: Path) -> bool:
+    """Wait while LibreOffice makes progress; False when it hung (no new PDF in time)."""
+    started = last_progress = time.monotonic()
+    done = 0
+    limit = chunk_limit(len(files))
+    while proc.poll() is None:
+        now = time.monotonic()
+        made = _made(files, out_dir)
+        if made > done:
+            done, last_progress = made, now
+        allowed = FIRST_PDF_TIMEOUT if done == 0 else NEXT_PDF_TIMEOUT
+        if now - last_progress > allowed or now - started > limit:
+            return False
+        time.sleep(POLL)
+    return True
 
 
 def _run(soffice: str, profile: Path, files: Sequence[Path], out_dir: Path) -> bool:
@@ -60,23 +145,16 @@ def _run(soffice: str, profile: Path, files: Sequence[Path], out_dir: Path) -> b
     cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible",
            "--nologo", "--norestore", "--nodefault", "--nolockcheck", "--convert-to", "pdf",
            "--outdir", str(out_dir), *map(str, files)]
-    group = os.name == "posix"
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=group)
+    proc = _start(cmd)
     try:
-        proc.wait(timeout=timeout_for(len(files)))
-        return True
-    except subprocess.TimeoutExpired:
+        finished = _wait(proc, files, out_dir)
+    except BaseException:  # interrupted (Ctrl+C): LibreOffice must not outlive the run
+        _stop(proc)
+        raise
+    if not finished:
         # whatever was converted is kept; the check afterwards names the rest
-        try:
-            if group:
-                os.killpg(proc.pid, signal.SIGKILL)
-            else:
-                proc.kill()
-        except OSError:
-            pass
-        proc.wait()
-        return False
+        _stop(proc)
+    return finished
 
 
 def _convert_group(soffice: str, files: Sequence[Path], out_dir: Path,
@@ -85,7 +163,7 @@ def _convert_group(soffice: str, files: Sequence[Path], out_dir: Path,
     done: dict[Path, Path] = {}
     calls = 0
     hung = False
-    with tempfile.TemporaryDirectory(prefix="amanst-lo-") as profile:
+    with tempfile.TemporaryDirectory(prefix=leftovers.lo_profile_prefix()) as profile:
         profile_path = Path(profile)
 
         def attempt(batch: Sequence[Path]) -> list[Path]:
@@ -121,6 +199,7 @@ def convert(files: Sequence[Path], out_dir: Path, workers: int = 2,
             ) -> Conversion:
     """Convert ``files`` to PDFs in ``out_dir`` (named like the files, ``.pdf``)."""
     soffice = soffice or find_soffice()
+    leftovers.sweep_lo_profiles()  # profiles of runs that were killed
     result = Conversion()
     if not files:
         return result

@@ -15,9 +15,20 @@ password: errors name the host, port, database and user only.
 from __future__ import annotations
 
 import contextlib
+import secrets
 from typing import Any
 
-from .store import LOCK_TIMEOUT, SCHEMA, RegisterError, SqlStore, owner_token
+from .store import (
+    ADDED_COLUMNS,
+    BACKFILL_HISTORY,
+    LOCK_TIMEOUT,
+    NEW_IDENTITY,
+    SCHEMA,
+    RegisterError,
+    RegisterMissing,
+    SqlStore,
+    owner_token,
+)
 
 try:
     import psycopg
@@ -27,8 +38,17 @@ except ImportError:  # pragma: no cover - the extra is not installed
 
 CONNECT_TIMEOUT = 10  # seconds
 SCHEMA_LOCK = 0x616D616E  # "aman": the advisory lock key while the schema is made
-MIGRATIONS = ("ALTER TABLE certificates ADD COLUMN IF NOT EXISTS claimed_by TEXT NOT NULL "
-              "DEFAULT ''",)
+MIGRATIONS = tuple(f"ALTER TABLE certificates ADD COLUMN IF NOT EXISTS {name} {declaration}"
+                   for name, declaration in ADDED_COLUMNS)
+# the history is append-only: a trigger refuses to change or delete a line
+APPEND_ONLY = (
+    "CREATE OR REPLACE FUNCTION amanst_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$BEGIN RAISE EXCEPTION 'status_history is append-only'; END$$",
+    "CREATE OR REPLACE TRIGGER status_history_append_only BEFORE UPDATE OR DELETE ON "
+    "status_history FOR EACH ROW EXECUTE FUNCTION amanst_append_only()",
+    "CREATE OR REPLACE TRIGGER status_history_no_truncate BEFORE TRUNCATE ON status_history "
+    "FOR EACH STATEMENT EXECUTE FUNCTION amanst_append_only()",
+)
 
 
 def describe(url: str) -> str:
@@ -49,13 +69,13 @@ class PostgresStore(SqlStore):
     placeholder = "%s"
     _for_update = " FOR UPDATE"
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, create: bool = True):
         if psycopg is None:
             raise RegisterError("Intygsregistret är inställt på PostgreSQL men stödet för "
-                                "PostgreSQL är inte installerat. Be IT installera amanst med "
+                                "PostgreSQL är inte installerat.", "Be IT installera amanst med "
                                 "tillägget postgres (pip install 'amanst[postgres]').")
-        self.where = describe(url)
-        self._secret = conninfo.conninfo_to_dict(url).get("password") or ""
+        self.where = f"PostgreSQL {describe(url)}"
+        self._secret = str(conninfo.conninfo_to_dict(url).get("password") or "")
         self.owner = owner_token()
         try:
             self.db = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT)
@@ -64,19 +84,28 @@ class PostgresStore(SqlStore):
         with self._errors():
             # a writer waits at most LOCK_TIMEOUT for another one, then the user is told
             self.db.execute(f"SET lock_timeout = '{int(LOCK_TIMEOUT * 1000)}ms'")
-            if not self._schema_ready():  # DDL only when needed: it locks, and a read-only
-                with self.db.transaction():  # role may still verify
-                    self.db.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
-                    for statement in filter(str.strip, SCHEMA.split(";")):
-                        self.db.execute(statement)
-                    for statement in MIGRATIONS:
-                        self.db.execute(statement)
+            if self._schema_ready():
+                return
+            if not create:  # a reading command never makes a register
+                raise RegisterMissing(f"Intygsregistret i {self.where} finns inte (tabellerna "
+                                    "saknas).", "Kontrollera inställningen AMANST_REGISTER_URL "
+                                    "(eller --register): den ska peka på installationens "
+                                    "register.", nothing_changed=False)
+            with self.db.transaction():  # DDL only when needed: it locks, and a read-only role
+                self.db.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))  # may verify
+                for statement in (*SCHEMA, *MIGRATIONS, BACKFILL_HISTORY, *APPEND_ONLY):
+                    self.db.execute(statement)
+                self.db.execute(NEW_IDENTITY.replace("?", "%s"), (secrets.token_hex(8),))
 
     def _schema_ready(self) -> bool:
+        last_column = ADDED_COLUMNS[-1][0]
         row = self.db.execute(
             "SELECT to_regclass('files') IS NOT NULL AND EXISTS (SELECT 1 FROM "
             "information_schema.columns WHERE table_schema = current_schema() AND "
-            "table_name = 'certificates' AND column_name = 'claimed_by')").fetchone()
+            "table_name = 'certificates' AND column_name = %s) AND EXISTS (SELECT 1 FROM "
+            "pg_trigger WHERE tgname = 'status_history_no_truncate' AND tgrelid = "
+            "to_regclass('status_history')) AND to_regclass('register_info') IS NOT NULL",
+            (last_column,)).fetchone()
         return bool(row and row[0])
 
     def _translate(self, exc: Exception) -> RegisterError:
@@ -84,21 +113,25 @@ class PostgresStore(SqlStore):
         if self._secret:
             reason = reason.replace(self._secret, "***")
         sqlstate = getattr(exc, "sqlstate", None) or ""
+        where = self.where.removeprefix("PostgreSQL ")
         if sqlstate == "55P03" or "lock timeout" in reason:
-            return RegisterError(f"Intygsregistret i PostgreSQL ({self.where}) är låst av en "
+            return RegisterError(f"Intygsregistret i PostgreSQL ({where}) är låst av en "
                                  f"annan körning och blev inte ledigt inom {LOCK_TIMEOUT:g} "
-                                 "sekunder. Inget har ändrats; försök igen om en stund.")
+                                 "sekunder.", "Försök igen om en stund.")
         if sqlstate == "25006" or sqlstate.startswith("42501"):
-            return RegisterError(f"Intygsregistret i PostgreSQL ({self.where}) får inte ändras av "
-                                 "den här användaren (skrivskyddat eller saknar behörighet). "
-                                 "Inget har ändrats. Be IT ge rollen skrivrätt.")
+            return RegisterError(f"Intygsregistret i PostgreSQL ({where}) får inte ändras av "
+                                 "den här användaren (skrivskyddat eller saknar behörighet).",
+                                 "Be IT ge rollen skrivrätt.")
+        if sqlstate == "53100":
+            return RegisterError(f"Disken där intygsregistret i PostgreSQL ({where}) ligger är "
+                                 "full.", "Be IT frigöra utrymme på databasservern och kör igen.")
         if isinstance(exc, psycopg.OperationalError):
-            return RegisterError(f"Intygsregistret i PostgreSQL ({self.where}) går inte att nå: "
-                                 f"{reason}. Inget har ändrats. Kontrollera adressen "
-                                 "(--register eller AMANST_REGISTER_URL), lösenordet och att "
-                                 "databasservern är igång.")
-        return RegisterError(f"Intygsregistret i PostgreSQL ({self.where}) kan inte användas: "
-                             f"{reason}. Inget har ändrats.")
+            return RegisterError(f"Intygsregistret i PostgreSQL ({where}) går inte att nå: "
+                                 f"{reason.rstrip('.')}.", "Kontrollera adressen (--register "
+                                 "eller AMANST_REGISTER_URL), lösenordet och att databasservern "
+                                 "är igång.")
+        return RegisterError(f"Intygsregistret i PostgreSQL ({where}) kan inte användas: "
+                             f"{reason.rstrip('.')}.")
 
     @contextlib.contextmanager
     def _errors(self):
@@ -111,6 +144,17 @@ class PostgresStore(SqlStore):
     def _write(self):
         with self._errors(), self.db.transaction():
             yield self.db
+
+    @contextlib.contextmanager
+    def _snapshot(self):
+        with self._errors(), self.db.transaction():
+            self.db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield self.db
+
+    def _lock_all(self, db: Any) -> None:
+        # claims write certificates under their prefix's advisory lock; this waits for them all
+        db.execute("LOCK TABLE sequences, certificates, files, status_history, register_info IN "
+                   "SHARE ROW EXCLUSIVE MODE")
 
     def _lock_prefix(self, db: Any, prefix: str) -> None:
         db.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"amanst:{prefix}",))

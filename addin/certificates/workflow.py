@@ -9,7 +9,7 @@ register's location (``Settings.register_location()`` or ``--register``): a SQLi
 from __future__ import annotations
 
 import getpass
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -19,11 +19,12 @@ from ..core.errors import AmanstError
 from ..core.model import Register
 from ..operations import read_register
 from ..xlsx import writer
+from ..xlsx.safety import check_writable
 from .backend import open_store
 from .files import sha256_file
 from .issuing import IssueResult, Progress, issue_certificates, prefix_of
 from .sheet import sheet_changes, write_sheet
-from .store import CertificateStore, Entry, Verification
+from .store import CertificateStore, Entry, Event, Verification
 
 
 def current_user() -> str:
@@ -68,24 +69,36 @@ def issue_workbook(path: Path, out_dir: Path, *, register: str | Path, pdf: bool
                    issuer: str | None = None, today: date | None = None,
                    progress: Progress | None = None, backup: bool = True,
                    templates_dir: Path | None = None, soffice: str = "",
-                   options: Mapping[str, Any] | None = None) -> WorkbookIssue:
+                   journal_dir: Path | None = None, prefixes: Collection[str] | None = None,
+                   example: bool = False, options: Mapping[str, Any] | None = None
+                   ) -> WorkbookIssue:
     """Issue from the workbook at ``path``; ``options`` are further ``issue_certificates``
-    arguments from the settings (the seal, the credential key: ``installation.issue_options``)."""
+    arguments from the settings (the seal, the credential key: ``installation.issue_options``).
+    ``prefixes`` are the installation's Intygsprefix, ``journal_dir`` its state folder; with
+    ``example`` (amanst demo) the register must be, or become, an example register."""
     reg = read_register(path, today)
+    prefix_of(reg, prefixes)
+    # refusals before any number is taken: a workbook open in Excel (or read-only) would leave
+    # certificates the sheet doesn't show
+    check_writable(workbook_out or path)
     with open_store(register) as store:
+        if example:  # amanst demo: a register of example certificates only
+            store.mark_example()
         from_original = bool(reissue) and not pdf and _had_pdf(store, reg, reissue or "")
         result = issue_certificates(reg, out_dir, issuer or current_user(), store,
                                     pdf=pdf or from_original, reissue=reissue, today=today,
                                     progress=progress, templates_dir=templates_dir,
-                                    soffice=soffice, **(options or {}))
+                                    soffice=soffice, journal_dir=journal_dir, prefixes=prefixes,
+                                    **(options or {}))
         outcome = WorkbookIssue(result, pdf_from_original=from_original)
         try:
             outcome.workbook, outcome.backup = sync_workbook(path, store, workbook_out, today,
                                                                  backup)
         except AmanstError as exc:
             outcome.workbook_error = (f"Intygen är utfärdade och registrerade, men bladet "
-                                      f"Intygsregister kunde inte skrivas: {exc} Kör kommandot "
-                                      "igen när filen är stängd; inget utfärdas två gånger.")
+                                      f"Intygsregister kunde inte skrivas: {exc} Kör samma "
+                                      "kommando igen när det är åtgärdat: inget utfärdas två "
+                                      "gånger och bladet kommer ikapp.")
     return outcome
 
 
@@ -104,15 +117,22 @@ def verify(number: str, code: str, register: str | Path, file: Path | None = Non
             sha = sha256_file(file)
         except OSError as exc:
             raise AmanstError(f"Filen {file} kunde inte läsas: {exc.strerror}.") from None
-    with open_store(register) as store:
+    with open_store(register, create=False) as store:
         return store.verify(number, code, sha)
 
 
+def history(number: str, register: str | Path) -> list[Event]:
+    with open_store(register, create=False) as store:
+        return store.history(number)
+
+
 def revoke(number: str, register: str | Path, reason: str = "",
-           workbook: Path | None = None, now: datetime | None = None
+           workbook: Path | None = None, now: datetime | None = None, who: str | None = None
            ) -> tuple[Entry, Path | None]:
-    with open_store(register) as store:
-        entry = store.revoke(number, reason, now or datetime.now())
+    if workbook is not None:
+        check_writable(workbook)  # refused before anything changes
+    with open_store(register, create=False) as store:
+        entry = store.revoke(number, reason, now or datetime.now(), who or current_user())
         written = None
         if workbook is not None:
             written, _ = sync_workbook(workbook, store)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
+import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,9 +18,12 @@ from datetime import date
 from pathlib import Path
 
 from .. import settings as settings_mod
+from ..certificates import public, workflow
+from ..certificates.backend import describe
 from ..certificates.installation import issue_options
 from ..certificates import workflow
-from .common import EXIT_OK, EXIT_PROBLEMS, HIDDEN_TODAY, add_overwrite, refuse_existing, say
+from .common import (EXIT_OK, EXIT_PROBLEMS, HIDDEN_TODAY, add_overwrite, refuse_existing,
+                     register_location, say)
 
 PROGRESS_FROM = 20  # show a progress bar from this many files
 
@@ -50,7 +54,8 @@ def _report(outcome: workflow.WorkbookIssue) -> list[str]:
         extra = f" (ersätter {c.replaces})" if c.replaces else ""
         lines.append(f"Utfärdade {c.number} för plats {c.plats_id}{extra}: {c.docx.name}"
                      + (f", {c.pdf.name}" if c.pdf else "")
-                     + (f", {c.credential.name}, {c.credential_jwt.name}" if c.credential else ""))
+                     + "".join(f", {p.name}" for p in (c.credential, c.credential_jwt) if p)
+                     + (" (gjort klart för en körning som avbröts)" if c.resumed else ""))
     for plats_id, number in r.already:
         lines.append(f"Plats {plats_id} har redan ett giltigt intyg ({number}); inget nytt "
                      "utfärdades. Använd --reissue för att ersätta det.")
@@ -81,20 +86,19 @@ def ineligible_lines(r: workflow.IssueResult) -> list[str]:
             for item in r.ineligible]
 
 
-def _register(args: argparse.Namespace) -> str | Path:
-    return args.register or settings_mod.load().register_location()
-
-
 def cmd_issue(args: argparse.Namespace) -> int:
     refuse_existing(args.out, args.overwrite, source=args.workbook)
     out_dir = args.out_dir or args.workbook.resolve().parent / "intyg"
     settings = settings_mod.load()
+    location = register_location(args)
+    say(f"Intygsregister: {describe(location)}")
     with _progress("Utfärdar intyg") as progress:
         outcome = workflow.issue_workbook(
             args.workbook, out_dir, pdf=args.pdf, reissue=args.reissue,
-            register=args.register or settings.register_location(), workbook_out=args.out,
+            register=location, workbook_out=args.out,
             issuer=args.issuer, today=args.today, progress=progress,
             templates_dir=settings.templates_dir, soffice=settings.soffice,
+            journal_dir=settings.state_dir, prefixes=settings.prefixes(),
             options=issue_options(settings))
     if outcome.pdf_from_original:
         say("PDF skapas också, eftersom intyget som ersätts hade en PDF.")
@@ -106,37 +110,31 @@ def cmd_issue(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    v = workflow.verify(args.number, args.code, _register(args), args.file)
-    if not v.known:
-        say(f"Intyget kunde inte verifieras: det finns inget intyg {v.number} med den koden. "
-               "Kontrollera numret och koden.")
+    location = register_location(args)
+    say(f"Intygsregister: {describe(location)}")
+    v = workflow.verify(args.number, args.code, location, args.file)
+    a = public.answer(v)
+    if not a.found:
+        say(public.not_found_text(a.number))
         return EXIT_PROBLEMS
-    e = v.entry
-    assert e is not None
-    say(f"Intyget {e.number} finns: utfärdat {e.issued_at.replace('T', ' ')} av {e.issuer}.")
-    ok = True
-    if e.status == "Giltigt":
-        say("Status: Giltigt.")
-    elif e.status == "Ersatt":
-        say(f"Status: Ersatt av {e.replaced_by or 'ett nyare intyg'}. Det här intyget gäller "
-               "inte längre.")
-        ok = False
-    else:
-        say(f"Status: {e.status} ({e.status_changed_at.replace('T', ' ')}). Intyget gäller inte.")
-        ok = False
-    if v.file_checked:
-        if v.file_kind:
-            say(f"Filen {args.file.name} är exakt den som utfärdades "
-                   f"({'Word' if v.file_kind == 'docx' else 'PDF'}).")
-        else:
-            say(f"Filen {args.file.name} är INTE den som utfärdades: innehållet har ändrats "
-                   "eller hör till ett annat intyg.")
-            ok = False
-    return EXIT_OK if ok else EXIT_PROBLEMS
+    say(f"Intyget {a.number} finns.")
+    say(f"Status: {public.status_text(a)}")
+    for label, value in public.facts(a):
+        say(f"{label}: {value}")
+    if a.file_checked:
+        say(public.file_text(a, args.file.name))
+    if args.history:
+        say("Historik (för utfärdaren):")
+        for e in workflow.history(a.number, location):
+            say(f"  {e.at.replace('T', ' ')} {e.who}: {e.from_status or 'nytt'} → "
+                f"{e.to_status} ({e.reason})")
+    return EXIT_OK if a.valid and (not a.file_checked or a.file_kind) else EXIT_PROBLEMS
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
-    entry, written = workflow.revoke(args.number, _register(args), args.reason or "", args.workbook)
+    location = register_location(args)
+    say(f"Intygsregister: {describe(location)}")
+    entry, written = workflow.revoke(args.number, location, args.reason or "", args.workbook)
     say(f"Intyget {entry.number} (plats {entry.plats_id}) är återkallat.")
     if written:
         say(f"Bladet Intygsregister uppdaterat i {written}.")
@@ -145,8 +143,8 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
     register_help = ("intygsregistret: en databasfil eller en adress postgresql://... "
-                     "(standard: inställningen AMANST_REGISTER_URL eller AMANST_REGISTER, annars "
-                     "~/.amanst/intygsregister.sqlite3; se docs/installningar.md)")
+                     "(standard: installationens register, inställningen AMANST_REGISTER_URL "
+                     "eller AMANST_REGISTER; se docs/installningar.md)")
 
     p = sub.add_parser(
         "issue", aliases=["utfarda"], help="utfärda kompetensintyg för avslutade platser",
@@ -173,12 +171,17 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("verify", aliases=["verifiera"],
                        help="kontrollera att ett intyg är äkta och giltigt",
-                       description="Säger om intyget finns, vilken status det har och, med "
-                                   "--file, om filen är exakt den som utfärdades. Slutkod 0 "
+                       description="Säger om intyget finns, vilken status det har, vems det är "
+                                   "(namn, utfärdandedatum, anställningsperiod, utfärdare) och, "
+                                   "med --file, om filen är exakt den som utfärdades; samma svar "
+                                   "som verifieringssidan. Skapar aldrig ett register. Slutkod 0 "
                                    "betyder giltigt (och rätt fil).")
     p.add_argument("number", metavar="INTYGSNUMMER")
     p.add_argument("code", metavar="KOD", help="verifieringskoden som står på intyget")
     p.add_argument("--file", metavar="FIL", type=Path, help="intygsfilen (.docx eller .pdf)")
+    p.add_argument("--historik", dest="history", action="store_true",
+                   help="visa också intygets historik: varje statusändring, när, av vem och "
+                        "varför (för utfärdaren)")
     p.add_argument("--register", metavar="REGISTER", help=register_help)
     p.set_defaults(func=cmd_verify)
 
@@ -196,23 +199,30 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 def demo_step(example: Path, out_dir: Path, today: date | None) -> Iterator[str]:
     """Issue the example's certificates (with PDFs where LibreOffice exists) into the demo folder.
 
-    The demo uses a register of its own in the demo folder, so it never touches a real one.
+    These are example certificates: the demo's copy of the workbook gets the Intygsprefix
+    EXEMPEL and EXEMPEL before the organisation's name, and they are issued into an example
+    register of the demo's own, which issues nothing else and which no real register resembles.
     """
     from ..certificates.pdf import find_soffice
+    from ..core.certificate_status import DEMO_PREFIX
+    from ..example import mark_as_example
 
     settings = settings_mod.load()
     result_book = out_dir / "exempel-resultat.xlsx"
-    source = result_book if result_book.exists() else example
+    if not result_book.exists():
+        shutil.copy(example, result_book)
+    mark_as_example(result_book)
     cert_dir = out_dir / "intyg"
+    register = out_dir / "intygsregister.sqlite3"
     with _progress("Utfärdar intyg") as progress:
         outcome = workflow.issue_workbook(
-            source, cert_dir, pdf=find_soffice(settings.soffice) is not None,
+            result_book, cert_dir, pdf=find_soffice(settings.soffice) is not None,
             templates_dir=settings.templates_dir, soffice=settings.soffice,
-            register=out_dir / "intygsregister.sqlite3", workbook_out=result_book,
-            issuer="Demo", today=today, progress=progress, backup=False)
+            register=register, issuer="Demo", today=today, progress=progress, backup=False,
+            prefixes=(DEMO_PREFIX,), example=True)
     r = outcome.result
-    register = out_dir / "intygsregister.sqlite3"
-    yield (f"Kompetensintyg: {r.summary} Intygen finns i {cert_dir}, registret i {register}.")
+    yield (f"Kompetensintyg (exempel, nummer {DEMO_PREFIX}-…): {r.summary} Intygen finns i "
+           f"{cert_dir}, exempelregistret i {register}.")
     yield from ineligible_lines(r)
     if r.pdf_skipped_reason:
         yield r.pdf_skipped_reason
@@ -224,4 +234,3 @@ def demo_step(example: Path, out_dir: Path, today: date | None) -> Iterator[str]
                f"--register {shlex.quote(str(register))}")
     if outcome.workbook:
         yield f"Bladet Intygsregister finns i {outcome.workbook}."
-

@@ -54,6 +54,13 @@ def parse_date(text: str) -> date:
 HIDDEN_TODAY: dict[str, Any] = {"type": parse_date, "default": None, "help": argparse.SUPPRESS}
 
 
+def register_location(args: argparse.Namespace):
+    """The register a command uses: ``--register`` if given, else the settings' one."""
+    from .. import settings
+
+    return getattr(args, "register", None) or settings.load().register_location()
+
+
 def say(line: str = "", reveal: bool = False) -> None:
     """One line to the user, at once (a long run shows its progress as it goes).
 
@@ -85,4 +92,5 @@ def refuse_existing(path: Path | None, overwrite: bool, source: Path | None = No
 
 
 __all__ = ["EXIT_INTERNAL", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_UNREADABLE", "HIDDEN_TODAY",
-           "OVERWRITE_FLAG", "add_overwrite", "parse_date", "refuse_existing", "say"]
+           "OVERWRITE_FLAG", "add_overwrite", "parse_date", "refuse_existing",
+           "register_location", "say"]

@@ -14,14 +14,16 @@ from collections.abc import Sequence
 
 from .. import __version__, boundary
 from ..core.identity import mask_identities
-from . import certificates, checking, demo, serve, steering
+from . import certificates, checking, demo, doctor, register, serve, steering
 
 # The command groups, in the order ``amanst --help`` lists them.
 COMMAND_GROUPS = (
     ("kontroll och sammanställning", checking.add_commands),
     ("kompetensintyg", certificates.add_commands),
+    ("intygsregistret", register.add_commands),
     ("styrgrupp och nämnd", steering.add_commands),
     ("server", serve.add_commands),
+    ("installationen", doctor.add_commands),
     ("exempel", demo.add_commands),
 )
 

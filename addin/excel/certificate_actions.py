@@ -49,13 +49,15 @@ def utfarda_intyg(book: Any, issuer: str, user_id: str, settings: Settings,
     today = today or date.today()
     loaded = xbook.load(book, SHEETS, today)
     register = loaded.register
-    prefix = prefix_of(register)
+    prefix = prefix_of(register, settings.prefixes())
     folder = Path(out_dir) if out_dir is not None else files.cert_dir(settings)
     options = issue_options(settings)  # the PDF seal and the credential key
     with open_store(settings.register_location()) as store:
         result = issue_certificates(register, folder, issuer, store, pdf=settings.cert_pdf,
                                     today=today, templates_dir=settings.templates_dir,
-                                    soffice=settings.soffice, **options)
+                                    soffice=settings.soffice, journal_dir=settings.state_dir,
+                                    prefixes=settings.prefixes(), **options)
+        where = store.where
         for cert in result.issued:
             files.record_owner(folder, cert.number, user_id)
         changes = sheet_changes(register.certificates, store.entries(prefix),
@@ -68,7 +70,7 @@ def utfarda_intyg(book: Any, issuer: str, user_id: str, settings: Settings,
                     "redan": len(result.already),
                     "ej_behoriga": [(i.plats_id, i.reason) for i in result.ineligible],
                     "nya_rader": len(changes.append), "andrad_status": len(changes.status),
-                    "lankar": links})
+                    "lankar": links, "intygsregister": where})
 
 
 def _summary(result: IssueResult, appended: int, updated: int) -> str:

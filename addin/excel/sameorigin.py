@@ -18,6 +18,9 @@ when
   host name) nor one IT allowed (``XLWINGS_CORS_ALLOW_ORIGINS``); ``Origin: null`` included.
 
 Clients that are not browsers send neither header and are unaffected; they still need JSON.
+
+Paths given as ``public_paths`` (the public verification page, which changes nothing and takes a
+file in a form from anyone) are left alone.
 """
 
 from __future__ import annotations
@@ -90,10 +93,15 @@ class SameOrigin:
     """ASGI middleware: 403 for a state-changing request a cross-site page could have sent."""
 
     def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]], *,
-                 hostname: str | None = None, allowed_origins: Iterable[str] = ()) -> None:
+                 hostname: str | None = None, allowed_origins: Iterable[str] = (),
+                 public_paths: Iterable[str] = ()) -> None:
         self.app = app
         self.hostname = hostname
+        self.public_paths = tuple(public_paths)
         self.allowed_origins = [o for o in allowed_origins if o != "*"]  # never "any site"
+
+    def _public(self, path: str) -> bool:
+        return any(path == p or path.startswith(p + "/") for p in self.public_paths)
 
     def _own_hosts(self, headers: dict[str, str], scope: Scope) -> set[str]:
         hosts = {_host_port(headers.get("host", ""), scope.get("scheme", "http"))}
@@ -102,7 +110,7 @@ class SameOrigin:
         return hosts - {""}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or self._public(scope.get("path", "")):
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1")

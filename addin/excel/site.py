@@ -20,6 +20,7 @@ from xlwings_server.templates import templates
 
 from .. import __version__, resources
 from .. import settings as amanst_settings
+from . import verification_page
 from .excelapi import MIN_EXCEL_API
 from .pageheaders import PageHeaders, content_security_policy
 from .sameorigin import SameOrigin
@@ -54,7 +55,8 @@ def install(app: Any) -> None:
     app.add_middleware(StartPage, render=render_start_page, docs_dir=resources.docs_dir(),
                        app_path=settings.app_path)
     app.add_middleware(SameOrigin, hostname=settings.hostname,
-                       allowed_origins=settings.cors_allow_origins)
+                       allowed_origins=settings.cors_allow_origins,
+                       public_paths=(verification_page.PATH,))  # changes nothing: any form
     policy = content_security_policy(_settings().office_frame_ancestors.split(),
                                      cdn_officejs=settings.cdn_officejs)
     app.add_middleware(PageHeaders, policy=policy)

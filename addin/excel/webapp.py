@@ -43,7 +43,8 @@ from xlwings_server.models import User
 from xlwings_server.templates import templates
 
 from .. import settings as amanst_settings
-from . import files, roles, runlog, site
+from ..core.errors import AmanstError
+from . import files, roles, runlog, site, verification_page
 from .bodylimit import BodyLimit
 from .scripts import SCRIPTS
 
@@ -234,6 +235,26 @@ def _max_body_bytes() -> int:
         return fallback
 
 
+def _check_register_on_start() -> None:
+    """The register must be beyond every number in the server's certificate folder and its
+    journal (a register restored from an older copy): said in the log at start; the button
+    refuses to issue until it is put right (``store.SequenceBehind``)."""
+    from ..certificates import evidence, journal
+    from ..certificates.backend import open_store
+    from ..certificates.store import RegisterMissing
+
+    try:
+        current = amanst_settings.load()
+        with open_store(current.register_location(), create=False) as store:
+            seen = evidence.combined(evidence.seen_in_folder(files.cert_dir(current)),
+                                     journal.seen(current.state_dir, store.register_id()))
+            store.check_beyond(seen)
+    except RegisterMissing:
+        log.info("Intygsregistret finns inte än; det skapas när det första intyget utfärdas.")
+    except AmanstError as exc:
+        log.error("Intygsregistret vid start: %s", exc)
+
+
 def install(app: Any) -> APIRouter:
     """Hook the overrides into the xlwings Server app; return the router it should include."""
     # the app is still being built, so middleware can be added
@@ -245,6 +266,8 @@ def install(app: Any) -> APIRouter:
     app.dependency_overrides[get_redis_client] = no_custom_functions
     app.exception_handlers[RequestValidationError] = unreadable_request
     templates.env.globals["amanst_buttons"] = buttons
+    app.include_router(verification_page.install())  # public: no sign-in
+    _check_register_on_start()
     if not settings.auth_providers and settings.environment != "dev":
         log.warning("Ingen inloggning är konfigurerad (XLWINGS_AUTH_PROVIDERS) och miljön är "
                     "%s: alla knappar nekas.", settings.environment)

@@ -8,9 +8,14 @@ leaves half a workbook; writing over the input first keeps a dated backup beside
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import gc
 import os
 import shutil
+import sys
 import tempfile
+import traceback
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +29,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .. import leftovers
 from ..core import presentation, schema
 from ..core.errors import WorkbookLocked, WorkbookUnreadable
 from ..core.model import Problem
@@ -198,41 +204,110 @@ def add_target_chart(ws: Worksheet, header: int, first: int, last: int, anchor: 
 
 
 def backup_path(path: Path, now: datetime) -> Path:
-    return path.with_name(f"{path.stem}.bak-{now:%Y%m%d-%H%M%S}{path.suffix}")
+    """A name for a backup of ``path`` taken ``now`` that no earlier backup has."""
+    base = f"{path.stem}.bak-{now:%Y%m%d-%H%M%S}"
+    candidate, n = path.with_name(f"{base}{path.suffix}"), 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{base}-{n}{path.suffix}")
+    return candidate
 
 
 def save_atomic(wb: Workbook, target: Path, source: Path | None = None,
                 now: datetime | None = None) -> Path | None:
     """Save ``wb`` to ``target`` through a temporary file; back up ``target`` if it is the source.
 
-    Returns the backup's path when one was made.
+    Returns the backup's path when one was made. Temporary files (the save and the backup copy)
+    are named after this process (``leftovers``): a run that is killed leaves no half workbook
+    under a real name, and the next save in the folder removes what it left. A full disk or a
+    read-only folder is a ``WorkbookLocked`` with a Swedish message; the target is then untouched.
     """
     check_writable(target)
+    leftovers.sweep(target.parent)
     backup = None
-    if source is not None and target.exists() and target.resolve() == source.resolve():
-        backup = backup_path(target, now or datetime.now())
-        shutil.copy2(target, backup)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp.xlsx",
-                                    dir=target.parent)
+    try:
+        if source is not None and target.exists() and target.resolve() == source.resolve():
+            backup = backup_path(target, now or datetime.now())
+            _copy_atomic(target, backup)
+        _save_via_temp(wb, target)
+    except PermissionError:
+        _forget(backup)
+        raise WorkbookLocked(f"{target.name} går inte att skriva: filen är låst eller "
+                             "skrivskyddad. Stäng den i Excel och försök igen.") from None
+    except OSError as exc:
+        _forget(backup)
+        raise WorkbookLocked(_cannot_write(target, exc)) from None
+    return backup
+
+
+def _cannot_write(target: Path, exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return (f"{target.name} kunde inte sparas: disken är full i mappen {target.parent}. "
+                "Filen är oförändrad. Frigör utrymme och försök igen.")
+    if exc.errno == errno.EROFS:
+        return (f"{target.name} kunde inte sparas: mappen {target.parent} är skrivskyddad. "
+                "Filen är oförändrad.")
+    return (f"{target.name} kunde inte sparas ({exc.strerror or type(exc).__name__}). Filen är "
+            "oförändrad.")
+
+
+def _forget(backup: Path | None) -> None:
+    """A backup made for a save that failed is not needed: the original is unchanged."""
+    if backup is not None:
+        with contextlib.suppress(OSError):
+            backup.unlink()
+
+
+def _temp_beside(target: Path) -> Path:
+    fd, name = tempfile.mkstemp(prefix=leftovers.prefix("bok"), suffix=f".{target.stem}.tmp.xlsx",
+                                dir=target.parent)
     os.close(fd)
-    tmp = Path(tmp_name)
+    return Path(name)
+
+
+def _copy_atomic(source: Path, target: Path) -> None:
+    tmp = _temp_beside(target)
+    try:
+        shutil.copy2(source, tmp)
+        with tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _save_via_temp(wb: Workbook, target: Path) -> None:
+    tmp = _temp_beside(target)
     try:
         # mkstemp makes the file private; give it the mode the target has, or would get anew
         mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask()
         os.chmod(tmp, mode)
         with tmp.open("wb") as fh:
-            wb.save(savepoints.watched(fh))
+            try:
+                wb.save(savepoints.watched(fh))
+            except OSError as exc:
+                _release_quietly(exc)
+                raise
             fh.flush()
             os.fsync(fh.fileno())
         savepoints.reached(savepoints.WRITTEN)
         os.replace(tmp, target)
         savepoints.reached(savepoints.REPLACED)
-    except PermissionError:
-        raise WorkbookLocked(f"{target.name} går inte att skriva: filen är låst eller "
-                             "skrivskyddad. Stäng den i Excel och försök igen.") from None
     finally:
         tmp.unlink(missing_ok=True)
-    return backup
+
+
+def _release_quietly(exc: BaseException) -> None:
+    """openpyxl leaves its zip archive open when a save fails (a full disk); when the failure's
+    frames are freed, the archive's own clean-up fails again and Python prints that traceback on
+    stderr. Free them now, with that report silenced: the user gets one Swedish message."""
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _: None
+    try:
+        traceback.clear_frames(exc.__traceback__)
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 def _umask() -> int:

@@ -85,6 +85,15 @@ def assert_tally_adds_up(result, rows: int) -> None:
     assert t.utfardade_intyg <= t.avslutade
 
 
+def _data(ws) -> list[tuple]:
+    """A sheet's rows as data: an empty text cell is no data (openpyxl writes it back as an empty
+    cell), and rows with no data at the end are not rows of the register."""
+    rows = [tuple(None if v == "" else v for v in r) for r in ws.iter_rows(values_only=True)]
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    return rows
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                 HealthCheck.function_scoped_fixture])
 @given(rows_for(schema.PLATSER, excel_cell))
@@ -106,22 +115,14 @@ def test_validate_out_changes_no_data_cell_of_a_real_file(tmp_path_factory, plat
             if isinstance(value, str):
                 target.data_type = "s"  # store text as text, as Excel would have it
     wb.save(path)
-    before = {w.title: cells(w) for w in openpyxl.load_workbook(path).worksheets}
+    before = {w.title: _data(w) for w in openpyxl.load_workbook(path).worksheets}
     out = folder / "ut.xlsx"
     operations.validate_workbook(path, out=out, today=TODAY)
     operations.tally_workbooks([path], today=TODAY)
     after_wb = openpyxl.load_workbook(out)
     for title, rows in before.items():
-        after = cells(after_wb[title])
+        after = _data(after_wb[title])
         assert len(after) == len(rows), (title, rows, after)
         for old, new in zip(rows, after):
             assert new == old, (title, old, new)
 
-
-def cells(ws) -> list[tuple]:
-    """A sheet's values as a user sees them: an empty text is an empty cell, and empty rows at
-    the end are no rows (openpyxl keeps a cell holding '' that Excel would show as empty)."""
-    rows = [tuple(None if v == "" else v for v in r) for r in ws.iter_rows(values_only=True)]
-    while rows and all(v is None for v in rows[-1]):
-        rows.pop()
-    return rows

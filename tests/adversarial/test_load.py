@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -20,6 +21,10 @@ def _bench():
     sys.modules["bench_load"] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
+
+
+def _without_minute(answer: bytes) -> bytes:
+    return re.sub(rb"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", b"<tid>", answer)
 
 
 def test_twenty_users_for_five_seconds_get_only_valid_action_lists(tmp_path):
@@ -44,8 +49,9 @@ def test_twenty_users_for_five_seconds_get_only_valid_action_lists(tmp_path):
     assert result.requests == len(answers) >= 20
     first = json.loads(answers[0])["actions"]
     assert {"setValues", "setRangeColors"} <= {a["func"] for a in first}
-    # every user got the same answer for the same workbook: no request saw another's state
-    assert all(json.loads(a)["actions"] == first for a in answers)
+    # every user got the same answer for the same workbook: no request saw another's state. The
+    # run log stamps each answer to the minute, and five seconds can cross a minute's end.
+    assert len({_without_minute(a) for a in answers}) == 1
     assert memory["VmHWM"] > 0
 
 

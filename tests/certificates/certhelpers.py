@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -79,3 +80,95 @@ def sequence_last(register: str) -> list[int]:
 
     with open_store(register) as store:
         return [r[0] for r in store._read("SELECT last FROM sequences")]
+
+
+def fill_disk(folder, keep: int = 0):
+    """Fill the file system of ``folder`` up to ``keep`` bytes free with a file; return it."""
+    import os
+    import shutil
+
+    filler = folder / "utfyllnad.bin"
+    with open(filler, "wb") as fh:
+        chunk = b"\0" * (1 << 16)
+        try:
+            while shutil.disk_usage(folder).free > keep + len(chunk):
+                fh.write(chunk)
+                fh.flush()
+            while shutil.disk_usage(folder).free > keep:
+                fh.write(b"\0" * 512)
+                fh.flush()
+        except OSError:
+            pass
+        os.fsync(fh.fileno())
+    return filler
+
+
+def small_disk(folder, size: str):
+    """A tmpfs of ``size`` (e.g. "2m") mounted on ``folder`` for the test (we run as root).
+
+    Yields the folder; unmounts afterwards. Where mounting is not allowed the test is skipped:
+    without a real full file system there is nothing honest to test.
+    """
+    import subprocess
+
+    import pytest
+
+    folder.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs",
+                           str(folder)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        pytest.skip(f"no tmpfs could be mounted here ({proc.stderr.strip()})")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+@contextmanager
+def throwaway_postgres():
+    """A PostgreSQL cluster of the test's own (initdb, pg_ctl) on a free port; yields
+    (url, the command that stops it at once, start). Never the shared server: a test that stops
+    this one stops only it."""
+    import glob
+    import os
+    import shutil
+    import socket
+    import subprocess
+
+    import pytest
+
+    bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
+    if not bins or os.geteuid() != 0 or shutil.which("su") is None:
+        pytest.skip("PostgreSQL binaries (and root, to run them as postgres) are needed")
+    pg_bin = bins[-1]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    import tempfile
+    from pathlib import Path
+
+    base = Path(tempfile.mkdtemp(prefix="amanst-pg-"))  # pytest's folders are private to root
+    data = base / "pgdata"
+    shutil.chown(base, "postgres")
+
+    def postgres_cmd(*args: str) -> list[str]:
+        return ["su", "postgres", "-s", "/bin/sh", "-c", " ".join(f"'{a}'" for a in args)]
+
+    def as_postgres(*args: str) -> None:
+        subprocess.run(postgres_cmd(*args), check=True, capture_output=True, timeout=120)
+
+    as_postgres(f"{pg_bin}/initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "-E",
+                "UTF8")
+
+    def start() -> None:
+        as_postgres(f"{pg_bin}/pg_ctl", "-D", str(data), "-l", str(base / "log"), "-w", "-o",
+                    f"-p {port} -k {base} -c listen_addresses=127.0.0.1", "start")
+
+    stop = postgres_cmd(f"{pg_bin}/pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop")
+    start()
+    try:
+        yield f"postgresql://postgres@127.0.0.1:{port}/postgres", stop, start
+    finally:
+        subprocess.run(postgres_cmd(f"{pg_bin}/pg_ctl", "-D", str(data), "-m", "immediate",
+                                    "stop"), capture_output=True, check=False)
+        shutil.rmtree(base, ignore_errors=True)

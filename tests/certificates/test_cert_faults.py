@@ -11,6 +11,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -166,6 +167,22 @@ def test_owner_tokens_prove_death_only_on_this_machine():
     assert not owner_gone("")
 
 
+def _still_running(pid: int, patience: float = 5.0) -> bool:
+    """Whether ``pid`` still runs. A killed grandchild is reparented to PID 1, which in a container
+    may never reap it: a zombie (state Z) has stopped running, its /proc entry stays."""
+    deadline = time.monotonic() + patience  # SIGKILL is delivered, not waited for
+    while True:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return False
+        if state in {"Z", "X"}:
+            return False
+        if time.monotonic() > deadline:
+            return True
+        time.sleep(0.1)
+
+
 def test_libreoffice_that_hangs_is_stopped_and_nothing_is_lost(book, tmp_path, monkeypatch,
                                                                capsys):
     pids = tmp_path / "pids"
@@ -173,8 +190,7 @@ def test_libreoffice_that_hangs_is_stopped_and_nothing_is_lost(book, tmp_path, m
     fake.write_text(f"#!/bin/sh\necho $$ >> {pids}\nexec sleep 600\n")
     fake.chmod(0o755)
     monkeypatch.setenv("AMANST_SOFFICE", str(fake))
-    monkeypatch.setattr(pdf, "START_TIMEOUT", 1)
-    monkeypatch.setattr(pdf, "PER_FILE_TIMEOUT", 0)
+    monkeypatch.setattr(pdf, "FIRST_PDF_TIMEOUT", 1)
     db, out = str(tmp_path / "reg.sqlite3"), tmp_path / "intyg"
     code = main(["issue", str(book), "--out-dir", str(out), "--register", db, "--pdf",
                  "--today", "2026-11-27"])
@@ -187,7 +203,7 @@ def test_libreoffice_that_hangs_is_stopped_and_nothing_is_lost(book, tmp_path, m
     started = [int(x) for x in pids.read_text().split()]
     assert len(started) == 2  # one per worker, not retried after hanging
     for pid in started:  # stopped, not left running
-        assert not Path(f"/proc/{pid}").exists()
+        assert not _still_running(pid)
 
     # with a working LibreOffice the next run makes only the missing PDFs
     monkeypatch.undo()

@@ -8,13 +8,20 @@ import shutil
 
 import openpyxl
 import pytest
-from certhelpers import EXAMPLE, TODAY, docx_text
+from certhelpers import EXAMPLE, TODAY, docx_text, status_counts
 
-from addin.core import schema
-from addin.certificates import workflow
+from addin.certificates import issuing, workflow
 from addin.certificates.files import FileExists, write_new
-from addin.certificates.store import SqliteStore, code_matches, hash_code, new_code
+from addin.certificates.stopped import IssueStopped
+from addin.certificates.store import (
+    SequenceBehind,
+    SqliteStore,
+    code_matches,
+    hash_code,
+    new_code,
+)
 from addin.cli.main import main
+from addin.core import schema
 from addin.operations import read_register
 
 
@@ -128,19 +135,44 @@ def test_files_are_never_overwritten(tmp_path):
         write_new(tmp_path, "../utanfor.docx", b"x")
 
 
-def test_existing_file_voids_the_claim(book, tmp_path):
+def test_a_file_that_already_has_the_number_refuses_before_anything_is_claimed(book, tmp_path):
     out, db = tmp_path / "intyg", tmp_path / "reg.sqlite3"
     out.mkdir()
     (out / "ASF-2026-00001.docx").write_bytes(b"someone else's file")
-    with pytest.raises(FileExists):
+    with pytest.raises(SequenceBehind, match=r"ASF-2026-00001 finns redan \(som fil i mappen"):
         workflow.issue_workbook(book, out, register=db, today=TODAY)
     assert (out / "ASF-2026-00001.docx").read_bytes() == b"someone else's file"
-    with SqliteStore(db) as store:
-        assert store.entries() == [] and store.live_numbers("ASF") == {}
-    # the next run takes new numbers; the voided one is never used again
-    (out / "ASF-2026-00001.docx").unlink()
+    assert status_counts(str(db)) == {}
+
+
+def test_a_file_that_appears_while_issuing_voids_only_its_number(book, tmp_path, monkeypatch):
+    out, db = tmp_path / "intyg", tmp_path / "reg.sqlite3"
+    real = issuing.write_new
+
+    def racing(folder, name, data, replace=False):
+        if name == "ASF-2026-00003.docx":  # another program writes this name meanwhile
+            (folder / name).write_bytes(b"someone else's file")
+        return real(folder, name, data, replace)
+
+    monkeypatch.setattr(issuing, "write_new", racing)
+    with pytest.raises(IssueStopped) as stopped:
+        workflow.issue_workbook(book, out, register=db, today=TODAY)
+    text = str(stopped.value)
+    assert "Utfärdade och registrerade: 2 intyg (ASF-2026-00001 – ASF-2026-00002)" in text
+    assert "Numren ASF-2026-00003 makulerades och används aldrig." in text
+    assert ("Inte utfärdade: 75 intyg; deras nummer (ASF-2026-00004 – ASF-2026-00077) är "
+            "reserverade och används av nästa körning.") in text
+    assert "Inget har ändrats" not in text
+    assert status_counts(str(db)) == {"Giltigt": 2, "Makulerat": 1, "Utfärdas": 74}
+    assert (out / "ASF-2026-00003.docx").read_bytes() == b"someone else's file"
+    assert sorted(p.name for p in out.glob("*.docx")) == [
+        "ASF-2026-00001.docx", "ASF-2026-00002.docx", "ASF-2026-00003.docx"]
+
+    monkeypatch.undo()
     r = workflow.issue_workbook(book, out, register=db, today=TODAY).result
-    assert r.issued[0].number != "ASF-2026-00001" and len(r.issued) == 77
+    numbers = sorted(c.number for c in r.issued)
+    assert numbers == [f"ASF-2026-{n:05d}" for n in range(4, 79)]  # the kept ones, and one new
+    assert status_counts(str(db)) == {"Giltigt": 77, "Makulerat": 1}
 
 
 def test_missing_prefix_is_a_clear_error(book, tmp_path):

@@ -21,6 +21,7 @@ os.environ["AMANST_LOG_DIR"] = _STATE
 os.environ["AMANST_REGISTER"] = str(Path(_STATE) / "intygsregister.sqlite3")  # never ~/.amanst
 os.environ.pop("AMANST_REGISTER_URL", None)  # nor a developer's PostgreSQL register
 os.environ["AMANST_CERT_PDF"] = "0"  # Word only unless a test asks for PDFs
+os.environ["AMANST_INTYGSPREFIX"] = "ASF"  # the example workbook's prefix
 for _key in [k for k in os.environ if k.startswith("AMANST_SMTP_")]:
     del os.environ[_key]  # a developer's SMTP settings must not send test mail
 os.environ["DOTENV_PATH"] = str(Path(_STATE) / "no.env")  # a developer's .env must not leak in
