@@ -23,10 +23,11 @@ PERIODS = [(date(2026, 1, 1), date(2026, 12, 31)), (date(2026, 1, 1), date(2026,
 
 
 def product_workbook(paths: list[Path], start: date, end: date, out: Path) -> Path:
-    with contextlib.redirect_stdout(io.StringIO()):
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
         code = cli.main(["steering", *map(str, paths), "--from", start.isoformat(), "--to",
                          end.isoformat(), "--out", str(out), "--today", TODAY])
-    assert code == 0
+    assert code == 0, printed.getvalue()
     return out
 
 

@@ -137,8 +137,9 @@ def test_writing_over_the_input_keeps_a_backup(example: Path):
 def test_a_crash_while_saving_leaves_the_old_file_whole(example: Path, monkeypatch):
     original = example.read_bytes()
 
-    def broken_save(self, filename):
-        Path(filename).write_bytes(b"PK\x03\x04 half a workbook")
+    def broken_save(self, filename):  # openpyxl saves to a path or to an open binary file
+        half = b"PK\x03\x04 half a workbook"
+        filename.write(half) if hasattr(filename, "write") else Path(filename).write_bytes(half)
         raise OSError("disk full")
 
     monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
