@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
 
 from . import suppression
@@ -24,6 +25,7 @@ from .tally import Counts, GroupRow, MervardeRow, Tally
 LABEL, TARGET, COUNT, SHARE = "label", "target", "count", "share"
 HEALTH_GROUP = "Former som kan röja hälsouppgift (sammanslagna)"
 TOTAL_LABEL = "Totalt"
+UNNAMED_LABEL = "Uppgift saknas"
 
 Shown = int | float | str | None  # a count, a share, '<5', '..' or nothing
 
@@ -152,9 +154,9 @@ def _group_columns(counts: Sequence[Counts], threshold: int, fields: Sequence[st
 def _group_table(key: str, title: str, label: str, groups: Sequence[GroupRow], threshold: int,
                  columns: Sequence[tuple[str, str, str]], notes: Sequence[str] = ()
                  ) -> SummaryTable:
-    fields = [f for _, _, f in columns]
-    counts = [g.counts for g in groups]
-    cols = _group_columns(counts, threshold, fields)
+    names = [f for _, _, f in columns]
+    counts = [g.counts for g in groups] or [Counts()]  # no group: the total row alone, all 0
+    cols = _group_columns(counts, threshold, names)
     mal_values = [g.mal for g in groups if g.mal is not None]
     rows: list[list[Shown]] = []
     for i in range(len(groups) + 1):
@@ -166,10 +168,23 @@ def _group_table(key: str, title: str, label: str, groups: Sequence[GroupRow], t
             elif kind == TARGET:  # a target is a promise, not a count of people: shown as it is
                 row.append((sum(mal_values) if mal_values else None) if is_total else groups[i].mal)
             else:
-                row.append(cols.shown[f][i])
+                row.append(cols.shown[f][-1] if is_total else cols.shown[f][i])
         rows.append(row)
     headers = [label if kind == LABEL else h for h, kind, _ in columns]
     return SummaryTable(key, title, headers, [k for _, k, _ in columns], rows, True, list(notes))
+
+
+def _with_unnamed(groups: Sequence[GroupRow], total: Counts) -> list[GroupRow]:
+    """docs/styrgrupp.md: Totalt is the same figure on every sheet. A counted placement without a
+    yrkesområde (or an anställningsform) is in that total, so it is shown in a row of its own."""
+    named = Counts()
+    for g in groups:
+        named.add(g.counts)
+    rest = Counts(**{f.name: getattr(total, f.name) - getattr(named, f.name)
+                     for f in dataclass_fields(Counts)})
+    if any(getattr(rest, f.name) for f in dataclass_fields(Counts)):
+        return [*groups, GroupRow(UNNAMED_LABEL, rest)]
+    return list(groups)
 
 
 def _active(groups: Sequence[GroupRow]) -> list[GroupRow]:
@@ -251,11 +266,13 @@ def build_summary(t: Tally, threshold: int, generated_at: datetime, organisation
         ["Mål antal platser är förvaltningens åtagande för året, från bladet Förvaltningar.",
          "Andel efter 90 dagar räknas på de placeringar som har ett registrerat utfall efter 90 "
          "dagar. Andel avslutade med intyg räknas på avslutade placeringar."])
-    yrke = _group_table("yrkesomraden", "Per yrkesområde", "Yrkesområde", _active(t.yrkesomraden),
-                        threshold, (("Yrkesområde", LABEL, "name"), *GROUP_COLUMNS))
+    yrke = _group_table("yrkesomraden", "Per yrkesområde", "Yrkesområde",
+                        _active(_with_unnamed(t.yrkesomraden, t.total)), threshold,
+                        (("Yrkesområde", LABEL, "name"), *GROUP_COLUMNS))
     former = _group_table(
         "anstallningsformer", "Per anställningsform", "Anställningsform",
-        merge_health_forms(_active(t.anstallningsformer)), threshold,
+        merge_health_forms(_active(_with_unnamed(t.anstallningsformer, t.total))),
+        threshold,
         (("Anställningsform", LABEL, "name"), *GROUP_COLUMNS),
         [f"{HEALTH_GROUP}: anställningsformer som enligt katalogen röjer en hälsouppgift "
          "(till exempel lönebidrag och offentligt skyddat arbete) redovisas bara tillsammans."])

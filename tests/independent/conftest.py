@@ -19,9 +19,14 @@ def example_with_certificates(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("intyg")
     book = folder / "exempel.xlsx"
     shutil.copy(ROOT / "workbooks" / "exempel.xlsx", book)
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    printed = io.StringIO()
+    # a session fixture is made before the autouse state-dir and prefix fixture of tests/conftest.py
+    with pytest.MonkeyPatch.context() as env, contextlib.redirect_stdout(printed), \
+            contextlib.redirect_stderr(printed):
+        env.setenv("AMANST_STATE_DIR", str(tmp_path_factory.mktemp("state")))
+        env.setenv("AMANST_INTYGSPREFIX", "ASF")
         code = cli.main(["issue", str(book), "--out-dir", str(folder / "intyg"), "--register",
                          str(folder / "register.sqlite3"), "--out", str(book),
                          "--today", "2026-11-27"])
-    assert code == 0
+    assert code == 0, printed.getvalue()
     return book

@@ -24,6 +24,7 @@ from .count import Period, Row
 
 HEALTH_GROUP = "Former som kan röja hälsouppgift (sammanslagna)"
 TOTAL = "Totalt"
+UNNAMED = "Uppgift saknas"
 WITHHELD = ".."
 TERTIAL_MONTHS = {1: "jan–apr", 2: "maj–aug", 3: "sep–dec"}
 
@@ -134,11 +135,14 @@ def groups(books: list[count.Book], p: Period) -> dict[str, list[tuple[str, list
                                  *(r.anstallningsform for r in rows if r.anstallningsform)]))
     health = {n for b in books for n, h in b.anstallningsformer if h}
     by_form = [(n, [r for r in rows if r.anstallningsform == n]) for n in former]
+    by_form.append((UNNAMED, [r for r in rows if not r.anstallningsform]))
     active_forms = [(n, rs) for n, rs in by_form if _active(rs, p)]
     shown_forms = [(n, rs) for n, rs in active_forms if n not in health]
     if any(n in health for n, _ in active_forms):
         shown_forms.append((HEALTH_GROUP, [r for n, rs in active_forms if n in health for r in rs]))
     by_yrke = [(n, [r for r in rows if r.yrkesomrade == n]) for n in yrken]
+    # docs/styrgrupp.md: Totalt is the same on every sheet, so rows without a name have a row
+    by_yrke.append((UNNAMED, [r for r in rows if not r.yrkesomrade]))
     return {
         "Förvaltningar": [(n, [r for r in rows if r.forvaltning == n]) for n in forv],
         "Yrkesområden": [(n, rs) for n, rs in by_yrke if _active(rs, p)],
