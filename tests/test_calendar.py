@@ -1,7 +1,9 @@
 """The date-sensitive tests again, with the clock faked to dates that break calendars.
 
-Every test that reaches "today" somewhere on its path is marked ``calendar`` (bench/clock_audit.py
-finds them: it lists every test whose code reads ``date.today`` or ``datetime.now``). Here they run
+Every test that reaches "today" somewhere on its path is marked ``calendar``. The clock audit finds
+them: ``PYTHONPATH=bench AMANST_CLOCK_AUDIT=clock.json pytest -p clock_audit_plugin TESTS`` lists
+every test whose code reads ``date.today`` or ``datetime.now`` (tests/test_clock_reads.py keeps
+those reads to defaults of an injected clock). Here they run
 once more in a child pytest under libfaketime (Debian package ``faketime``) at a new year, a leap
 day, the last day of the first and second tertials and a year's last day: a test that hard-codes
 the current year, or a product that numbers, names or checks by the real year, fails here.
@@ -49,4 +51,4 @@ def test_the_date_sensitive_tests_pass_on(when: str):
     summary = run.stdout.strip().splitlines()[-1] if run.stdout.strip() else run.stderr[-2000:]
     assert run.returncode == 0, run.stdout[-6000:]
     passed = re.search(r"(\d+) passed", summary)
-    assert passed and int(passed.group(1)) >= 20, summary  # the subset really ran
+    assert passed and int(passed.group(1)) >= 8, summary  # the subset really ran
