@@ -1,7 +1,7 @@
 """Mutation testing of the core and the certificate register, by hand: the kill rate per module.
 
     .venv/bin/pip install -e ".[test,mutation]"
-    .venv/bin/python bench/mutation.py [checks tally suppression store] [--children N]
+    .venv/bin/python bench/mutation.py [checks tally suppression status store] [--children N]
 
 For each module, mutmut (pinned in the ``mutation`` extra) runs in a scratch copy of this
 repository (so nothing here is touched) with the tests that are meant to prove that module; every
@@ -39,6 +39,8 @@ MODULES = {
     "suppression": ("addin/core/suppression.py",
                     ["tests/steering/test_suppression.py", "tests/steering/test_workbook.py",
                      "tests/independent/test_steering_workbook.py"]),
+    "status": ("addin/core/certificate_status.py",
+               ["tests/core/test_status_both_ways.py", "tests/certificates/test_cert_status.py"]),
     "store": ("addin/certificates/store.py",
               ["tests/certificates/test_cert_issue.py", "tests/certificates/test_cert_faults.py",
                "tests/certificates/test_cert_concurrency.py",
