@@ -1,4 +1,4 @@
-"""amanst: the register of arbetsmarknadsanställningar in Malmö stad, checked, tallied and certified.
+"""amanst: the register of arbetsmarknadsanställningar in Malmö stad: checked, tallied, certified.
 
 ``core`` is pure (the workbook contract, rules, tallies); ``xlsx``, ``certificates``, ``steering``
 and ``excel`` are adapters; ``cli``, ``excel.scripts``/``excel.desktop`` and ``server`` are the

@@ -1,4 +1,4 @@
-"""The one boundary for errors, used by the command line, the server's scripts and the desktop macros.
+"""The one boundary for errors, used by the command line, the server's scripts and desktop macros.
 
 A problem the user can fix (``AmanstError``, and whatever a front end adds to that list) is shown
 as its Swedish message. Anything else is a defect: its traceback is kept under a fresh incident

@@ -1,4 +1,4 @@
-"""Every setting of an installation, declared once: name, type, default, Swedish help, secret or not.
+"""Every setting of an installation, declared once: name, type, default, Swedish help, secret?
 
 Settings are what IT decides for an installation (where the register is, the e-mail server, the
 folders); they never live in a workbook. Each is a field of ``Settings`` whose metadata names its
@@ -32,6 +32,8 @@ from .core.certificate_status import DEMO_PREFIX
 from .core.errors import AmanstError
 
 CONFIG_ENV = "AMANST_CONFIG"
+XLWINGS_ENVIRONMENT = "XLWINGS_ENVIRONMENT"
+PRODUCTION_ENVIRONMENT = "prod"  # xlwings Server's name for production
 _PREFIX = re.compile(r"[A-Z0-9]{1,12}")
 MIB = 1024 * 1024
 _FALSE = ("0", "nej", "no", "false", "av", "off")
@@ -111,10 +113,36 @@ class Settings:
         "", "AMANST_CREDENTIAL_OLD_KEYS",
         "Publika nycklar (PEM) som använts tidigare, åtskilda med kolon (Windows: semikolon); "
         "de publiceras så att äldre digitala intyg går att kontrollera.", group="Intyg")
+    verification_address: str = _setting(
+        "", "AMANST_VERIFICATION_ADDRESS",
+        "Adressen till den offentliga verifieringssidan, https://<värd>/verifiera: intygens "
+        "QR-kod leder dit, och de digitala intygens utfärdare och nycklar publiceras bredvid "
+        "den (<värd>/intyg/utfardare.json och <värd>/intyg/nycklar.json). Går före "
+        "arbetsbokens Verifieringsadress. Måste anges i produktion.", group="Intyg",
+        shown_default="arbetsbokens Verifieringsadress (utanför produktion)")
+    production: bool = _setting(
+        False, "AMANST_PRODUCTION",
+        "Produktion (1) eller utveckling och test (0). I produktion vägras en exempeladress, "
+        "localhost eller http som verifieringsadress, och verifieringsadressen måste komma "
+        "från inställningen verification_address. Gäller kommandona, servern och doctor.",
+        group="Intyg", shown_default="1 när XLWINGS_ENVIRONMENT=prod, annars 0")
+    parse_memory_mb: int = _setting(
+        3072, "AMANST_PARSE_MEMORY_MB",
+        "Mest minne (MB) kommandoraden får använda medan den läser en arbetsbok; en arbetsbok som "
+        "kräver mer avvisas (slutkod 2) i stället för att ta datorns minne.", group="Gränser")
+    parse_seconds: int = _setting(
+        300, "AMANST_PARSE_SECONDS",
+        "Längsta tid (sekunder) kommandoraden läser en arbetsbok innan den ger upp (slutkod 2).",
+        group="Gränser")
     max_body_bytes: int = _setting(
         6 * MIB, "AMANST_MAX_BODY_BYTES",
         "Största förfrågan (byte) servern tar emot från Excel; större avvisas med 413 innan den "
         "läses. Håll den lika med den omvända proxyns gräns.", group="Server")
+    max_book_bytes: int = _setting(
+        64 * MIB, "AMANST_MAX_BOOK_BYTES",
+        "Största arbetsbok (byte JSON) servern packar upp ur en gzip-komprimerad förfrågan från "
+        "aktivitetsfönstret; större avvisas med 413 innan den tolkas. 10 000 platser är cirka "
+        "30 MB.", group="Server")
     support_url: str = _setting(
         "", "AMANST_SUPPORT_URL",
         "Adress (https) till stödet för Excel-tillägget: Excel visar den som tilläggets "
@@ -248,21 +276,35 @@ def _read_config(path: Path) -> dict[str, Any]:
     return data
 
 
-def load(environ: Mapping[str, str] | None = None, **explicit: Any) -> Settings:
-    """The settings from defaults, the configuration file, the environment and ``explicit``."""
+def load(environ: Mapping[str, str] | None = None, *, server_environment: str | None = None,
+         **explicit: Any) -> Settings:
+    """The settings from defaults, the configuration file, the environment and ``explicit``.
+
+    ``production``, when no source sets it, follows xlwings Server's environment: on when it is
+    ``prod``. That is ``server_environment`` when given (the server passes the one xlwings Server
+    read, perhaps from its ``.env``), else ``XLWINGS_ENVIRONMENT`` in the environment.
+    """
     env = os.environ if environ is None else environ
     values: dict[str, Any] = {name: _default(name) for name, _, _ in declared()}
+    given: set[str] = set()
     path = config_file(env)
     if path is not None:
         for name, raw in _read_config(path).items():
             values[name] = _convert(name, raw, f"i {path}")
+            given.add(name)
     for name, _, meta in declared():
         raw = env.get(meta["env"])
         if raw is not None and raw.strip() != "":
             values[name] = _convert(name, raw, "miljövariabel")
+            given.add(name)
     for name, raw in explicit.items():
         if raw is not None:
             values[name] = _convert(name, raw, "angivet värde") if isinstance(raw, str) else raw
+            given.add(name)
+    if "production" not in given:
+        server = env.get(XLWINGS_ENVIRONMENT, "") if server_environment is None \
+            else server_environment
+        values["production"] = server.strip().lower() == PRODUCTION_ENVIRONMENT
     return Settings(**values)
 
 
@@ -291,7 +333,7 @@ XLWINGS_DEFAULTS = {
 
 def xlwings_environment(project_dir: Path, environ: Mapping[str, str] | None = None
                         ) -> dict[str, str]:
-    """xlwings Server reads its settings from the environment: ours as defaults under what is set."""
+    """xlwings Server reads settings from the environment: ours as defaults under what is set."""
     env = dict(os.environ if environ is None else environ)
     for key, value in {"XLWINGS_PROJECT_DIR": str(project_dir), **XLWINGS_DEFAULTS}.items():
         env.setdefault(key, value)
@@ -306,7 +348,8 @@ def apply_xlwings_environment(project_dir: Path) -> str:
 
 # --- the generated documentation ---------------------------------------------------------------
 
-ENV_TEMPLATE_BEGIN = "# --- amanst (genererat av python -m addin.settings; ändra i addin/settings.py) ---"
+ENV_TEMPLATE_BEGIN = ("# --- amanst (genererat av python -m addin.settings; "
+                      "ändra i addin/settings.py) ---")
 ENV_TEMPLATE_END = "# --- slut på amanst ---"
 DOCS_BEGIN = "<!-- inställningar: genererat av python -m addin.settings -->"
 DOCS_END = "<!-- slut på inställningar -->"

@@ -1,7 +1,9 @@
 """Load on loopback: 20 concurrent users pressing Kontrollera on the example workbook.
 
-Starts ``amanst serve`` (uvicorn, one process, development settings) on 127.0.0.1 on a free port
-in a subprocess, builds Kontrollera's request once as the Office.js client does
+Starts the documented production command (``uvicorn xlwings_server.main:main_app --workers N``,
+docs/excel-tillagg.md) with 1 worker and then with as many workers as cores (``--workers``; none:
+``amanst serve``, one process), development sign-in, on 127.0.0.1 on a free port in a subprocess;
+builds Kontrollera's request once as the Office.js client does
 (``tests/excel/officejs_client.py``; the example has 182 places, about 0.8 MB), then ``--users``
 threads, each with its own HTTP connection, post it back to back for ``--seconds`` (and at most
 ``--max-requests`` in all). Every answer must be 200 with a list of actions; anything else counts
@@ -53,15 +55,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(state: str, extra_env: dict[str, str] | None = None
-                 ) -> tuple[subprocess.Popen, str]:
-    """``amanst serve`` on a free loopback port; returns the process and its base URL."""
+def start_server(state: str, extra_env: dict[str, str] | None = None,
+                 workers: int | None = None) -> tuple[subprocess.Popen, str]:
+    """``amanst serve`` on a free loopback port, or with ``workers`` the documented production
+    command (uvicorn with that many worker processes); returns the process and its base URL."""
+    from addin import resources, settings
+
     port = free_port()
     env = {**os.environ, "AMANST_STATE_DIR": state, "AMANST_LOG_DIR": state,
            "DOTENV_PATH": str(Path(state) / "no.env"), **(extra_env or {})}
     # what the ``amanst`` console script runs (``python -m addin.cli`` would import cli twice)
     command = [sys.executable, "-c", "import sys; from addin.cli.main import main; "
                "sys.exit(main(sys.argv[1:]))", "serve", "--host", HOST, "--port", str(port)]
+    if workers is not None:  # docs/excel-tillagg.md, "Run (production)"
+        env = settings.xlwings_environment(resources.SERVER_DIR, env)
+        command = [sys.executable, "-m", "uvicorn", "xlwings_server.main:main_app", "--host",
+                   HOST, "--port", str(port), "--workers", str(workers), "--proxy-headers",
+                   "--forwarded-allow-ips", HOST, "--log-level", "warning"]
     proc = subprocess.Popen(command, cwd=REPO, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://{HOST}:{port}"
@@ -86,13 +96,31 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.wait(timeout=15)
 
 
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 def memory_kb(pid: int) -> dict[str, int]:
-    """VmRSS (now) and VmHWM (peak resident set) of a process, in kB, from /proc."""
-    result = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            result[key] = int(value.split()[0])
+    """VmRSS (now) and VmHWM (peak resident set) of a process and its worker processes, summed,
+    in kB, from /proc."""
+    result = {"VmRSS": 0, "VmHWM": 0}
+    for each in [pid, *_children(pid)]:
+        try:
+            lines = Path(f"/proc/{each}/status").read_text().splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            key, _, value = line.partition(":")
+            if key in result:
+                result[key] += int(value.split()[0])
     return result
 
 
@@ -174,10 +202,13 @@ def run_load(base: str, data: bytes, *, users: int = 20, seconds: float = 60.0,
 
 def measure(data: bytes, *, users: int, seconds: float, max_requests: int,
             extra_env: dict[str, str] | None = None, expect=valid_actions,
-            headers: dict[str, str] | None = None) -> tuple[Result, dict[str, int]]:
+            headers: dict[str, str] | None = None, workers: int | None = None
+            ) -> tuple[Result, dict[str, int]]:
     """Start a server, load it, read its memory, stop it."""
     with tempfile.TemporaryDirectory(prefix="amanst-load-") as state:
-        proc, base = start_server(state, extra_env)
+        proc, base = start_server(state, extra_env, workers)
+        if workers:
+            time.sleep(2)  # every worker up before the clock starts
         try:
             before = memory_kb(proc.pid)
             result = run_load(base, data, users=users, seconds=seconds,
@@ -206,15 +237,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--max-requests", type=int, default=20_000)
     parser.add_argument("--flood-seconds", type=float, default=10.0)
+    parser.add_argument("--workers", type=int, nargs="*", default=[1, os.cpu_count() or 1],
+                        help="worker counts to run the production command with, one after the "
+                             "other in this run (none: amanst serve, one process)")
     args = parser.parse_args(argv)
 
     data = kontrollera_request()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
     print(f"Kontrollera on {EXAMPLE.name}: request {len(data) / 1e6:.2f} MB, "
-          f"{os.cpu_count()} CPUs, server: one uvicorn process on {HOST}")
-    result, memory = measure(data, users=args.users, seconds=args.seconds,
-                             max_requests=args.max_requests)
-    report("Kontrollera, signed in (development)", result, memory, args.users)
-    failed = result.errors > 0
+          f"{os.cpu_count()} CPUs, load average {load:.1f}, server on {HOST}")
+    failed = False
+    rates = {}
+    for workers in args.workers or [None]:
+        result, memory = measure(data, users=args.users, seconds=args.seconds,
+                                 max_requests=args.max_requests, workers=workers)
+        label = (f"production command, {workers} worker{'s' if workers > 1 else ''}" if workers
+                 else "amanst serve, one process")
+        report(f"Kontrollera, signed in (development), {label}", result, memory, args.users)
+        rates[workers] = result.requests / result.seconds if result.seconds else 0.0
+        failed = failed or result.errors > 0
+    if len(rates) > 1:
+        first = next(iter(rates.values()))
+        print("\n  throughput by workers: " + ", ".join(
+            f"{w}: {r:.1f} req/s ({r / first:.2f}x)" for w, r in rates.items()))
     if args.flood_seconds > 0:
         prod = {"XLWINGS_ENVIRONMENT": "prod", "XLWINGS_AUTH_PROVIDERS": '["custom"]',
                 "XLWINGS_ENABLE_SOCKETIO": "false"}

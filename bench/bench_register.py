@@ -45,16 +45,24 @@ def generate(path: Path, places: int, assessments_per_place: int = 15, seed: int
         ws = wb.create_sheet(spec.name)
         ws.append(list(spec.headers))
         if spec.name == schema.INSTALLNINGAR:
-            for row in ([schema.S_PERIOD_FRAN, date(2026, 1, 1)], [schema.S_PERIOD_TILL, date(2026, 12, 31)],
-                        [schema.S_MINSTA_ANTAL, 5], [schema.S_LAGSTA_NIVA, 2]):
+            for row in ([schema.S_PERIOD_FRAN, date(2026, 1, 1)],
+                        [schema.S_PERIOD_TILL, date(2026, 12, 31)],
+                        [schema.S_MINSTA_ANTAL, 5], [schema.S_LAGSTA_NIVA, 2],
+                        [schema.S_ORGANISATION, "Malmö stad"],
+                        [schema.S_FORVALTNING, "Arbetsmarknadsförvaltningen"],
+                        [schema.S_PREFIX, "ASF"], [schema.S_ORT, "Malmö"],
+                        [schema.S_UNDERTECKNARE, "Hanna Handledare"],
+                        [schema.S_TITEL, "Enhetschef"]):
                 ws.append(row)
         else:
             for row in cat[spec.name]:
                 ws.append(row)
     forvaltningar = [r[0] for r in cat[schema.FORVALTNINGAR]]
     areas = [r[0] for r in cat[schema.YRKESOMRADEN]]
-    general = [(m, k) for m, y, k in cat[schema.KOMPETENSER] if m != schema.MODUL_YRKESKOMPETENS]
-    own = {a: [(m, k) for m, y, k in cat[schema.KOMPETENSER] if y == a] for a in areas}
+    # Kompetenser has more columns than these three (the English name): take the first three.
+    general = [(m, k) for m, y, k, *_ in cat[schema.KOMPETENSER]
+               if m != schema.MODUL_YRKESKOMPETENS]
+    own = {a: [(m, k) for m, y, k, *_ in cat[schema.KOMPETENSER] if y == a] for a in areas}
     forms = ["Kommunal arbetsmarknadsanställning", "Introduktionsjobb", "Nystartsjobb",
              "Lönebidrag för anställning", "Arbetsträning"]
     outcomes = [r[0] for r in cat[schema.UTFALL]]

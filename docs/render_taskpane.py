@@ -1,65 +1,42 @@
 """Render the task pane to docs/img/aktivitetsfonster.png with headless Chromium.
 
-Usage: start ``amanst serve`` (and run a button or two so the list of runs has something), then
-``python docs/render_taskpane.py [http://127.0.0.1:8000]``.
-
-Outside Excel, Office.js never becomes ready and xlwings Server covers the page with its "didn't
-load" prompt after a few seconds. A small same-origin proxy hides that prompt in the copy Chromium
-sees; everything else (styles, scripts, the user's last runs) comes from the real server.
+Usage: ``python docs/render_taskpane.py`` (needs the test extra and Debian's chromium). It starts
+``amanst serve`` on a free loopback port, opens the task pane over the Excel stand-in of the
+browser tests (``tests/browser/harness.py``) holding the example workbook, clicks Kontrollera and
+Sammanställ so that the last runs show, and takes the picture at the width of Excel's task pane.
 """
 
 from __future__ import annotations
 
-import http.server
-import shutil
-import subprocess
 import sys
 import tempfile
-import threading
-import urllib.error
-import urllib.request
 from pathlib import Path
 
-HIDE = b"<style>#xlwings-office-ready-error{display:none!important}</style></head>"
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.browser import harness, workbook_model  # noqa: E402
+
 OUT = Path(__file__).resolve().parent / "img" / "aktivitetsfonster.png"
 
 
 def main() -> None:
-    upstream = (sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000").rstrip("/")
+    from playwright.sync_api import sync_playwright
 
-    class Proxy(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server's naming
-            try:
-                with urllib.request.urlopen(upstream + self.path) as response:
-                    status, body = response.status, response.read()
-                    kind = response.headers.get("Content-Type", "text/html")
-            except urllib.error.HTTPError as exc:  # passed on as it is (e.g. Office-only calls)
-                status, body, kind = exc.code, exc.read(), "text/plain"
-            if self.path.startswith("/taskpane"):
-                body = body.replace(b"</head>", HIDE, 1)
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    profile = tempfile.mkdtemp(prefix="amanst-chromium-")
-    try:
+    model = workbook_model.write(workbook_model.from_openpyxl(harness.EXAMPLE),
+                                 Path(tempfile.mkdtemp(prefix="amanst-bild-")) / "exempel.json")
+    with harness.start_server() as server, sync_playwright() as p:
+        browser = harness.launch(p)
+        context = browser.new_context(viewport={"width": 340, "height": 700}, locale="sv-SE",
+                                      device_scale_factor=1)
+        pane = harness.open_pane(context, server, model)
+        pane.click("Sammanställ")
+        pane.click("Kontrollera")
+        pane.page.fill("#amanst-plats", "P0012")
+        pane.page.wait_for_timeout(300)
         OUT.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run([shutil.which("chromium") or "chromium", "--headless", "--no-sandbox",
-                        "--disable-gpu", "--disable-background-networking", "--no-first-run",
-                        f"--user-data-dir={profile}", "--hide-scrollbars",
-                        "--window-size=340,780", "--virtual-time-budget=3000",
-                        f"--screenshot={OUT}",
-                        f"http://127.0.0.1:{server.server_port}/taskpane.html"],
-                       check=True, capture_output=True, timeout=120)
-    finally:
-        server.shutdown()
-        shutil.rmtree(profile, ignore_errors=True)
+        pane.page.screenshot(path=str(OUT))
+        browser.close()
     print(f"Skrev {OUT}")
 
 

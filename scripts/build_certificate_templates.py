@@ -22,7 +22,7 @@ from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
 from docx.shared import Cm, Pt, RGBColor
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -508,6 +508,26 @@ def build(lang: str) -> bytes:
     para(body, "", after=0, before=10, keep=True)  # keeps two tables apart (Word would join them)
     _signature_and_verification(doc, t)
 
+    _core_properties(doc, t, lang)
+    raw = io.BytesIO()
+    doc.save(raw)
+    return _normalised_zip(raw.getvalue())
+
+
+CORE_CP = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+
+
+def _core_properties(doc, t: dict, lang: str) -> None:
+    # docxcompose (imported with docxtpl) points the "cp" prefix at custom properties for the
+    # whole process; core properties written then would differ from a build without it
+    saved, nsmap["cp"] = nsmap["cp"], CORE_CP
+    try:
+        _set_core_properties(doc, t, lang)
+    finally:
+        nsmap["cp"] = saved
+
+
+def _set_core_properties(doc, t: dict, lang: str) -> None:
     props = doc.core_properties
     props.title = t["doc_title"]
     props.author = "amanst"
@@ -518,10 +538,6 @@ def build(lang: str) -> bytes:
     props.revision = 1
     props.created = props.modified = FIXED_TIME
     props.language = "sv-SE" if lang == "sv" else "en-GB"
-
-    raw = io.BytesIO()
-    doc.save(raw)
-    return _normalised_zip(raw.getvalue())
 
 
 def _normalised_zip(data: bytes) -> bytes:

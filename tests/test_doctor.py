@@ -20,7 +20,9 @@ EXAMPLE = workbooks_dir() / "exempel.xlsx"
 def clean_env(monkeypatch, tmp_path):
     for name in ("AMANST_REGISTER", "AMANST_REGISTER_URL", "AMANST_INTYGSPREFIX",
                  "AMANST_SMTP_HOST", "XLWINGS_AUTH_PROVIDERS", "XLWINGS_ENVIRONMENT",
-                 "XLWINGS_LICENSE_KEY", "AMANST_CERT_DIR"):
+                 "XLWINGS_LICENSE_KEY", "AMANST_CERT_DIR", "AMANST_PRODUCTION",
+                 "AMANST_VERIFICATION_ADDRESS", "AMANST_CREDENTIAL_KEY",
+                 "AMANST_CREDENTIAL_OLD_KEYS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AMANST_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("AMANST_CERT_PDF", "0")
@@ -78,6 +80,13 @@ def test_a_configured_installation_passes_and_production_is_stricter(clean_env, 
     monkeypatch.setenv("XLWINGS_ENVIRONMENT", "prod")
     assert main(["doctor", "--arbetsbok", str(book)]) == 1
     lines = _lines(capsys)
+    assert lines["Produktion"].startswith("OK      Produktion: på")
+    # in production the workbook's address does not count: the setting must be there
+    assert lines["Verifieringsadress"].startswith("SAKNAS  Verifieringsadress: inställningen "
+                                                  "verification_address")
+    monkeypatch.setenv("AMANST_VERIFICATION_ADDRESS", "https://intyg.example.org/verifiera")
+    assert main(["doctor", "--arbetsbok", str(book)]) == 1
+    lines = _lines(capsys)
     assert lines["Verifieringsadress"].endswith("som inte godtas i produktion.")
     assert lines["Verifieringsadress"].startswith("FEL")
     assert lines["Inloggning"].startswith("SAKNAS  Inloggning: ingen inloggning är inställd")
@@ -108,3 +117,37 @@ def test_doctor_makes_no_register_and_sees_a_restored_one(clean_env, capsys, mon
     open_store(db).close()
     assert main(["doctor"]) == 1
     assert "verkar vara återställt från en äldre kopia" in _lines(capsys)["Intygsregister"]
+
+
+def test_doctor_names_the_published_keys_the_profile_and_the_status_address(clean_env, capsys,
+                                                                            monkeypatch):
+    from addin.certificates import credential as vc
+
+    tmp_path = clean_env
+    key = tmp_path / "nyckel.pem"
+    key.write_bytes(vc.SigningKey.generate().private_pem())
+    db, book = tmp_path / "reg.sqlite3", tmp_path / "register.xlsx"
+    shutil.copy(EXAMPLE, book)
+    for name, value in (("AMANST_REGISTER", str(db)), ("AMANST_INTYGSPREFIX", "ASF"),
+                        ("AMANST_CREDENTIAL_KEY", str(key)),
+                        ("AMANST_VERIFICATION_ADDRESS", "https://intyg.malmo.se/verifiera")):
+        monkeypatch.setenv(name, value)
+    main(["doctor"])
+    lines = _lines(capsys)
+    assert lines["Nycklar"].startswith("OK      Nycklar: nyckeln ")
+    assert "1 publik nyckel publiceras på https://intyg.malmo.se/intyg/nycklar.json" in \
+        lines["Nycklar"]
+    assert lines["Utfärdarprofil"].startswith("VARNING")
+    assert lines["Verifieringsadress"] == (
+        "OK      Verifieringsadress: https://intyg.malmo.se/verifiera; intygens status som JSON "
+        "på https://intyg.malmo.se/verifiera/NUMMER.json?kod=KOD.")
+    assert lines["Produktion"].startswith("OK      Produktion: av")
+
+    workflow.issue_workbook(book, tmp_path / "intyg", register=db, today=date(2026, 11, 27),
+                            options={"credential_key": vc.SigningKey.load(
+                                vc.CredentialConfig(key))})
+    main(["doctor"])
+    assert _lines(capsys)["Utfärdarprofil"].startswith("OK")
+    monkeypatch.setenv("AMANST_CREDENTIAL_KEY", str(tmp_path / "saknas.pem"))
+    assert main(["doctor"]) == 1
+    assert _lines(capsys)["Nycklar"].startswith("FEL")

@@ -9,17 +9,22 @@ an employer's system:
   certificate's legend, and the participant's ``Result`` points at the level reached;
 - the issuer is the organisation (a ``Profile``, served as JSON by the verification service);
 - ``validFrom`` is the moment of issue; there is no ``validUntil``: the certificate does not
-  expire, it can only be revoked or replaced, which ``credentialStatus`` (the verification page of
-  the number) tells.
+  expire, it can only be revoked or replaced, which ``credentialStatus`` tells: its ``id`` is
+  ``GET /verifiera/{nummer}.json?kod=…``, the certificate's status as JSON (it needs the code, as
+  the verification page does, and the credential carries it);
+- everything public is derived from the one verification address (``Service``): the status
+  address, the issuer's id (``…/intyg/utfardare.json``) and the keys (``…/intyg/nycklar.json``),
+  which is where the server answering that address serves them.
 
 It is signed as a Compact JWS as the Open Badges "JSON Web Token Proof Format" describes: the
 payload is the credential plus the claims ``iss``, ``jti``, ``nbf`` and ``sub``; the header names
 the key by ``kid``, a URL into the issuer's JWKS (``GET /intyg/nycklar.json``), so anyone can verify
 it with the published keys alone. ES256 (P-256) is used: widely supported, small signatures.
 
-The private key comes from a PEM file (the setting ``credential_key``, ``AMANST_CREDENTIAL_KEY``); the JWKS may also list retired public keys so that credentials
-signed before a key change still verify. Nothing personal but the holder's name is in the
-credential (no personnummer, no date of birth), as on the printed certificate.
+The private key comes from a PEM file (the setting ``credential_key``,
+``AMANST_CREDENTIAL_KEY``); the JWKS may also list retired public keys so that credentials signed
+before a key change still verify. Nothing personal but the holder's name is in the credential
+(no personnummer, no date of birth), as on the printed certificate.
 """
 
 from __future__ import annotations
@@ -28,10 +33,10 @@ import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, cast
+from urllib.parse import quote, urlsplit
 
 from ..core.errors import AmanstError
 
@@ -43,6 +48,7 @@ SCHEMA_ID = ("https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
              "ob_v3p0_achievementcredential_schema.json")
 KEYS_PATH = "/intyg/nycklar.json"
 PROFILE_PATH = "/intyg/utfardare.json"
+PROFILE_INFO = "issuer_profile"  # the register keeps the profile the credentials name
 _NS = uuid.UUID("6f1c1c8e-52a4-4e55-9a34-0d3c2b7e0a11")  # amanst's namespace for credential URNs
 
 TEXTS = {
@@ -69,28 +75,48 @@ class CredentialError(AmanstError):
 
 @dataclass(frozen=True)
 class Service:
-    """Where the verification service answers: the origin of the verification address."""
+    """Where the verification service answers, all derived from the one verification address.
+
+    The keys and the issuer profile are published beside the verification page: for
+    ``https://intyg.malmo.se/verifiera`` at ``https://intyg.malmo.se/intyg/nycklar.json`` and
+    ``…/intyg/utfardare.json`` (under a path prefix, such as ``/amanst/verifiera``, beside it
+    too), which is where the server that answers the page serves them.
+    """
 
     verification_address: str  # e.g. https://intyg.malmo.se/verifiera
 
     @property
+    def address(self) -> str:
+        return self.verification_address.strip().rstrip("/")
+
+    @property
     def origin(self) -> str:
-        parts = urlsplit(self.verification_address.strip())
+        parts = urlsplit(self.address)
         if not parts.scheme or not parts.netloc:
             raise CredentialError("Verifieringsadressen behövs för att utfärda digitala intyg "
-                                  "(Open Badges): ange den i Inställningar.")
+                                  "(Open Badges): ange den i inställningen verification_address "
+                                  "(AMANST_VERIFICATION_ADDRESS).")
         return f"{parts.scheme}://{parts.netloc}"
 
     @property
+    def base(self) -> str:
+        """The verification page's parent: where the server's public paths begin."""
+        path = urlsplit(self.address).path.rstrip("/")
+        return self.origin + path.rsplit("/", 1)[0] if path else self.origin
+
+    @property
     def issuer_id(self) -> str:
-        return self.origin + PROFILE_PATH
+        return self.base + PROFILE_PATH
 
     @property
     def keys_url(self) -> str:
-        return self.origin + KEYS_PATH
+        return self.base + KEYS_PATH
 
-    def status_url(self, number: str) -> str:
-        return f"{self.verification_address.strip().rstrip('/')}/{number}"
+    def status_url(self, number: str, code: str) -> str:
+        """The machine-readable status of one certificate (``GET /verifiera/{nummer}.json``):
+        it needs the code, as the page does, and the credential carries it."""
+        return (f"{self.address}/{quote(number, safe='')}.json?"
+                f"kod={quote(code, safe='')}")
 
 
 @dataclass(frozen=True)
@@ -137,12 +163,59 @@ class SigningKey:
 
     def jwks(self, service: Service) -> dict[str, Any]:
         """The public keys, as served at ``GET /intyg/nycklar.json``; never a private part."""
-        keys = []
-        for key in [self.key, *self.retired]:
-            public = {k: v for k, v in key.as_dict(private=False).items() if k != "d"}
-            public.update(kid=self.kid(service, key), use="sig", alg=ALGORITHM)
-            keys.append(public)
-        return {"keys": keys}
+        return _jwks([self.key, *self.retired], service)
+
+
+def _jwks(keys: Sequence[Any], service: Service) -> dict[str, Any]:
+    entries = []
+    for key in keys:
+        public = {k: v for k, v in key.as_dict(private=False).items() if k != "d"}
+        public.update(kid=f"{service.keys_url}#{key.thumbprint()}", use="sig", alg=ALGORITHM)
+        entries.append(public)
+    return {"keys": entries}
+
+
+def published_keys(config: CredentialConfig, service: Service) -> dict[str, Any]:
+    """The JWKS the verification service publishes: the current key (its file may hold only the
+    public key, so the server need not keep the private one) and every retired key, so that
+    credentials signed before a key change still verify. Raises ``CredentialError``."""
+    files = ([config.key_file] if config.key_file is not None else []) + \
+        list(config.old_public_keys)
+    return _jwks([_load_pem(path, private=False) for path in files], service)
+
+
+@dataclass(frozen=True)
+class KeyStatus:
+    configured: bool
+    ok: bool
+    message: str  # Swedish, one line
+
+
+def _keys(n: int) -> str:
+    return f"{n} publik nyckel" if n == 1 else f"{n} publika nycklar"
+
+
+def key_status(config: CredentialConfig, service: Service | None = None) -> KeyStatus:
+    """Whether credentials will be signed and which keys are published (``GET
+    /intyg/nycklar.json``, at ``service``'s address), in Swedish for ``amanst doctor``."""
+    retired = len(config.old_public_keys)
+    where = f" på {service.keys_url}" if service is not None else ""
+    try:
+        if service is not None and (config.configured or retired):
+            published_keys(config, service)
+        if not config.configured:
+            return KeyStatus(False, False, f"ej inställt ({ENV_KEY}): inga digitala intyg (Open "
+                             "Badges) skapas" + (f"; {_keys(retired)} från tidigare publiceras"
+                                                 f"{where}" if retired else "") + ".")
+        SigningKey.load(config)
+    except AmanstError as exc:
+        return KeyStatus(True, False, str(exc))
+    if service is None:
+        return KeyStatus(True, True, f"nyckeln {config.key_file} ({ALGORITHM}) signerar de "
+                         f"digitala intygen; {_keys(1 + retired)} publiceras bredvid "
+                         "verifieringssidan (intyg/nycklar.json).")
+    return KeyStatus(True, True, f"nyckeln {config.key_file} ({ALGORITHM}) signerar de "
+                     f"digitala intygen; {_keys(1 + retired)} publiceras{where}.")
 
 
 def _load_pem(path: Path, private: bool) -> Any:
@@ -164,15 +237,20 @@ def _load_pem(path: Path, private: bool) -> Any:
 def _utc(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.astimezone()  # a naive issue time is the server's local time
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _day(day: date | None) -> str | None:
-    return _utc(datetime.combine(day, time(0), timezone.utc)) if day else None
+    return _utc(datetime.combine(day, time(0), UTC)) if day else None
 
 
 def _urn(*parts: str) -> str:
     return f"urn:uuid:{uuid.uuid5(_NS, '|'.join(parts))}"
+
+
+def credential_id(service: Service, number: str) -> str:
+    """The ``id`` of the credential of certificate ``number``."""
+    return _urn(service.origin, number)
 
 
 def issuer_profile(context: Mapping[str, Any], service: Service) -> dict[str, Any]:
@@ -198,7 +276,7 @@ def build_credential(candidate: Any, context: Mapping[str, Any], number: str,
     """
     lang = candidate.language
     texts = TEXTS[lang]
-    cid = _urn(service.origin, number)
+    cid = credential_id(service, number)
     subject_id = _urn(service.origin, number, "subject")
     achievement_id = _urn(service.origin, number, "achievement")
     levels = [{"id": f"{achievement_id}:niva:{n['niva']}", "type": ["RubricCriterionLevel"],
@@ -256,7 +334,8 @@ def build_credential(candidate: Any, context: Mapping[str, Any], number: str,
         "validFrom": issued,
         "awardedDate": issued,
         "credentialSubject": subject,
-        "credentialStatus": {"id": service.status_url(number), "type": "1EdTechRevocationList"},
+        "credentialStatus": {"id": service.status_url(number, context["intyg"]["kod"]),
+                             "type": "1EdTechRevocationList"},
         "credentialSchema": [{"id": SCHEMA_ID, "type": "1EdTechJsonSchemaValidator2019"}],
     }
 
@@ -269,7 +348,7 @@ def sign(credential: Mapping[str, Any], key: SigningKey, service: Service) -> st
     claims.update(iss=credential["issuer"]["id"], jti=credential["id"],
                   sub=credential["credentialSubject"]["id"],
                   nbf=int(datetime.strptime(credential["validFrom"], "%Y-%m-%dT%H:%M:%SZ")
-                          .replace(tzinfo=timezone.utc).timestamp()))
+                          .replace(tzinfo=UTC).timestamp()))
     header = {"alg": ALGORITHM, "kid": key.kid(service), "typ": "JWT"}
     return jwt.encode(header, claims, key.key, algorithms=[ALGORITHM])
 
@@ -282,10 +361,11 @@ def verify(token: str, jwks: Mapping[str, Any]) -> dict[str, Any]:
     """
     from joserfc import jwt
     from joserfc.errors import JoseError
-    from joserfc.jwk import KeySet
+    from joserfc.jwk import KeySet, KeySetSerialization
 
     try:
-        keys = KeySet.import_key_set(dict(jwks))
+        # A published JWKS is outside data: import_key_set checks its shape (errors caught below).
+        keys = KeySet.import_key_set(cast(KeySetSerialization, dict(jwks)))
         token_obj = jwt.decode(token, keys, algorithms=[ALGORITHM])
     except (JoseError, ValueError, KeyError, TypeError):
         raise CredentialError("Det digitala intygets signatur stämmer inte med utfärdarens "

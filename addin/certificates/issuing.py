@@ -17,7 +17,8 @@ without a register entry:
 3. Numbers are claimed in one transaction; dead claims are taken over or voided (see ``store``),
    and files of voided claims are removed from the folder.
 4. Each file is written under its number and never over an existing file; every
-   ``FINALIZE_EVERY`` files the entries are made valid with the files' SHA-256.
+   ``FINALIZE_EVERY`` files the batch is flushed to disk at once (``files.sync_to_disk``: one
+   journal commit, not one per file) and then the entries are made valid with the files' SHA-256.
 5. If anything stops the run (a full disk, a read-only folder, a lost register, Ctrl+C), what was
    written is still made valid if the register can be reached, files that are not valid are
    removed (or set aside as ``NUMMER.EJ-GILTIGT`` when the register was lost while making them
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -59,6 +61,7 @@ from .files import (
     set_aside,
     settle_set_aside,
     sha256_file,
+    sync_to_disk,
     target_in,
     write_new,
 )
@@ -312,6 +315,7 @@ class _Job:
         self.claims = claimed.claims
         if self.claims:
             self._write_all(result, {c.plats_id: c for c in p.candidates}, templates)
+            self._record_issuer()
         if want_pdf:
             try:
                 _make_pdfs(result, store, out_dir, self.progress, pdf_workers, soffice,
@@ -322,6 +326,22 @@ class _Job:
                                     registered=[c.number for c in result.issued])
                 raise IssueStopped(report, isinstance(exc, KeyboardInterrupt)) from None
         return result
+
+    def _record_issuer(self) -> None:
+        """The issuer profile the credentials name, kept in the register for the server to
+        publish at their issuer id (``GET /intyg/utfardare.json``): in the workbook's own
+        (Swedish) words, as the register records the certificates."""
+        if self.service is None or self.credential_key is None:
+            return
+        s = self.register.settings
+        profile = vc.issuer_profile({"utfardare": {
+            "organisation": s.get(schema.S_ORGANISATION),
+            "forvaltning": s.get(schema.S_FORVALTNING),
+            "kontakt": s.get(schema.S_KONTAKT)}}, self.service)
+        text = json.dumps(profile, ensure_ascii=False, sort_keys=True)
+        with contextlib.suppress(RegisterError):  # the certificates stand without it
+            if self.store.info().get(vc.PROFILE_INFO) != text:
+                self.store.set_info({vc.PROFILE_INFO: text})
 
     def _trial_render(self, templates: dict[str, CompiledTemplate],
                       candidates: list[Candidate]) -> int:
@@ -364,7 +384,7 @@ class _Job:
         name = f"{claim.number}.docx"
         files: dict[str, tuple[str, str]] = {}
         try:
-            path = write_new(self.out_dir, name, data, replace=claim.resumed)
+            path = write_new(self.out_dir, name, data, replace=claim.resumed, sync=False)
             files["docx"] = (name, hashlib.sha256(data).hexdigest())
             cert = IssuedCertificate(claim.number, candidate.plats_id, candidate.deltagar_id,
                                      candidate.language, path, files["docx"][1], self.now,
@@ -381,6 +401,9 @@ class _Job:
         return cert, files
 
     def _finalize(self) -> None:
+        # a valid entry's files are on disk; if flushing fails they stay pending (and are removed)
+        sync_to_disk(self.out_dir, [self.out_dir / name for _, _, files in self.pending
+                                    for name, _ in files.values()])
         self.in_flight, self.pending = self.pending, []
         self.store.finalize(self.in_flight, self.now)
         self.registered += [n for n, _, _ in self.in_flight]
@@ -392,7 +415,7 @@ class _Job:
         report = StopReport(cause, advice, self.out_dir)
         if self.pending and not self.in_flight and not isinstance(exc, RegisterError):
             # the files already written are good: make them valid if the register answers
-            with contextlib.suppress(RegisterError, KeyboardInterrupt):
+            with contextlib.suppress(RegisterError, KeyboardInterrupt, OSError):
                 self._finalize()
         self._settle_files(report)
         in_doubt = {n for n, _, _ in self.in_flight}
@@ -428,13 +451,14 @@ class _Job:
 def _write_credential(cert: IssuedCertificate, candidate: Candidate, context: dict,
                       service: vc.Service, key: vc.SigningKey, out_dir: Path, replace: bool
                       ) -> dict[str, tuple[str, str]]:
-    """``NUMMER.json`` and ``NUMMER.jwt`` beside the Word file; their register entries."""
+    """``NUMMER.json`` and ``NUMMER.jwt`` beside the Word file; their register entries (flushed
+    to disk with the batch, before the entries are made valid)."""
     credential = vc.build_credential(candidate, context, cert.number, cert.issued_at, service)
     made = {}
     for kind, data in (("json", vc.dumps(credential)),
                        ("jwt", vc.sign(credential, key, service).encode("ascii"))):
         name = f"{cert.number}.{kind}"
-        path = write_new(out_dir, name, data, replace=replace)
+        path = write_new(out_dir, name, data, replace=replace, sync=False)
         made[kind] = (name, hashlib.sha256(data).hexdigest())
         if kind == "json":
             cert.credential = path

@@ -34,7 +34,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,7 +64,8 @@ _RECOVER = etree.XMLParser(recover=True)  # the parser docxtpl's fix_tables uses
 _MARK = "AMANST-BODY-MARK"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _XNS = {"w": _W[1:-1]}
-_NESTED_TABLE = etree.XPath("boolean(.//w:tbl//w:tbl)", namespaces=_XNS)  # asked once, of the template
+# asked once, of the template
+_NESTED_TABLE = etree.XPath("boolean(.//w:tbl//w:tbl)", namespaces=_XNS)
 _ROW_TOO_WIDE = etree.XPath(
     "boolean(.//w:tr[count(w:tc) > count(ancestor::w:tbl[1]/w:tblGrid/w:gridCol)])",
     namespaces=_XNS)
@@ -136,7 +137,7 @@ def _post_render(xml: str) -> tuple[str, bool]:
     # newlines are the ones docxtpl's tags leave between elements, which it does not touch
     if ("\t" in xml or "\a" in xml or "\f" in xml or "\n</w:t>" in xml
             or _NEWLINE_IN_TEXT.search(xml)):
-        return DocxTemplate.resolve_listing(None, xml), True  # type: ignore[arg-type]
+        return DocxTemplate.resolve_listing(None, xml), True
     return xml, False
 
 
@@ -215,8 +216,32 @@ def _tables_need_fix(body: Any) -> bool:
 
 def _prepare(xml: str) -> str:
     """docxtpl's steps before Jinja (``patch_xml`` and the newline before each paragraph)."""
-    xml = DocxTemplate.patch_xml(None, xml)  # type: ignore[arg-type]
+    xml = DocxTemplate.patch_xml(None, xml)
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+
+
+def _only_document_namespaces(open_tag: str, doc: Any) -> bool:
+    """Whether the body's start tag declares only namespaces the document element declares alike,
+    and has no other attribute: then the body can be parsed within the whole document."""
+    decls = re.findall(r'xmlns:(\w+)="([^"]*)"', open_tag)
+    return (all(doc._element.nsmap.get(prefix) == uri for prefix, uri in decls)
+            and not re.search(r"\s(?!xmlns)[\w:]+=", open_tag))
+
+
+def _other_parts(doc: Any) -> Iterator[tuple[str, str, str]]:
+    """(zip name, prepared source, kind) of each header, footer and footnotes part docxtpl
+    renders; kind is ``xml:<encoding>`` for a part parsed back, ``raw`` for one written as is."""
+    for rel in doc._part.rels.values():
+        if rel.reltype in (RT.HEADER, RT.FOOTER) and rel.target_part.blob:
+            part = rel.target_part
+            xml = etree.tostring(parse_xml(part.blob), encoding="unicode")
+            m = re.match(r'<\?xml[^\?]+\bencoding="([^"]+)"', xml, re.I)
+            yield (part.partname.lstrip("/"), _prepare(xml),
+                   "xml:" + (m.group(1) if m else "utf-8"))
+    for part in doc.part.package.parts:
+        if part.content_type == FOOTNOTES_CT and not hasattr(part, "_element"):
+            blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
+            yield part.partname.lstrip("/"), _prepare(blob), "raw"
 
 
 @dataclass
@@ -272,99 +297,129 @@ class CompiledTemplate:
                  logo: bytes | None = None):
         self.path = Path(path)
         self.name = self.path.name
-        try:
-            data = self.path.read_bytes()
-        except OSError as exc:
-            raise TemplateRefused(f"Mallen {self.path} kunde inte läsas: {exc.strerror}.") from None
+        data = self._read()
         self.fingerprint = fingerprint(data)
         self.env = env or make_environment()
+        self.docx = self._open(data)
+        self._place_pictures(logo)
         try:
-            self.docx = Document(io.BytesIO(data))
+            # compiled in document order, so a broken tag is reported where Word shows it first
+            sources = [self._compile_body(), *self._compile_parts(), *self._compile_properties()]
+            unknown = self._placeholders(sources)
+        except TemplateError as exc:
+            raise _explain(exc, self.name) from None
+        self._refuse_unknown(unknown)
+        self._members = self._reusable_members()
+
+    def _read(self) -> bytes:
+        try:
+            return self.path.read_bytes()
+        except OSError as exc:
+            raise TemplateRefused(f"Mallen {self.path} kunde inte läsas: {exc.strerror}.") from None
+
+    def _open(self, data: bytes) -> Any:
+        try:
+            return Document(io.BytesIO(data))
         except Exception:  # noqa: BLE001 - python-docx raises many kinds for a damaged file
             raise TemplateRefused(f"Mallen {self.name} är ingen giltig Word-fil (.docx).") from None
-        doc = self.docx
-        slots = find_slots(doc)
+
+    def _place_pictures(self, logo: bytes | None) -> None:
+        """Put the logo in its slot now (it is the same on every certificate); remember the QR
+        code's zip member, which each certificate replaces."""
+        slots = find_slots(self.docx)
         if logo and SLOT_LOGO in slots:
             put_picture(slots[SLOT_LOGO], logo)
         self.qr_member = slots[SLOT_QR].part.partname.lstrip("/") if SLOT_QR in slots else None
-        sources: list[str] = []
-        try:
-            body_src = _prepare(etree.tostring(doc._element.body, encoding="unicode"))
+
+    def _compile_body(self) -> str:
+        """Compile the body and decide, once, which of docxtpl's steps after Jinja it can skip.
+        Returns the Jinja source."""
+        body_src = self._body_source()
+        self._check_tables = not (self._whole and _tables_never_need_fix(body_src))
+        self._body = self.env.from_string(body_src)
+        self._split_shell()
+        # the body can skip lxml's parse and serialisation when values only ever land in
+        # text (no tag inside an element's brackets), no filter can insert markup, and
+        # neither table repair nor drawing renumbering can apply
+        self._may_empty = _elements_holding_tags(body_src)
+        self._text_only = (self._whole and not self._check_tables
+                           and self._may_empty is not None
+                           and not _TAG_IN_MARKUP.search(body_src)
+                           and not _MARKUP_FILTERS.search(body_src))
+        return body_src
+
+    def _body_source(self) -> str:
+        """The body as docxtpl prepares it; sets whether it can be parsed within the document."""
+        doc = self.docx
+        body_src = _prepare(etree.tostring(doc._element.body, encoding="unicode"))
+        open_tag = re.match(r"<w:body\b[^>]*>", body_src)
+        self._body_open = open_tag.group(0) if open_tag else ""
+        self._whole = (open_tag is not None and _only_document_namespaces(open_tag.group(0), doc)
+                       and not _NESTED_TABLE(doc._element.body))
+        if self._whole:
             # lxml drops the body's namespace declarations that repeat the document element's
             # when docxtpl moves the rendered body into it; drop them from the source instead
-            open_tag = re.match(r"<w:body\b[^>]*>", body_src)
-            decls = re.findall(r'xmlns:(\w+)="([^"]*)"', open_tag.group(0)) if open_tag else []
-            self._body_open = open_tag.group(0) if open_tag else ""
-            self._whole = bool(open_tag) and all(
-                doc._element.nsmap.get(prefix) == uri for prefix, uri in decls) and \
-                not re.search(r"\s(?!xmlns)[\w:]+=", open_tag.group(0))
-            if _NESTED_TABLE(doc._element.body):
-                self._whole = False
-            if self._whole:
-                body_src = "<w:body>" + body_src[open_tag.end():]
-            self._check_tables = not (self._whole and _tables_never_need_fix(body_src))
-            sources.append(body_src)
-            self._body = self.env.from_string(body_src)
-            shell = copy.deepcopy(doc._element)
-            shell_body = shell.body
-            self._body_index = shell.index(shell_body)
-            for child in list(shell_body):
-                shell_body.remove(child)
-            shell_body.text = _MARK
-            head, tail = etree.tostring(shell, encoding="unicode").split(_MARK)
-            self._doc_head = head[:head.rindex("<")]
-            self._doc_tail = tail[tail.index(">") + 1:]
-            head_b, tail_b = serialize_part_xml(shell).split(_MARK.encode())
-            self._part_head = head_b[:head_b.rindex(b"<")]
-            self._part_tail = tail_b[tail_b.index(b">") + 1:]
-            # the body can skip lxml's parse and serialisation when values only ever land in
-            # text (no tag inside an element's brackets), no filter can insert markup, and
-            # neither table repair nor drawing renumbering can apply
-            self._may_empty = _elements_holding_tags(body_src)
-            self._text_only = (self._whole and not self._check_tables
-                               and self._may_empty is not None
-                               and not _TAG_IN_MARKUP.search(body_src)
-                               and not _MARKUP_FILTERS.search(body_src))
-            self._parts: list[tuple[str, Any, str]] = []  # (zip name, template, kind)
-            for rel in doc._part.rels.values():
-                if rel.reltype in (RT.HEADER, RT.FOOTER) and rel.target_part.blob:
-                    part = rel.target_part
-                    xml = etree.tostring(parse_xml(part.blob), encoding="unicode")
-                    m = re.match(r'<\?xml[^\?]+\bencoding="([^"]+)"', xml, re.I)
-                    src = _prepare(xml)
-                    sources.append(src)
-                    self._parts.append((part.partname.lstrip("/"), self.env.from_string(src),
-                                        "xml:" + (m.group(1) if m else "utf-8")))
-            for part in doc.part.package.parts:
-                if part.content_type == FOOTNOTES_CT and not hasattr(part, "_element"):
-                    blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
-                    src = _prepare(blob)
-                    sources.append(src)
-                    self._parts.append((part.partname.lstrip("/"), self.env.from_string(src),
-                                        "raw"))
-            props = doc.core_properties
-            self._props = {}
-            for prop in CORE_PROPERTIES:
-                value = getattr(props, prop) or ""
-                if _JINJA_MARK.search(value):
-                    sources.append(value)
-                    self._props[prop] = self.env.from_string(value)
-                else:
-                    # docxtpl writes every one of them back, rendered: do the same once
-                    setattr(props, prop, self.env.from_string(value).render())
-            unknown = set()
-            for src in sources:
-                unknown |= meta.find_undeclared_variables(self.env.parse(src))
-        except TemplateError as exc:
-            raise _explain(exc, self.name) from None
-        unknown -= CONTEXT_KEYS
+            body_src = "<w:body>" + body_src[len(self._body_open):]
+        return body_src
+
+    def _split_shell(self) -> None:
+        """The document around an empty body, as text (to parse a rendered body within it) and as
+        python-docx writes the part (to wrap a body that needs no parse)."""
+        shell = copy.deepcopy(self.docx._element)
+        shell_body = shell.body
+        self._body_index = shell.index(shell_body)
+        for child in list(shell_body):
+            shell_body.remove(child)
+        shell_body.text = _MARK
+        head, tail = etree.tostring(shell, encoding="unicode").split(_MARK)
+        self._doc_head = head[:head.rindex("<")]
+        self._doc_tail = tail[tail.index(">") + 1:]
+        head_b, tail_b = serialize_part_xml(shell).split(_MARK.encode())
+        self._part_head = head_b[:head_b.rindex(b"<")]
+        self._part_tail = tail_b[tail_b.index(b">") + 1:]
+
+    def _compile_parts(self) -> list[str]:
+        """Compile the headers, footers and footnotes docxtpl renders; returns their sources."""
+        self._parts: list[tuple[str, Any, str]] = []  # (zip name, template, kind)
+        sources = []
+        for name, src, kind in _other_parts(self.docx):
+            sources.append(src)
+            self._parts.append((name, self.env.from_string(src), kind))
+        return sources
+
+    def _compile_properties(self) -> list[str]:
+        """Compile the core properties that hold Jinja; returns their sources."""
+        props = self.docx.core_properties
+        self._props: dict[str, Any] = {}
+        sources = []
+        for prop in CORE_PROPERTIES:
+            value = getattr(props, prop) or ""
+            if _JINJA_MARK.search(value):
+                sources.append(value)
+                self._props[prop] = self.env.from_string(value)
+            else:
+                # docxtpl writes every one of them back, rendered: do the same once
+                setattr(props, prop, self.env.from_string(value).render())
+        return sources
+
+    def _placeholders(self, sources: list[str]) -> set[str]:
+        unknown: set[str] = set()
+        for src in sources:
+            unknown |= meta.find_undeclared_variables(self.env.parse(src))
+        return unknown
+
+    def _refuse_unknown(self, placeholders: set[str]) -> None:
+        unknown = placeholders - CONTEXT_KEYS
         if unknown:
             raise TemplateRefused(
                 f"Mallen {self.name} använder okända platshållare: "
                 f"{', '.join(sorted(unknown))}. Tillåtna är {', '.join(sorted(CONTEXT_KEYS))} "
                 "(se docs/kompetensintyg.md).")
-        # the zip members as python-docx saves the unrendered document; all but the rendered
-        # parts are reused as they are, compressed bytes included
+
+    def _reusable_members(self) -> list[_Member | str]:
+        """The zip members as python-docx saves the unrendered document: all but the rendered
+        parts (named by a string) are reused as they are, compressed bytes included."""
+        doc = self.docx
         saved = io.BytesIO()
         doc.save(saved)
         self._core_name = (doc.part.package.core_properties_part.partname.lstrip("/")
@@ -372,16 +427,16 @@ class CompiledTemplate:
         rendered = {"word/document.xml", *(name for name, _, _ in self._parts)}
         if self._core_name:
             rendered.add(self._core_name)
-        self._members: list[_Member | str] = []
+        members: list[_Member | str] = []
         with zipfile.ZipFile(saved) as z:
             for info in z.infolist():
                 if info.filename in rendered:
-                    self._members.append(info.filename)
+                    members.append(info.filename)
                     continue
-                raw = z.read(info.filename)
-                m = _deflate(raw)
+                m = _deflate(z.read(info.filename))
                 m.name = info.filename
-                self._members.append(m)
+                members.append(m)
+        return members
 
     def render_parts(self, context: Mapping[str, Any]) -> dict[str, bytes]:
         """The rendered XML of each changed part, by zip member name, within the time limit."""
@@ -420,7 +475,7 @@ class CompiledTemplate:
             # references for quotes and the empty elements a blank value leaves differ. Text
             # the parser would change (control characters, CR, non-characters) takes the parser.
             text = xml.replace("&#34;", '"').replace("&#39;", "'")
-            for name, empty in self._may_empty:
+            for name, empty in self._may_empty or ():  # never None when text-only
                 if f"></{name}>" in text:
                     text = empty.sub(r"<\1\2/>", text)
             try:
@@ -446,7 +501,7 @@ class CompiledTemplate:
         if fix:
             if self._whole:
                 xml = self._body_open + xml[len("<w:body>"):]
-            body = DocxTemplate.fix_tables(None, xml)  # type: ignore[arg-type]
+            body = DocxTemplate.fix_tables(None, xml)
             root.replace(root[self._body_index], body)
         if "docPr" in xml:
             for i, elt in enumerate(_DOCPR(body), 1001):

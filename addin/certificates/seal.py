@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +63,7 @@ def seal_status(config: SealConfig, now: datetime | None = None) -> SealStatus:
     cert = signer.signing_cert
     subject = cert.subject.human_friendly
     not_after = cert.not_valid_after
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     if not_after <= now:
         return SealStatus(True, False, f"Sigillcertifikatet ({subject}) gick ut "
                           f"{not_after:%Y-%m-%d}. Beställ ett nytt.", subject, not_after)
@@ -147,8 +147,8 @@ class SealCheck:
 def check_seal(data: bytes, trust_roots: list[Any]) -> SealCheck:
     """Validate the seal of ``data`` against ``trust_roots`` (asn1crypto certificates)."""
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 

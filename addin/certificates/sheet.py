@@ -14,17 +14,16 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.table import Table, TableStyleInfo
-
 from ..core import presentation, schema
-from ..core.model import CertificateEntry
+from ..core.model import CertificateEntry, RawSheet
 from ..xlsx.cells import write_value
+from ..xlsx.stylebook import Look
+from ..xlsx.tablesheet import TableSheet
 from .store import Entry
 
 HEADERS = schema.REGISTER_SHEET.headers
+HEADER_LOOK = Look(bold=True, color=presentation.HEADER_FONT, fill=presentation.HEADER_FILL,
+                   vertical="center")
 
 
 def entry_row(e: Entry) -> list[str]:
@@ -58,7 +57,24 @@ def sheet_changes(existing: Sequence[CertificateEntry], entries: Sequence[Entry]
     return changes
 
 
-def write_sheet(wb: Workbook, changes: SheetChanges) -> None:
+def table_sheet(changes: SheetChanges) -> TableSheet:
+    """The changes for the package writer (``addin.xlsx.tablesheet``)."""
+    status = schema.REGISTER_SHEET.headers[-1]
+    return TableSheet(schema.INTYGSREGISTER, schema.REGISTER_SHEET.table, HEADERS,
+                      [c.width for c in schema.REGISTER_SHEET.columns], HEADER_LOOK, "C55A11",
+                      {(row, status): value for row, value in changes.status.items()},
+                      list(changes.append))
+
+
+def find_raw(raw: dict[str, RawSheet], name: str) -> RawSheet | None:
+    return next((s for n, s in raw.items() if n.strip().casefold() == name.casefold()), None)
+
+
+def write_sheet(wb: Any, changes: SheetChanges) -> None:
+    """Apply ``changes`` to an openpyxl workbook (the fallback; openpyxl is imported only here)."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     if schema.INTYGSREGISTER in wb.sheetnames:
         ws = wb[schema.INTYGSREGISTER]
     else:
@@ -78,9 +94,9 @@ def write_sheet(wb: Workbook, changes: SheetChanges) -> None:
             columns.setdefault(str(cell.value).strip().casefold(), cell.column)
     for header in HEADERS:  # a sheet missing a column gets it at the end, never reordered
         if header.casefold() not in columns:
-            col = max(columns.values(), default=0) + 1
-            ws.cell(row=1, column=col, value=header)
-            columns[header.casefold()] = col
+            new_col = max(columns.values(), default=0) + 1
+            ws.cell(row=1, column=new_col, value=header)
+            columns[header.casefold()] = new_col
     status_col = columns[schema.REGISTER_SHEET.headers[-1].casefold()]
     for row, status in changes.status.items():
         ws.cell(row=row, column=status_col, value=status)
@@ -91,12 +107,15 @@ def write_sheet(wb: Workbook, changes: SheetChanges) -> None:
             break
     for values in changes.append:
         last += 1
-        for header, value in zip(HEADERS, values):
+        for header, value in zip(HEADERS, values, strict=True):
             write_value(ws.cell(row=last, column=columns[header.casefold()]), value)
     _fit_table(ws, last, max(columns.values()))
 
 
 def _fit_table(ws: Any, last_row: int, last_col: int) -> None:
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
     ref = f"A1:{get_column_letter(last_col)}{max(last_row, 2)}"
     table = next(iter(ws.tables.values()), None)
     if table is None:

@@ -16,14 +16,19 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import AmanstError
-from ..core.model import Register
-from ..operations import read_register
-from ..xlsx import writer
+from ..core.model import RawSheet, Register
+from ..core.reading import load_register
+from ..core.schema import INTYGSREGISTER
+from ..operations import bulk_objects
+from ..xlsx import reader
+from ..xlsx.atomic import kept_backup
 from ..xlsx.safety import check_writable
+from ..xlsx.tablesheet import update_table_sheet
+from ..xlsx.zipparts import UnsupportedPackage
 from .backend import open_store
 from .files import sha256_file
 from .issuing import IssueResult, Progress, issue_certificates, prefix_of
-from .sheet import sheet_changes, write_sheet
+from .sheet import find_raw, sheet_changes, table_sheet, write_sheet
 from .store import CertificateStore, Entry, Event, Verification
 
 
@@ -43,24 +48,40 @@ class WorkbookIssue:
     pdf_from_original: bool = False  # a reissue made a PDF because the replaced one had one
 
 
+def _load(path: Path, today: date | None) -> tuple[dict[str, RawSheet], Register]:
+    with bulk_objects():
+        raw = reader.read_raw_book(path)
+        return raw, load_register(raw, source=path.name, today=today)
+
+
 def sync_workbook(path: Path, store: CertificateStore, out: Path | None = None,
-                  today: date | None = None, backup: bool = True
+                  today: date | None = None, backup: bool = True,
+                  loaded: tuple[dict[str, RawSheet], Register] | None = None
                   ) -> tuple[Path | None, Path | None]:
     """Bring the workbook's Intygsregister sheet up to date with the register.
 
     Writes ``out`` (default: the workbook itself, with a dated backup beside it) only when
-    something changed; returns (written path, backup).
+    something changed; returns (written path, backup). ``loaded`` is the workbook as just read,
+    when the caller has it (issuing reads it once).
     """
-    register = read_register(path, today)
+    raw, register = loaded or _load(path, today)
     prefix = prefix_of(register)
     changes = sheet_changes(register.certificates, store.entries(prefix),
                             {p.plats_id for p in register.placements})
     target = out or path
     if not changes and (out is None or out.exists()):
         return None, None
-    wb = writer.load_for_update(path)
-    write_sheet(wb, changes)
-    made = writer.save_atomic(wb, target, source=path if backup else None)
+    with kept_backup(target, path if backup else None) as made:  # removed if the save fails
+        try:
+            update_table_sheet(path, target, table_sheet(changes), find_raw(raw, INTYGSREGISTER))
+            return target, made
+        except UnsupportedPackage:
+            pass
+        from ..xlsx import writer  # the openpyxl fallback
+
+        wb = writer.load_for_update(path)
+        write_sheet(wb, changes)
+        writer.save_atomic(wb, target)
     return target, made
 
 
@@ -76,7 +97,8 @@ def issue_workbook(path: Path, out_dir: Path, *, register: str | Path, pdf: bool
     arguments from the settings (the seal, the credential key: ``installation.issue_options``).
     ``prefixes`` are the installation's Intygsprefix, ``journal_dir`` its state folder; with
     ``example`` (amanst demo) the register must be, or become, an example register."""
-    reg = read_register(path, today)
+    loaded = _load(path, today)
+    reg = loaded[1]
     prefix_of(reg, prefixes)
     # refusals before any number is taken: a workbook open in Excel (or read-only) would leave
     # certificates the sheet doesn't show
@@ -93,7 +115,7 @@ def issue_workbook(path: Path, out_dir: Path, *, register: str | Path, pdf: bool
         outcome = WorkbookIssue(result, pdf_from_original=from_original)
         try:
             outcome.workbook, outcome.backup = sync_workbook(path, store, workbook_out, today,
-                                                                 backup)
+                                                             backup, loaded)
         except AmanstError as exc:
             outcome.workbook_error = (f"Intygen är utfärdade och registrerade, men bladet "
                                       f"Intygsregister kunde inte skrivas: {exc} Kör samma "

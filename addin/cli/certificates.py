@@ -16,14 +16,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from .. import settings as settings_mod
-from ..certificates import public, workflow
-from ..certificates.backend import describe
-from ..certificates.installation import issue_options
-from ..certificates import workflow
-from .common import (EXIT_OK, EXIT_PROBLEMS, HIDDEN_TODAY, add_overwrite, refuse_existing,
-                     register_location, say)
+from .common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    HIDDEN_TODAY,
+    add_overwrite,
+    refuse_existing,
+    register_location,
+    say,
+)
 
 PROGRESS_FROM = 20  # show a progress bar from this many files
 
@@ -47,7 +51,8 @@ def _progress(label: str) -> Iterator:
             bar.close()
 
 
-def _report(outcome: workflow.WorkbookIssue) -> list[str]:
+def _report(outcome: Any) -> list[str]:
+    """Lines about a ``workflow.WorkbookIssue``."""
     r = outcome.result
     lines = []
     for c in r.issued:
@@ -80,13 +85,17 @@ def _report(outcome: workflow.WorkbookIssue) -> list[str]:
     return lines
 
 
-def ineligible_lines(r: workflow.IssueResult) -> list[str]:
+def ineligible_lines(r: Any) -> list[str]:
     """One line per placement that got no certificate, naming it and saying why."""
     return [f"Inget intyg för plats {item.plats_id} (bladet Platser, rad {item.row}): {item.reason}"
             for item in r.ineligible]
 
 
 def cmd_issue(args: argparse.Namespace) -> int:
+    from ..certificates import workflow
+    from ..certificates.backend import describe
+    from ..certificates.installation import issue_options
+
     refuse_existing(args.out, args.overwrite, source=args.workbook)
     out_dir = args.out_dir or args.workbook.resolve().parent / "intyg"
     settings = settings_mod.load()
@@ -110,6 +119,9 @@ def cmd_issue(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from ..certificates import public, workflow
+    from ..certificates.backend import describe
+
     location = register_location(args)
     say(f"Intygsregister: {describe(location)}")
     v = workflow.verify(args.number, args.code, location, args.file)
@@ -132,6 +144,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
+    from ..certificates import workflow
+    from ..certificates.backend import describe
+
     location = register_location(args)
     say(f"Intygsregister: {describe(location)}")
     entry, written = workflow.revoke(args.number, location, args.reason or "", args.workbook)
@@ -203,6 +218,7 @@ def demo_step(example: Path, out_dir: Path, today: date | None) -> Iterator[str]
     EXEMPEL and EXEMPEL before the organisation's name, and they are issued into an example
     register of the demo's own, which issues nothing else and which no real register resembles.
     """
+    from ..certificates import workflow
     from ..certificates.pdf import find_soffice
     from ..core.certificate_status import DEMO_PREFIX
     from ..example import mark_as_example

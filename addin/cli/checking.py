@@ -1,5 +1,6 @@
 """``amanst validate``, ``amanst tally`` and ``amanst new-workbook``: the workbook itself.
 
+Each command imports the operations it runs when it runs, so ``amanst --help`` stays quick.
 Each command also answers to its Swedish name (``kontrollera``, ``sammanstall``, ``ny-arbetsbok``).
 """
 
@@ -84,6 +85,8 @@ def cmd_tally(args: argparse.Namespace) -> int:
 
 
 def cmd_new_workbook(args: argparse.Namespace) -> int:
+    from .. import operations
+
     path = operations.new_workbook(args.path)
     say(f"Skrev en tom arbetsbok: {path}")
     return EXIT_OK

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 
-from .. import operations
 from ..core.errors import AmanstError
 from .common import EXIT_OK, HIDDEN_TODAY, say
 
@@ -21,6 +20,7 @@ DemoStep = Callable[[Path, Path, date | None], Iterable[str]]
 
 
 def check_and_tally(example: Path, out_dir: Path, today: date | None) -> Iterator[str]:
+    from .. import operations
     from ..core import checks
     from ..core.period import resolve_period
     from ..core.tally import tally
@@ -71,6 +71,8 @@ def refuse_earlier_results(out_dir: Path) -> None:
 
 def demo(out_dir: Path, today: date | None = None) -> Iterator[str]:
     refuse_earlier_results(out_dir)
+    from .. import operations
+
     out_dir.mkdir(parents=True, exist_ok=True)
     example = operations.bundled_example(out_dir)
     yield f"Exempelarbetsbok: {example}"

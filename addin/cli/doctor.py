@@ -2,11 +2,12 @@
 
 Reads the settings object (``addin.settings.load()``) and xlwings Server's settings, and looks at
 what they name: the register (reachable, its prefixes, its sequence beyond the numbers in the
-certificate folder and the journal), LibreOffice and the fonts the PDFs need, the PDF seal and
-the Open Badges key (when this installation has them), the verification address, e-mail, sign-in
-and the licence key. Each line starts with OK, VARNING (works, but not as it should in
-production) or SAKNAS/FEL (something is missing or broken); the exit code is 1 when any line is
-SAKNAS or FEL, else 0. It changes nothing and makes no register.
+certificate folder and the journal), LibreOffice and the fonts the PDFs need, the PDF seal, the
+Open Badges key with the public keys and the issuer profile the server publishes, the production
+switch, the verification address (and the status address beside it), e-mail, sign-in and the
+licence key. Each line starts with OK, VARNING (works, but not as it should in production) or
+SAKNAS/FEL (something is missing or broken); the exit code is 1 when any line is SAKNAS or FEL,
+else 0. It changes nothing and makes no register.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ class Context:
 
     @property
     def production(self) -> bool:
-        return self.server.get("XLWINGS_ENVIRONMENT", "dev").lower() == "prod"
+        return bool(getattr(self.settings, "production", False))
 
 
 def check_register(ctx: Context) -> Iterator[Line]:
@@ -154,26 +155,53 @@ def check_keys(ctx: Context) -> Iterator[Line]:
                                                                    "credential_key"):
         yield Line(WARN, "Nycklar", "ej inställt: inga digitala intyg (Open Badges) skapas.")
         return
-    config = installation.credential_config(ctx.settings)
-    if not config.configured:
-        yield Line(WARN, "Nycklar", "ej inställt: inga digitala intyg (Open Badges) skapas.")
-        return
+    status = credential.key_status(installation.credential_config(ctx.settings),
+                                   installation.service(ctx.settings))
+    yield Line(OK if status.ok else (ERROR if status.configured else WARN), "Nycklar",
+               status.message)
+    if status.ok:
+        yield from _profile(ctx, credential)
+
+
+def _profile(ctx: Context, credential: Any) -> Iterator[Line]:
+    """Whether the register holds the issuer profile the server publishes (the last issue with
+    a key records it)."""
+    from ..certificates.backend import open_store
+
     try:
-        credential.SigningKey.load(config)
-    except AmanstError as exc:
-        yield Line(ERROR, "Nycklar", str(exc))
-        return
-    yield Line(OK, "Nycklar", f"nyckeln {config.key_file} går att använda.")
+        with open_store(ctx.settings.register_location(), create=False) as store:
+            recorded = store.info().get(credential.PROFILE_INFO, "")
+    except AmanstError:
+        recorded = ""
+    if recorded:
+        yield Line(OK, "Utfärdarprofil", "intygsregistret har utfärdarprofilen som publiceras "
+                   "(intyg/utfardare.json).")
+    else:
+        yield Line(WARN, "Utfärdarprofil", "intyg/utfardare.json visar bara adressen tills "
+                   "intyg har utfärdats med nyckeln; då sparas organisationens namn och kontakt.")
+
+
+def check_production(ctx: Context) -> Iterator[Line]:
+    environment = ctx.server.get("XLWINGS_ENVIRONMENT", "dev")
+    if ctx.production:
+        yield Line(OK, "Produktion", "på: verifieringsadressen måste vara inställningen "
+                   "verification_address, en https-adress som inte är en exempeladress.")
+    elif environment.lower() == "prod":
+        yield Line(WARN, "Produktion", "av (AMANST_PRODUCTION=0) fast servern kör i miljö prod: "
+                   "exempeladresser godtas på intygen.")
+    else:
+        yield Line(OK, "Produktion", f"av (miljö {environment}): exempeladresser godtas; sätt "
+                   "AMANST_PRODUCTION=1 eller XLWINGS_ENVIRONMENT=prod i drift.")
 
 
 def _address(ctx: Context) -> str | None:
-    """The verification address: the setting if this installation has one, else the workbook's
-    Verifieringsadress (with --arbetsbok); None when there is nothing to look at."""
-    for name in ("verification_address", "verifieringsadress"):
-        value = getattr(ctx.settings, name, None)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    if ctx.workbook is not None:
+    """The verification address: the setting if this installation has one, else (outside
+    production) the workbook's Verifieringsadress (with --arbetsbok); None when there is nothing
+    to look at."""
+    value = ctx.settings.verification_address.strip()
+    if value:
+        return value
+    if ctx.workbook is not None and not ctx.production:
         from ..core import schema
         from ..operations import read_register
 
@@ -187,9 +215,15 @@ def check_address(ctx: Context) -> Iterator[Line]:
     except AmanstError as exc:
         yield Line(ERROR, "Verifieringsadress", str(exc))
         return
+    if address is None and ctx.production:
+        yield Line(MISSING, "Verifieringsadress", "inställningen verification_address "
+                   "(AMANST_VERIFICATION_ADDRESS) måste anges i produktion; där gäller inte "
+                   "arbetsbokens Verifieringsadress. Inga intyg kan utfärdas.")
+        return
     if address is None:
         yield Line(WARN, "Verifieringsadress", "står på arbetsbokens blad Inställningar; ange "
-                   "--arbetsbok ARBETSBOK för att kontrollera den.")
+                   "--arbetsbok ARBETSBOK för att kontrollera den, eller inställningen "
+                   "verification_address.")
         return
     parts = urlsplit(address)
     host = (parts.hostname or "").lower()
@@ -202,7 +236,8 @@ def check_address(ctx: Context) -> Iterator[Line]:
                    f"{address} är en exempeladress" + (", som inte godtas i produktion." if
                                                         ctx.production else "."))
     else:
-        yield Line(OK, "Verifieringsadress", f"{address}.")
+        yield Line(OK, "Verifieringsadress", f"{address}; intygens status som JSON på "
+                   f"{address.rstrip('/')}/NUMMER.json?kod=KOD.")
 
 
 def check_smtp(ctx: Context) -> Iterator[Line]:
@@ -260,8 +295,8 @@ def check_state_dir(ctx: Context) -> Iterator[Line]:
 
 
 CHECKS: tuple[Callable[[Context], Iterator[Line]], ...] = (
-    check_register, check_prefixes, check_libreoffice, check_seal, check_keys, check_address,
-    check_smtp, check_sign_in, check_licence, check_state_dir)
+    check_register, check_prefixes, check_libreoffice, check_seal, check_keys, check_production,
+    check_address, check_smtp, check_sign_in, check_licence, check_state_dir)
 
 
 def run_checks(ctx: Context) -> list[Line]:
@@ -275,7 +310,8 @@ def run_checks(ctx: Context) -> list[Line]:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    ctx = Context(settings_mod.load(), settings_mod.xlwings_environment(resources.SERVER_DIR),
+    server = settings_mod.xlwings_environment(resources.SERVER_DIR)
+    ctx = Context(settings_mod.load(server_environment=server["XLWINGS_ENVIRONMENT"]), server,
                   args.workbook)
     lines = run_checks(ctx)
     for line in lines:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from .. import __version__, boundary
 from ..core.identity import mask_identities
-from . import certificates, checking, demo, doctor, register, serve, steering
+from . import certificates, checking, demo, doctor, guard, register, serve, steering
 
 # The command groups, in the order ``amanst --help`` lists them.
 COMMAND_GROUPS = (
@@ -51,15 +51,40 @@ def _incident_dir():
         return settings.Settings().incident_dir.expanduser()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+# A server runs until stopped and reads no workbook file: it is not run in a watched child.
+UNWATCHED = {"serve"}
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return args.func(args)
-    except (Exception, KeyboardInterrupt) as exc:
+    except (Exception, KeyboardInterrupt) as exc:  # noqa: BLE001 - the boundary: catches all
         f = boundary.failure(exc, f"amanst {args.command}", incident_dir=_incident_dir())
         print(("Fel: " if f.exit_code == boundary.EXIT_UNREADABLE else "")
               + mask_identities(f.message), file=sys.stderr, flush=True)
         return f.exit_code
+
+
+def _parse_limits() -> tuple[int, int]:
+    from .. import settings
+
+    try:
+        loaded = settings.load()
+    except Exception:  # noqa: BLE001 - the command itself reports a broken setting
+        loaded = settings.Settings()
+    return loaded.parse_memory_mb, loaded.parse_seconds
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``amanst``. Run from a shell (``argv`` None), each command but the server runs in a
+    watched child process with limits on parsing (``guard``); called with ``argv`` (tests, the
+    benchmark), in this process."""
+    args = build_parser().parse_args(argv)
+    if argv is not None or args.command in UNWATCHED:
+        return _run(args)
+    memory_mb, seconds = _parse_limits()
+    return guard.run(lambda: _run(args), memory_mb, seconds, f"amanst {args.command}",
+                     _incident_dir())
 
 
 __all__ = ["COMMAND_GROUPS", "build_parser", "main"]

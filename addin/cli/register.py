@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
-from ..certificates import backup as backup_mod
-from ..certificates.backend import describe, open_store
 from .common import EXIT_OK, register_location, say
 
 
-def _high_water(summary: backup_mod.Summary) -> str:
+def _high_water(summary: Any) -> str:
+    """What a ``backup.Summary`` says of the numbering."""
     if not summary.high_water:
         return "inga nummer utdelade"
     return "högsta nummer " + ", ".join(sorted(summary.high_water.values()))
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from ..certificates import backup as backup_mod
+    from ..certificates.backend import describe, open_store
+
     location = register_location(args)
     say(f"Intygsregister: {describe(location)}")
     with open_store(location, create=False) as store:
@@ -33,6 +36,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from ..certificates import backup as backup_mod
+    from ..certificates.backend import describe, open_store
+
     location = register_location(args)
     say(f"Intygsregister: {describe(location)}")
     with open_store(location) as store:
@@ -45,6 +51,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_advance(args: argparse.Namespace) -> int:
+    from ..certificates.backend import describe, open_store
+
     location = register_location(args)
     say(f"Intygsregister: {describe(location)}")
     with open_store(location, create=False) as store:
@@ -60,7 +68,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     register_help = ("intygsregistret: en databasfil eller en adress postgresql://... "
                      "(standard: inställningen register_url eller register)")
     group = sub.add_parser(
-        "register", aliases=["intygsregister"], help="säkerhetskopiera och återställ intygsregistret (för IT)",
+        "register", aliases=["intygsregister"],
+        help="säkerhetskopiera och återställ intygsregistret (för IT)",
         description="Säkerhetskopiering och återställning av intygsregistret, medan det används. "
                     "Samma kommandon för SQLite och PostgreSQL.")
     commands = group.add_subparsers(dest="register_command", metavar="KOMMANDO",

@@ -9,13 +9,14 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from .. import operations
 from .. import settings as settings_mod
-from ..steering import mail, report, service
+
 from .common import EXIT_OK, HIDDEN_TODAY, add_overwrite, parse_date, refuse_existing, say
 
 
 def cmd_steering(args: argparse.Namespace) -> int:
+    from ..steering import mail, service
+
     settings = settings_mod.load()
     package = service.prepare_paths(args.workbooks, args.period_from, args.period_to, args.today,
                                     sender=settings.smtp_from)
@@ -36,6 +37,9 @@ def cmd_steering(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from .. import operations
+    from ..steering import report, service
+
     summary = service.summarize([operations.read_register(p, args.today) for p in args.workbooks],
                                 args.period_from, args.period_to, args.today)
     out = args.out or Path(report.file_name(summary))
@@ -86,6 +90,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def demo_step(example: Path, out_dir: Path, today: date | None) -> Iterator[str]:
+    from .. import operations
+    from ..steering import report, service
+
     # the demo's own copy carries the Intygsregister of the certificates just issued
     issued = out_dir / "exempel-resultat.xlsx"
     register = operations.read_register(issued if issued.exists() else example, today)

@@ -5,9 +5,10 @@ Every catalog text a certificate shows has an English column beside it on its ca
 ``SSYK-benämning (engelska)``, ``Anställningsform (engelska)``, ``Förvaltning (engelska)``), which
 the coordinator edits like the Swedish one. A workbook made before those columns existed, or a
 row left empty, falls back to the English of the catalog this package ships (``fallback``, read by
-``addin.certificates.english``), but only for the exact Swedish text it translates; a text the coordinator wrote or changed has no English until
-they give it one. A placement whose English certificate would still hold Swedish catalog text is
-not issued: ``plan`` reports what is missing and where.
+``addin.certificates.english``), but only for the exact Swedish text it translates; a text the
+coordinator wrote or changed has no English until they give it one. A placement whose English
+certificate would still hold Swedish catalog text is not issued: ``plan`` reports what is missing
+and where.
 
 The five module names (Språk … Yrkeskompetens) are fixed by the workbook contract, so their
 English is fixed too (``context.GROUP_NAMES``). Free text is the user's: ``Arbetsuppgifter``

@@ -95,67 +95,112 @@ class Candidate:
                 verification_address: str | None = None) -> dict[str, Any]:
         """The template's variables. ``verification_address`` overrides the workbook's
         Verifieringsadress (an installation may set it for all workbooks)."""
-        lang, p, s = self.language, self.placement, self.settings
-        en = self.english if lang == LANG_EN else None
-        address = (s.get(schema.S_VERIFIERINGSADRESS, "") if verification_address is None
-                   else verification_address).strip().rstrip("/")
+        address = self._verification_address(verification_address)
+        return {
+            "intyg": self._certificate_fields(number, code, issued_on, address),
+            "utfardare": self._issuer_fields(address),
+            "deltagare": self._participant_fields(),
+            "anstallning": self._employment_fields(),
+            "grupper": self._groups(),
+            "nivaer": self._levels_shown(),
+        }
+
+    @property
+    def _en(self) -> EnglishTexts | None:
+        """The English texts when the certificate is in English; None means the Swedish fields."""
+        return self.english if self.language == LANG_EN else None
+
+    def _verification_address(self, override: str | None) -> str:
+        address = (self.settings.get(schema.S_VERIFIERINGSADRESS, "") if override is None
+                   else override)
+        return address.strip().rstrip("/")
+
+    def _certificate_fields(self, number: str, code: str, issued_on: date,
+                            address: str) -> dict[str, Any]:
+        lang = self.language
+        return {
+            "nummer": number,
+            "kod": code,
+            "datum": long_date(issued_on, lang),
+            "bedomningsdatum": long_date(self.assessed_on, lang),
+            "lagsta_niva": self.levels.get(self.lagsta_niva, (str(self.lagsta_niva), ""))[0],
+            "verifieringslank": verification_url(address, number, code),
+        }
+
+    def _issuer_fields(self, address: str) -> dict[str, Any]:
+        en, s = self._en, self.settings
+        return {
+            "organisation": en.organisation if en else s.get(schema.S_ORGANISATION, ""),
+            "forvaltning": en.issuer_forvaltning if en else s.get(schema.S_FORVALTNING, ""),
+            "ort": s.get(schema.S_ORT, ""),
+            "undertecknare": s.get(schema.S_UNDERTECKNARE, ""),
+            "titel": en.title if en else s.get(schema.S_TITEL, ""),
+            "verifieringsadress": address,
+            "kontakt": s.get(schema.S_KONTAKT, ""),
+        }
+
+    def _participant_fields(self) -> dict[str, Any]:
+        person = self.participant
+        return {
+            "namn": f"{person.fornamn} {person.efternamn}".strip(),
+            "fornamn": person.fornamn,
+            "efternamn": person.efternamn,
+            "fodelsedatum": long_date(person.birth_date, self.language),
+        }
+
+    def _employment_fields(self) -> dict[str, Any]:
+        en, p, lang = self._en, self.placement, self.language
+        start, end = long_date(p.startdatum, lang), long_date(p.slutdatum, lang)
+        tasks, tasks_in_swedish = self._tasks()
+        return {
+            "form": self._form(),
+            "startdatum": start,
+            "slutdatum": end,
+            "period": f"{start} – {end}",
+            "omfattning": _extent(p.sysselsattningsgrad, lang),
+            "forvaltning": en.forvaltning if en else p.forvaltning,
+            "arbetsplats": p.arbetsplats,
+            "yrkesomrade": en.area if en else p.yrkesomrade,
+            "ssyk": self.area_ssyk,
+            "ssyk_benamning": en.ssyk_name if en else self.area_ssyk_name,
+            "arbetsuppgifter": tasks,
+            "arbetsuppgifter_pa_svenska": tasks_in_swedish,
+        }
+
+    def _form(self) -> str:
+        # a form that reveals health data is never printed (see the module docstring)
+        if self.form_reveals_health:
+            return NEUTRAL_FORM[self.language]
+        en = self._en
+        return en.form if en else self.placement.anstallningsform
+
+    def _tasks(self) -> tuple[str, bool]:
+        """The tasks as printed, and whether they are Swedish text on an English certificate."""
+        p = self.placement
+        if self._en is None:
+            return p.arbetsuppgifter, False
+        # free text: the English tasks when given, else the Swedish ones, labelled as such
+        if p.arbetsuppgifter_en.strip():
+            return p.arbetsuppgifter_en.strip(), False
+        return p.arbetsuppgifter, bool(p.arbetsuppgifter.strip())
+
+    def _groups(self) -> list[dict[str, Any]]:
+        """The competences by module, in the certificate's module order; empty modules left out."""
+        en, names = self._en, GROUP_NAMES[self.language]
         groups = []
         for modul in schema.MODULER:
             items = [{"namn": en.competences[(c.modul, c.kompetens)] if en else c.kompetens,
                       "niva": c.niva, "niva_namn": self.levels[c.niva][0]}
                      for c in self.competences if c.modul == modul]
             if items:
-                groups.append({"namn": GROUP_NAMES[lang][modul], "kompetenser": items})
-        start, end = long_date(p.startdatum, lang), long_date(p.slutdatum, lang)
-        form = NEUTRAL_FORM[lang] if self.form_reveals_health else (
-            en.form if en else p.anstallningsform)
-        # free text: the English tasks when given, else the Swedish ones, labelled as such
-        tasks = (p.arbetsuppgifter_en.strip() or p.arbetsuppgifter) if en else p.arbetsuppgifter
-        tasks_in_swedish = bool(en and not p.arbetsuppgifter_en.strip()
-                                and p.arbetsuppgifter.strip())
-        return {
-            "intyg": {
-                "nummer": number,
-                "kod": code,
-                "datum": long_date(issued_on, lang),
-                "bedomningsdatum": long_date(self.assessed_on, lang),
-                "lagsta_niva": self.levels.get(self.lagsta_niva, (str(self.lagsta_niva), ""))[0],
-                "verifieringslank": verification_url(address, number, code),
-            },
-            "utfardare": {
-                "organisation": en.organisation if en else s.get(schema.S_ORGANISATION, ""),
-                "forvaltning": en.issuer_forvaltning if en else s.get(schema.S_FORVALTNING, ""),
-                "ort": s.get(schema.S_ORT, ""),
-                "undertecknare": s.get(schema.S_UNDERTECKNARE, ""),
-                "titel": en.title if en else s.get(schema.S_TITEL, ""),
-                "verifieringsadress": address,
-                "kontakt": s.get(schema.S_KONTAKT, ""),
-            },
-            "deltagare": {
-                "namn": f"{self.participant.fornamn} {self.participant.efternamn}".strip(),
-                "fornamn": self.participant.fornamn,
-                "efternamn": self.participant.efternamn,
-                "fodelsedatum": long_date(self.participant.birth_date, lang),
-            },
-            "anstallning": {
-                "form": form,
-                "startdatum": start,
-                "slutdatum": end,
-                "period": f"{start} – {end}",
-                "omfattning": _extent(p.sysselsattningsgrad, lang),
-                "forvaltning": en.forvaltning if en else p.forvaltning,
-                "arbetsplats": p.arbetsplats,
-                "yrkesomrade": en.area if en else p.yrkesomrade,
-                "ssyk": self.area_ssyk,
-                "ssyk_benamning": en.ssyk_name if en else self.area_ssyk_name,
-                "arbetsuppgifter": tasks,
-                "arbetsuppgifter_pa_svenska": tasks_in_swedish,
-            },
-            "grupper": groups,
-            "nivaer": [{"niva": n, "namn": name, "beskrivning": text}
-                       for n, (name, text) in sorted(self.levels.items())
-                       if n >= max(self.lagsta_niva, 1)],
-        }
+                groups.append({"namn": names[modul], "kompetenser": items})
+        return groups
+
+    def _levels_shown(self) -> list[dict[str, Any]]:
+        """The level scale from the lowest level a certificate shows (level 0 never)."""
+        return [{"niva": n, "namn": name, "beskrivning": text}
+                for n, (name, text) in sorted(self.levels.items())
+                if n >= max(self.lagsta_niva, 1)]
 
 
 def _extent(percent: float | None, lang: str) -> str:
@@ -207,6 +252,163 @@ def _where(errors: dict[str, set[int]], sheet: str, rows: list[int]) -> list[str
     return [f"{sheet} rad {shown}"]
 
 
+@dataclass(frozen=True)
+class _Lookups:
+    """What every placement is judged against, gathered from the register once."""
+
+    register: Register
+    certified: dict[str, str]  # PlatsID → number of its valid certificate
+    reissue: bool
+    errors: dict[str, set[int]]  # sheet → rows with an error
+    participants: dict[str, Participant]
+    assessments: dict[str, list[Assessment]]  # PlatsID → its Bedömningar rows
+    english_fallback: Mapping[tuple[str, str], str]
+
+
+def _lookups(register: Register, today: date, certified: dict[str, str] | None, reissue: bool,
+             english_fallback: Mapping[tuple[str, str], str] | None) -> _Lookups:
+    known = dict(certified or {})
+    # the workbook's own Intygsregister counts too, for a workbook issued on another machine
+    for entry in register.certificates:
+        if entry.status == schema.CERT_GILTIGT and entry.plats_id:
+            known.setdefault(entry.plats_id, entry.intygsnummer)
+    assessments: dict[str, list[Assessment]] = {}
+    for a in register.assessments:
+        assessments.setdefault(a.plats_id, []).append(a)
+    return _Lookups(
+        register=register, certified=known, reissue=reissue,
+        errors=checks.rows_with_errors(checks.validate(register, today)),
+        participants={p.deltagar_id: p for p in register.participants if p.deltagar_id},
+        assessments=assessments, english_fallback=english_fallback or {})
+
+
+# Eligibility rules, checked in this order: each returns its Swedish reason to refuse, or None.
+# The order decides which reason a placement with several problems is given.
+
+def _not_completed(p: Placement, look: _Lookups) -> str | None:
+    if p.status == schema.STATUS_AVSLUTAD:
+        return None
+    return (f"Platsen {p.plats_id} har status {p.status or 'tom'}; intyg utfärdas bara för "
+            "avslutade anställningar.")
+
+
+def _has_errors(p: Placement, look: _Lookups) -> str | None:
+    # a certificate must not print what Kontrollera would flag, on any of the rows it is built from
+    participant = look.participants.get(p.deltagar_id)
+    problems = _where(look.errors, schema.PLATSER, [p.row])
+    if participant is not None:
+        problems += _where(look.errors, schema.DELTAGARE, [participant.row])
+    problems += _where(look.errors, schema.BEDOMNINGAR,
+                       [a.row for a in look.assessments.get(p.plats_id, [])])
+    if not problems:
+        return None
+    return (f"Platsen {p.plats_id} har fel som måste rättas först ({'; '.join(problems)}). "
+            "Kör Kontrollera för att se dem.")
+
+
+def _no_participant(p: Placement, look: _Lookups) -> str | None:
+    if p.deltagar_id in look.participants:
+        return None
+    return f"Platsen {p.plats_id} saknar en deltagare på bladet Deltagare."
+
+
+def _no_final_assessment(p: Placement, look: _Lookups) -> str | None:
+    if any(a.tillfalle == schema.SLUTBEDOMNING for a in look.assessments.get(p.plats_id, [])):
+        return None
+    return f"Platsen {p.plats_id} saknar slutbedömning på bladet Bedömningar."
+
+
+_RULES = (_not_completed, _has_errors, _no_participant, _no_final_assessment)
+
+
+def _english_missing(p: Placement, english: EnglishTexts | None) -> str | None:
+    """The last rule, asked of the built candidate: an English certificate needs all its English."""
+    if english is None or not english.missing:
+        return None
+    return (f"Platsen {p.plats_id} ska få ett engelskt intyg, men det saknas engelsk "
+            f"text för {'; '.join(english.missing)}. Fyll i den engelska kolumnen "
+            "eller välj Intygsspråk Svenska för deltagaren.")
+
+
+def _chosen_competences(register: Register, p: Placement,
+                        latest: Mapping[tuple[str, str], Assessment],
+                        levels: Mapping[int, tuple[str, str]]) -> list[Competence]:
+    """The competences the certificate lists: the latest final level of each, when it reaches the
+    lowest level shown and the competence belongs to the placement's yrkesomrade; in the
+    certificate's module order, then the catalog's order."""
+    order = {(k.modul, k.kompetens): i
+             for i, k in enumerate(register.catalog.competences_for(p.yrkesomrade))}
+    lowest = register.settings.lagsta_niva
+
+    def position(c: Competence) -> tuple[int, int]:
+        module = schema.MODULER.index(c.modul) if c.modul in schema.MODULER else 99
+        return module, order[(c.modul, c.kompetens)]
+
+    return sorted((Competence(a.modul, a.kompetens, a.niva) for a in latest.values()
+                   if a.niva is not None and a.niva >= lowest and a.niva in levels
+                   and (a.modul, a.kompetens) in order), key=position)
+
+
+def _english(register: Register, p: Placement, chosen: list[Competence],
+             levels: Mapping[int, tuple[str, str]],
+             fallback: Mapping[tuple[str, str], str]) -> EnglishTexts:
+    shown = sorted(n for n in levels if n >= max(register.settings.lagsta_niva, 1))
+    return english_texts(register.catalog, register.settings, p, fallback,
+                         [(c.modul, c.kompetens) for c in chosen], shown)
+
+
+def _candidate(p: Placement, look: _Lookups) -> Candidate:
+    """The certificate of a placement that passed the rules (its English may still be missing)."""
+    register, settings = look.register, look.register.settings
+    participant = look.participants[p.deltagar_id]
+    lang = language_of(participant)
+    levels = _level_texts(register)
+    latest = latest_final(look.assessments.get(p.plats_id, []))
+    chosen = _chosen_competences(register, p, latest, levels)
+    english = None
+    if lang == LANG_EN:
+        english = _english(register, p, chosen, levels, look.english_fallback)
+        levels = {**levels, **english.levels}
+    area = register.catalog.yrkesomraden.get(p.yrkesomrade)
+    form = register.catalog.anstallningsformer.get(p.anstallningsform)
+    return Candidate(
+        placement=p, participant=participant, language=lang, competences=chosen,
+        assessed_on=max((a.datum for a in latest.values() if a.datum), default=None),
+        settings=dict(settings.values), lagsta_niva=settings.lagsta_niva, levels=levels,
+        area_ssyk=area.ssyk if area else "", area_ssyk_name=area.ssyk_benamning if area else "",
+        form_reveals_health=bool(form and form.rojer_halsouppgift),
+        replaces=look.certified.get(p.plats_id, "") if look.reissue else "", english=english)
+
+
+def _judge(p: Placement, look: _Lookups, result: Plan) -> None:
+    """Put a placement in one of the plan's three lists."""
+    if (p.status == schema.STATUS_AVSLUTAD and p.plats_id in look.certified
+            and not look.reissue):
+        result.already.append((p.plats_id, look.certified[p.plats_id]))
+        return
+    reason = next((r for rule in _RULES if (r := rule(p, look)) is not None), None)
+    if reason is None:
+        candidate = _candidate(p, look)
+        reason = _english_missing(p, candidate.english)
+        if reason is None:
+            result.candidates.append(candidate)
+            return
+    result.ineligible.append(Ineligible(p.plats_id, p.row, reason))
+
+
+def _in_scope(register: Register, wanted: set[str] | None) -> list[Placement]:
+    # a named placement is judged whatever its status, so the user hears why it gets none
+    if wanted is not None:
+        return [p for p in register.placements if p.plats_id in wanted]
+    return [p for p in register.placements if p.status == schema.STATUS_AVSLUTAD]
+
+
+def _not_found(register: Register, wanted: set[str]) -> list[Ineligible]:
+    found = {p.plats_id for p in register.placements}
+    return [Ineligible(missing, 0, f"PlatsID {missing} finns inte på bladet Platser.")
+            for missing in sorted(wanted - found)]
+
+
 def plan(register: Register, today: date | None = None,
          certified: dict[str, str] | None = None, only: Collection[str] | None = None,
          reissue: bool = False,
@@ -218,89 +420,11 @@ def plan(register: Register, today: date | None = None,
     reissue); with ``reissue`` a valid certificate does not stop a placement.
     ``english_fallback`` is the English of the shipped catalog (see ``certificate_english``).
     """
-    today = today or date.today()
-    certified = dict(certified or {})
-    for entry in register.certificates:
-        if entry.status == schema.CERT_GILTIGT and entry.plats_id:
-            certified.setdefault(entry.plats_id, entry.intygsnummer)
-    errors = checks.rows_with_errors(checks.validate(register, today))
-    participants = {p.deltagar_id: p for p in register.participants if p.deltagar_id}
-    by_place: dict[str, list[Assessment]] = {}
-    for a in register.assessments:
-        by_place.setdefault(a.plats_id, []).append(a)
-    catalog = register.catalog
-    settings = register.settings
-    result = Plan()
+    look = _lookups(register, today or date.today(), certified, reissue, english_fallback)
     wanted = set(only) if only is not None else None
-
-    for p in register.placements:
-        if wanted is not None:
-            if p.plats_id not in wanted:
-                continue
-        elif p.status != schema.STATUS_AVSLUTAD:
-            continue
-
-        def refuse(reason: str) -> None:
-            result.ineligible.append(Ineligible(p.plats_id, p.row, reason))
-
-        if p.status != schema.STATUS_AVSLUTAD:
-            refuse(f"Platsen {p.plats_id} har status {p.status or 'tom'}; intyg utfärdas bara för "
-                   "avslutade anställningar.")
-            continue
-        if p.plats_id in certified and not reissue:
-            result.already.append((p.plats_id, certified[p.plats_id]))
-            continue
-        participant = participants.get(p.deltagar_id)
-        rows = by_place.get(p.plats_id, [])
-        final = [a for a in rows if a.tillfalle == schema.SLUTBEDOMNING]
-        problems = _where(errors, schema.PLATSER, [p.row])
-        if participant is not None:
-            problems += _where(errors, schema.DELTAGARE, [participant.row])
-        problems += _where(errors, schema.BEDOMNINGAR, [a.row for a in rows])
-        if problems:
-            refuse(f"Platsen {p.plats_id} har fel som måste rättas först ({'; '.join(problems)}). "
-                   "Kör Kontrollera för att se dem.")
-            continue
-        if participant is None:
-            refuse(f"Platsen {p.plats_id} saknar en deltagare på bladet Deltagare.")
-            continue
-        if not final:
-            refuse(f"Platsen {p.plats_id} saknar slutbedömning på bladet Bedömningar.")
-            continue
-        lang = language_of(participant)
-        levels = _level_texts(register)
-        order = {(k.modul, k.kompetens): i
-                 for i, k in enumerate(catalog.competences_for(p.yrkesomrade))}
-        latest = latest_final(final)
-        chosen = sorted(
-            (Competence(a.modul, a.kompetens, a.niva) for a in latest.values()
-             if a.niva is not None and a.niva >= settings.lagsta_niva and a.niva in levels
-             and (a.modul, a.kompetens) in order),
-            key=lambda c: (schema.MODULER.index(c.modul) if c.modul in schema.MODULER else 99,
-                           order[(c.modul, c.kompetens)]))
-        area = catalog.yrkesomraden.get(p.yrkesomrade)
-        form = catalog.anstallningsformer.get(p.anstallningsform)
-        english = None
-        if lang == LANG_EN:
-            shown = sorted(n for n in levels if n >= max(settings.lagsta_niva, 1))
-            english = english_texts(catalog, settings, p, english_fallback or {},
-                                    [(c.modul, c.kompetens) for c in chosen], shown)
-            if english.missing:
-                refuse(f"Platsen {p.plats_id} ska få ett engelskt intyg, men det saknas engelsk "
-                       f"text för {'; '.join(english.missing)}. Fyll i den engelska kolumnen "
-                       "eller välj Intygsspråk Svenska för deltagaren.")
-                continue
-            levels = {**levels, **english.levels}
-        result.candidates.append(Candidate(
-            placement=p, participant=participant, language=lang, competences=chosen,
-            assessed_on=max((a.datum for a in latest.values() if a.datum), default=None),
-            settings=dict(settings.values), lagsta_niva=settings.lagsta_niva, levels=levels,
-            area_ssyk=area.ssyk if area else "", area_ssyk_name=area.ssyk_benamning if area else "",
-            form_reveals_health=bool(form and form.rojer_halsouppgift),
-            replaces=certified.get(p.plats_id, "") if reissue else "", english=english))
+    result = Plan()
+    for p in _in_scope(register, wanted):
+        _judge(p, look, result)
     if wanted is not None:
-        found = {p.plats_id for p in register.placements}
-        for missing in sorted(wanted - found):
-            result.ineligible.append(Ineligible(missing, 0,
-                                                f"PlatsID {missing} finns inte på bladet Platser."))
+        result.ineligible.extend(_not_found(register, wanted))
     return result

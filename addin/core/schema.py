@@ -48,7 +48,8 @@ class SheetSpec:
         raise KeyError(header)
 
 
-T, I, D, P, ID = (ColumnKind.TEXT, ColumnKind.INTEGER, ColumnKind.DATE, ColumnKind.PERCENT,
+# Short names keep the tables below readable (N: a whole number; not I, which reads as 1 or l).
+T, N, D, P, ID = (ColumnKind.TEXT, ColumnKind.INTEGER, ColumnKind.DATE, ColumnKind.PERCENT,
                   ColumnKind.IDENTITY)
 
 # The English certificate's texts: a column beside each catalog text it prints, edited by the
@@ -160,7 +161,7 @@ L_PLATSID = "Lista_PlatsID"
 CATALOG_SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(FORVALTNINGAR, "tblForvaltningar", (
         Column("Förvaltning", T, 44), Column("Kod", T, 8), Column("Nämnd", T, 40),
-        Column("Mål antal platser", I, 18), _en("Förvaltning", 44)), True),
+        Column("Mål antal platser", N, 18), _en("Förvaltning", 44)), True),
     SheetSpec(YRKESOMRADEN, "tblYrkesomraden", (
         Column("Yrkesområde", T, 32), Column("SSYK 2012", T, 11), Column("SSYK-benämning", T, 40),
         Column("Kräver registerutdrag", T, 20, L_JANEJ), _en("Yrkesområde", 32),
@@ -169,11 +170,12 @@ CATALOG_SHEETS: tuple[SheetSpec, ...] = (
         Column("Modul", T, 22, L_MODUL), Column("Yrkesområde", T, 30, L_YRKESOMRADE),
         Column("Kompetens", T, 70), _en("Kompetens", 70)), True),
     SheetSpec(NIVAER, "tblNivaer", (
-        Column("Nivå", I, 6), Column("Benämning", T, 32), Column("Beskrivning", T, 80),
+        Column("Nivå", N, 6), Column("Benämning", T, 32), Column("Beskrivning", T, 80),
         Column("Skrivs på intyget", T, 16, L_JANEJ), _en("Benämning", 32),
         _en("Beskrivning", 80)), True),
     SheetSpec(ANSTALLNINGSFORMER, "tblAnstallningsformer", (
-        Column("Anställningsform", T, 40), Column("Giltig från", D, 12), Column("Giltig till", D, 12),
+        Column("Anställningsform", T, 40), Column("Giltig från", D, 12),
+        Column("Giltig till", D, 12),
         Column("Röjer hälsouppgift", T, 18, L_JANEJ),
         Column("Räknas som arbetsmarknadsanställning", T, 20, L_JANEJ),
         _en("Anställningsform", 40)), True),
@@ -197,7 +199,8 @@ DATA_SHEETS: tuple[SheetSpec, ...] = (
         Column("Arbetsplats", T, 30), Column("Yrkesområde", T, 28, L_YRKESOMRADE),
         Column("Anställningsform", T, 32, L_ANSTALLNINGSFORM),
         Column("DeltagarID", T, 12, L_DELTAGARID), Column("Handledare", T, 20),
-        Column("Startdatum", D, 12), Column("Planerat slutdatum", D, 14), Column("Slutdatum", D, 12),
+        Column("Startdatum", D, 12), Column("Planerat slutdatum", D, 14),
+        Column("Slutdatum", D, 12),
         Column("Status", T, 12, L_STATUS), Column("Sysselsättningsgrad", P, 12),
         Column("Arbetsuppgifter", T, 50), Column("Avbrottsorsak", T, 22, L_AVBROTTSORSAK),
         Column("Utfall vid avslut", T, 24, L_UTFALL),
@@ -205,7 +208,7 @@ DATA_SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec(BEDOMNINGAR, "tblBedomningar", (
         Column("PlatsID", T, 10, L_PLATSID), Column("Datum", D, 12),
         Column("Tillfälle", T, 16, L_TILLFALLE), Column("Modul", T, 22, L_MODUL),
-        Column("Kompetens", T, 60, L_KOMPETENS), Column("Nivå", I, 6, L_NIVA),
+        Column("Kompetens", T, 60, L_KOMPETENS), Column("Nivå", N, 6, L_NIVA),
         Column("Kommentar", T, 30), Column("Bedömd av", T, 20)), False),
     SheetSpec(MERVARDE, "tblMervarde", (
         Column("PlatsID", T, 10, L_PLATSID), Column("Datum", D, 12),
@@ -221,7 +224,7 @@ REGISTER_SHEET = SheetSpec(INTYGSREGISTER, "tblIntygsregister", (
 KONTROLL_HEADERS = ("Blad", "Rad", "Kolumn", "Värde", "Meddelande", "Allvarlighet")
 
 ALL_INPUT_SHEETS = CATALOG_SHEETS + DATA_SHEETS
-SPEC_BY_NAME: dict[str, SheetSpec] = {s.name: s for s in ALL_INPUT_SHEETS + (REGISTER_SHEET,)}
+SPEC_BY_NAME: dict[str, SheetSpec] = {s.name: s for s in (*ALL_INPUT_SHEETS, REGISTER_SHEET)}
 
 # Columns a person types a value into: a formula there is a Fel, since a lookup that breaks or a
 # reference that moves would silently change who or when the register is about.

@@ -17,7 +17,7 @@ from typing import Any
 from ..core import checks, schema
 from ..core.errors import AmanstError
 from ..core.period import resolve_period
-from ..operations import ValidateResult
+from ..operations import ValidateResult, bulk_objects
 from ..core.reading import find_sheet as find_raw
 from ..core.tally import tally
 from . import book as xbook
@@ -46,8 +46,9 @@ def _register_sheets(names: tuple[str, ...]) -> tuple[str, ...]:
 def kontrollera(book: Any, today: date | None = None, now: datetime | None = None) -> Outcome:
     """Check every rule; mark offending cells; list the problems on Kontroll."""
     today, now = today or date.today(), now or datetime.now()
-    loaded = xbook.load(book, _register_sheets(KONTROLLERA_SHEETS), today)
-    problems = checks.validate(loaded.register, today)
+    with bulk_objects():  # a request makes ~100,000 small objects and no cycles
+        loaded = xbook.load(book, _register_sheets(KONTROLLERA_SHEETS), today)
+        problems = checks.validate(loaded.register, today)
     xbook.write_kontroll(book, problems, loaded.raw, now)
     result = ValidateResult(problems)
     return Outcome(f"Kontrollera: {result.summary} Se bladet {schema.KONTROLL}.",
@@ -57,9 +58,10 @@ def kontrollera(book: Any, today: date | None = None, now: datetime | None = Non
 def sammanstall(book: Any, today: date | None = None, now: datetime | None = None) -> Outcome:
     """Tally the report period from Inställningar onto Sammanställning."""
     today, now = today or date.today(), now or datetime.now()
-    register = xbook.load(book, SAMMANSTALL_SHEETS, today).register
-    start, end = resolve_period([register], None, None, today)
-    t = tally([register], start, end)
+    with bulk_objects():
+        register = xbook.load(book, SAMMANSTALL_SHEETS, today).register
+        start, end = resolve_period([register], None, None, today)
+        t = tally([register], start, end)
     xbook.write_sammanstallning(book, t, now)
     return Outcome(f"Sammanställ {start} – {end}: {t.total.platser} platser, {t.total.avslutade} "
                    f"avslutade, {t.total.avbrutna} avbrutna. Se bladet {schema.SAMMANSTALLNING}.",
@@ -122,6 +124,8 @@ def _write_form(book: Any, grid: list[list[Any]], plats_raw: Any, levels: list[i
     labels = xbook.cells(sheet, xform.ROW_PLATS, 1, xform.ROW_STATUS, 1)
     labels.font.bold = True
     xbook.cells(sheet, xform.ROW_PLATS, 2, xform.ROW_BEDOMD_AV, 2).color = "#FFF2CC"
+    # What the user types as Bedömd av and as comments stays as typed (not 0012 → 12).
+    xbook.text_format(sheet, xform.ROW_BEDOMD_AV, 2, xform.ROW_BEDOMD_AV, 2)
     xbook.cells(sheet, xform.ROW_DATUM, 2).number_format = "yyyy-mm-dd"
     xbook.set_widths(book, sheet, xform.WIDTHS)
     _dropdown(xbook.cells(sheet, xform.ROW_TILLFALLE, 2), list(schema.TILLFALLEN))
@@ -139,6 +143,7 @@ def _write_form(book: Any, grid: list[list[Any]], plats_raw: Any, levels: list[i
         entry = xbook.cells(sheet, xform.FIRST_ROW, 3, last, 4)
         entry.color = "#FFF2CC"
         xbook.cells(sheet, xform.FIRST_ROW, 2, last, 2).wrap_text = True
+        xbook.text_format(sheet, xform.FIRST_ROW, 4, last, 4)
         if levels:
             _dropdown(xbook.cells(sheet, xform.FIRST_ROW, 3, last, 3), [str(n) for n in levels])
     sheet.activate()
@@ -184,8 +189,8 @@ def spara_bedomning(book: Any, today: date | None = None, now: datetime | None =
     bedomningar = find_raw(loaded.raw, schema.BEDOMNINGAR)
     problems = _check_new_rows(book, loaded.raw, bedomningar, rows, form, today)
     if problems:
-        shown = "; ".join(problems[:5]) + (f" (och {len(problems) - 5} till)"
-                                          if len(problems) > 5 else "")
+        shown = "; ".join(p.rstrip(".") for p in problems[:5]) + (
+            f" (och {len(problems) - 5} till)" if len(problems) > 5 else "")
         raise AmanstError(f"Bedömningen sparades inte: {shown}.")
     first, last = xbook.append_rows(book, schema.BEDOMNINGAR, bedomningar, rows)
     sheet = xbook.find_sheet(book, schema.FORMULAR)

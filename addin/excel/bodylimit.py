@@ -1,14 +1,15 @@
 """An ASGI middleware that refuses a request body over a size limit before the app sees it.
 
-Excel on the web moves at most about 5 MB between an add-in and the workbook, so a button's
-request is never larger than that; anything much larger is a mistake or an attack. The limit is
-the setting ``max_body_bytes`` (``AMANST_MAX_BODY_BYTES``, default 6 MiB, the same as the
-documented nginx ``client_max_body_size 6m``), handed in by ``webapp``. A request whose ``Content-Length`` is over the limit is answered 413
-at once, without reading a byte of its body. A body without ``Content-Length`` (chunked) — and, to
-be safe, every other body — is read into memory by the middleware, counting, and refused with 413
-as soon as the count passes the limit; only a body that is complete and within the limit is handed
-on to the app, so nothing downstream (FastAPI's form parser, the JSON decoder, a script) ever runs
-on an oversized request. The app reads the whole body anyway, so buffering costs nothing extra.
+Excel on the web moves at most about 5 MB between an add-in and the workbook, so a button's request
+is never larger than that; anything much larger is a mistake or an attack. The limit is the setting
+``max_body_bytes`` (``AMANST_MAX_BODY_BYTES``, default 6 MiB, the same as the documented nginx
+``client_max_body_size 6m``), handed in by ``webapp``. A request whose ``Content-Length`` is over
+the limit is answered 413 at once, without reading a byte of its body. A body without
+``Content-Length`` (chunked) — and, to be safe, every other body — is read into memory by the
+middleware, counting, and refused with 413 as soon as the count passes the limit; only a body that
+is complete and within the limit is handed on to the app, so nothing downstream (FastAPI's form
+parser, the JSON decoder, a script) ever runs on an oversized request. The app reads the whole body
+anyway, so buffering costs nothing extra.
 """
 
 from __future__ import annotations

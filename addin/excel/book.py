@@ -5,10 +5,16 @@ client sent and every write becomes an action the client replays) and on a deskt
 AppleScript). So it follows the rules of the remote one:
 
 - read everything first (values only, from A1), never a format, never a value it has just written;
-- write whole blocks (one ``value`` per block, ``set_colors`` over a block, at most one note per
-  offending cell), so a run is a handful of actions whatever the size of the register;
-- a user's text that starts with ``=``, ``+``, ``-`` or ``@`` gets the text number format first,
-  so Excel keeps it as text instead of turning it into a formula.
+- write whole blocks (one action per block of rows, ``set_colors`` over a block, at most one
+  note per offending cell), so a run is a handful of actions whatever the size of the register,
+  and no block is larger than Excel on the web takes in one exchange (``WRITE_BUDGET``);
+- what is written keeps its type. Excel reinterprets a string written as a value the way it
+  reads typing: ``0012`` becomes 12, ``1-2`` a date, ``75 %`` 0.75, ``TRUE`` a boolean, and text
+  that starts with ``=``, ``+`` or ``-`` a formula. So every string is written into a cell
+  formatted as text (``@``) in the same exchange, a date as Excel's serial number with a date
+  format, a number as a number (its cell's format is kept). On a remote book this is the
+  client's ``amanstWrite`` action (``addin/server/static/js/amanst-run.js``); on the desktop the
+  text format is set on the cells before the values.
 
 Which cells the last Kontrollera marked is kept on a hidden sheet (``MARKS_SHEET``): formats are
 never read, so the next run resets exactly those cells and deletes exactly the notes it added.
@@ -16,20 +22,28 @@ never read, so the next run resets exactly those cells and deletes exactly the n
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from ..core import presentation, reading, schema
 from ..core.model import Problem, RawSheet, Register
 from ..core.tally import Tally
-from ..xlsx.cells import looks_like_formula
 from ..xlsx.reader import raw_sheet
 
 MARKS_SHEET = presentation.MARKS_SHEET
 MARKS_HEADERS = presentation.MARKS_HEADERS
 TEXT_FORMAT = "@"
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+# Bytes of values and formats per write action: one action is one exchange with Excel, and
+# Excel on the web refuses an exchange over 5 MB.
+WRITE_BUDGET = 1_000_000
+WRITE_ACTION = "amanstWrite"  # the client's action that writes values with their formats
+EXCEL_EPOCH = datetime(1899, 12, 30)
 SET_COLORS_MAX = 10_000  # cells per set_colors call (the client refuses more)
 BAND_GAP = 20  # marked rows further apart than this go into separate set_colors blocks
 KONTROLL_WIDTHS = (16, 6, 22, 28, 90, 12)
@@ -126,15 +140,72 @@ def rectangular(rows: Sequence[Sequence[Any]], width: int | None = None) -> list
 
 def write_block(sheet: Any, top: int, left: int, rows: Sequence[Sequence[Any]],
                 width: int | None = None) -> None:
-    """One write of a rectangular block; text that looks like a formula is kept as text."""
+    """Write a rectangular block, each value keeping its type (see the module docstring)."""
     grid = rectangular(rows, width)
     if not grid:
         return
-    for r, row in enumerate(grid):
-        for c, value in enumerate(row):
-            if isinstance(value, str) and looks_like_formula(value):
-                cells(sheet, top + r, left + c).number_format = TEXT_FORMAT
+    if is_remote(sheet.book):
+        _write_remote(sheet, top, left, grid)
+        return
+    # Text format on the text cells first, one call per vertical run (COM calls are slow).
+    texts = [(top + r, left + c) for r, row in enumerate(grid) for c, value in enumerate(row)
+             if isinstance(value, str) and value != ""]
+    for first, last, col in _column_runs(texts):
+        cells(sheet, first, col, last, col).number_format = TEXT_FORMAT
     set_values(sheet, cells(sheet, top, left, top + len(grid) - 1, left + len(grid[0]) - 1), grid)
+
+
+def text_format(sheet: Any, top: int, left: int, bottom: int, right: int) -> None:
+    """Format cells as text, so what a user types there later stays as typed (``0012``)."""
+    if is_remote(sheet.book):
+        rows, cols = bottom - top + 1, right - left + 1
+        # null values leave the cells' contents as they are ("Blank and null values").
+        sheet.book.app.macro(WRITE_ACTION)(sheet.index - 1, top - 1, left - 1,
+                                       [[None] * cols for _ in range(rows)],
+                                       [[TEXT_FORMAT] * cols for _ in range(rows)])
+    else:
+        cells(sheet, top, left, bottom, right).number_format = TEXT_FORMAT
+
+
+def _typed(value: Any) -> tuple[Any, str | None]:
+    """(value as the client writes it, number format or None to keep the cell's format)."""
+    if value is None or value == "":
+        return "", None
+    if isinstance(value, str):
+        return value, TEXT_FORMAT
+    if isinstance(value, bool):
+        return value, None
+    if isinstance(value, datetime):
+        value = value.replace(tzinfo=None)
+        delta = value - EXCEL_EPOCH
+        fmt = DATE_FORMAT if value.time() == time() else DATETIME_FORMAT
+        return round(delta.days + delta.seconds / 86400, 6), fmt
+    if isinstance(value, date):
+        return (value - EXCEL_EPOCH.date()).days, DATE_FORMAT
+    if isinstance(value, (int, float)):
+        return value, None
+    return str(value), TEXT_FORMAT
+
+
+def _write_remote(sheet: Any, top: int, left: int, grid: list[list[Any]]) -> None:
+    """The client's amanstWrite, one action per block of rows within WRITE_BUDGET."""
+    typed = [[_typed(v) for v in row] for row in grid]
+    start, size = 0, 0
+    for i, row in enumerate(typed):
+        row_size = len(json.dumps(row, ensure_ascii=False, default=str)) + 2
+        if i > start and size + row_size > WRITE_BUDGET:
+            _write_action(sheet, top + start, left, typed[start:i])
+            start, size = i, 0
+        size += row_size
+    _write_action(sheet, top + start, left, typed[start:])
+
+
+def _write_action(sheet: Any, top: int, left: int, typed: list[list[tuple[Any, Any]]]) -> None:
+    values = [[v for v, _ in row] for row in typed]
+    formats = [[f for _, f in row] for row in typed]
+    keep_formats = all(f is None for row in formats for f in row)
+    sheet.book.app.macro(WRITE_ACTION)(sheet.index - 1, top - 1, left - 1, values,
+                                       None if keep_formats else formats)
 
 
 def cells(sheet: Any, top: int, left: int, bottom: int | None = None,
@@ -338,6 +409,13 @@ def write_kontroll(book: Any, problems: Sequence[Problem], raw: dict[str, RawShe
 
     sheet = replace_sheet(book, schema.KONTROLL)
     rows = presentation.kontroll_rows(problems)
+    # Värde is the offending cell's value as Excel held it ("0012" stays text, a date a date),
+    # not the core's display string of it.
+    by_row = {name: dict(sheet_raw.rows) for name, sheet_raw in raw.items()}
+    for out, p in zip(rows[1:], problems, strict=False):
+        found = _raw_value(raw, by_row, p.sheet, p.row, p.column)
+        if found is not None:
+            out[3] = found
     rows.append([])
     rows.append([presentation.kontroll_summary(problems, checked_at)])
     write_block(sheet, 1, 1, rows, len(schema.KONTROLL_HEADERS))
@@ -354,6 +432,30 @@ def write_kontroll(book: Any, problems: Sequence[Problem], raw: dict[str, RawShe
     marks_sheet = replace_sheet(book, MARKS_SHEET, hidden=True)
     write_block(marks_sheet, 1, 1, record, len(MARKS_HEADERS))
     sheet.activate()
+
+
+_CLIENT_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?Z")
+
+
+def _raw_value(raw: dict[str, RawSheet], by_row: dict[str, dict[int, list[Any]]], sheet: str,
+               row: int | None, column: str) -> Any:
+    """The value the client sent for a cell, with a date (an ISO string ending in Z, see
+    ``read_grid``) as a date again; None when the cell is not in what was read."""
+    sheet_raw = raw.get(sheet)
+    if sheet_raw is None or not row:
+        return None
+    col = _column_numbers(sheet_raw).get(column.casefold())
+    values = by_row.get(sheet, {}).get(row)
+    if col is None or values is None:
+        return None
+    value = values[col - 1] if col - 1 < len(values) else None
+    if isinstance(value, str):
+        m = _CLIENT_DATE.fullmatch(value)
+        if m:
+            year, month, day, hour, minute, second = (int(g) for g in m.groups())
+            moment = datetime(year, month, day, hour, minute, second)
+            return moment.date() if moment.time() == time() else moment
+    return None if value in (None, "") else value
 
 
 # --- Sammanställning --------------------------------------------------------------------------
@@ -434,7 +536,19 @@ def append_rows(book: Any, sheet_name: str, raw: RawSheet, rows: Sequence[dict[s
     return first, last
 
 
+def excel_api(book: Any) -> tuple[int, ...] | None:
+    """The ExcelApi version the client said it has (remote books; None when unknown)."""
+    try:
+        text = book.impl.api["book"].get("excel_api")
+        return tuple(int(p) for p in str(text).split(".")) if text else None
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+
+
 def _grow_table(sheet: Any, last_row: int) -> None:
+    version = excel_api(sheet.book) if is_remote(sheet.book) else None
+    if version is not None and version < (1, 13):
+        return  # Table.resize needs ExcelApi 1.13: the rows stay, just outside the table
     try:
         tables = list(sheet.tables)
     except (AttributeError, NotImplementedError):

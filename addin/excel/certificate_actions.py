@@ -1,4 +1,4 @@
-"""The button Utfärda intyg over any ``xw.Book``: read the register, issue, mirror on Intygsregister.
+"""The button Utfärda intyg on any ``xw.Book``: read the register, issue, mirror to Intygsregister.
 
 The certificates package does the issuing (``issue_certificates``: eligibility, numbers from the
 register database, files, PDFs); this module only reads the book through the adapter, chooses
@@ -16,23 +16,24 @@ a second click issues nothing and writes nothing, and a sheet that missed a run 
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..core import schema
-from ..settings import Settings
 from ..certificates import IssueResult, issue_certificates, open_store, prefix_of, sheet_changes
 from ..certificates.installation import issue_options
+from ..core import schema
 from ..core.model import RawSheet
 from ..core.reading import find_sheet as find_raw
+from ..settings import Settings
 from . import book as xbook
 from . import files
 from .actions import INPUT_SHEETS, Outcome
 
 # Everything eligibility looks at (Kontrollera's rules on Platser, Deltagare and Bedömningar use
 # the catalogues and settings), plus the sheet the certificates are mirrored on. Not Mervärde.
-SHEETS = tuple(n for n in INPUT_SHEETS if n != schema.MERVARDE) + (schema.INTYGSREGISTER,)
+SHEETS = (*(n for n in INPUT_SHEETS if n != schema.MERVARDE), schema.INTYGSREGISTER)
 HEADERS = schema.REGISTER_SHEET.headers
 SHOWN_REASONS = 5
 
@@ -102,7 +103,8 @@ def _links(result: IssueResult, base: str) -> list[dict[str, str]]:
     links = []
     for cert in result.issued:
         if cert.pdf is not None:
-            links.append({"title": f"{cert.number} (PDF)", "url": f"{base}/intyg/{cert.number}.pdf"})
+            links.append({"title": f"{cert.number} (PDF)",
+                          "url": f"{base}/intyg/{cert.number}.pdf"})
         links.append({"title": f"{cert.number} (Word)", "url": f"{base}/intyg/{cert.number}.docx"})
     return links
 
@@ -139,7 +141,7 @@ def _write_register_sheet(book: Any, raw: RawSheet | None, changes: Any) -> None
                           [[changes.status[r]] for r in range(top, bottom + 1)], 1)
     if changes.append:
         xbook.append_rows(book, schema.INTYGSREGISTER, raw,
-                          [dict(zip(HEADERS, row)) for row in changes.append])
+                          [dict(zip(HEADERS, row, strict=True)) for row in changes.append])
 
 
 def _new_register_sheet(book: Any, rows: list[list[str]]) -> None:
@@ -149,10 +151,8 @@ def _new_register_sheet(book: Any, rows: list[list[str]]) -> None:
     xbook.style_header(sheet, 1, len(HEADERS))
     xbook.set_widths(book, sheet, [c.width for c in schema.REGISTER_SHEET.columns])
     last = max(len(grid), 2)
-    try:
+    with contextlib.suppress(AttributeError, NotImplementedError):  # no tables: a plain range
         sheet.tables.add(source=xbook.cells(sheet, 1, 1, last, len(HEADERS)),
                          name=schema.REGISTER_SHEET.table, table_style_name="TableStyleMedium2",
                          has_headers=True)
-    except (AttributeError, NotImplementedError):  # an engine without tables: a plain range
-        pass
     xbook.freeze_header(sheet)

@@ -10,7 +10,10 @@ learn.microsoft.com/javascript/api/requirement-sets/excel/excel-api-requirement-
 
 Calls the add-in makes only where Excel has them are in ``FALLS_BACK`` and raise no minimum: cell
 notes (ExcelApi 1.18) are added only when the client reports ``notes_supported`` (the marks then
-keep their colour and Kontroll lists every problem; ``book._notes_supported``).
+keep their colour and Kontroll lists every problem; ``book._notes_supported``); a table is resized
+to take appended rows in (Table.resize, ExcelApi 1.13) only when the client reports ExcelApi 1.13
+or later in ``book.excel_api`` (amanst-run.js sends it with every click); below it the rows are
+written just under the table, where every button reads them all the same (``book._grow_table``).
 """
 
 from __future__ import annotations
@@ -31,13 +34,14 @@ ACTIONS = {
     "addSheet": ("WorksheetCollection.add", "1.1"),
     "addTable": ("TableCollection.add, Table.style", "1.1"),
     "freezePaneAtRange": ("WorksheetFreezePanes.freezeAt", "1.7"),
-    "resizeTable": ("Table.resize", "1.13"),
     "setChartName": ("Chart.name", "1.1"),
     "setChartType": ("Chart.chartType", "1.7"),
     "setColumnWidth": ("RangeFormat.columnWidth", "1.2"),
     "setDataValidationList": ("Range.dataValidation", "1.8"),
     "setFontProperty": ("RangeFont", "1.1"),
     "setNumberFormat": ("Range.numberFormat", "1.1"),
+    # The add-in's own action amanstWrite (amanst-run.js): number formats and values of a block.
+    "runMacro": ("Worksheet.getRangeByIndexes, Range.numberFormat, Range.values", "1.7"),
     "setRangeColor": ("RangeFill.color", "1.1"),
     "setRangeColors": ("Range.setCellProperties", "1.9"),
     "setSheetVisibility": ("Worksheet.visibility", "1.1"),
@@ -50,6 +54,7 @@ ACTIONS = {
 FALLS_BACK = {
     "addNote": ("NoteCollection.add", "1.18"),
     "deleteNote": ("Note.delete", "1.18"),
+    "resizeTable": ("Table.resize", "1.13"),
 }
 
 

@@ -140,5 +140,16 @@ def _level(value: Any) -> Any:
     return value
 
 
-__all__ = ["Form", "Head", "Row", "parse", "choose_grid", "form_grid", "assessment_rows",
-           "saved_status", "form_date", "format_date", "NotAValue"]
+__all__ = [
+    "Form",
+    "Head",
+    "NotAValue",
+    "Row",
+    "assessment_rows",
+    "choose_grid",
+    "form_date",
+    "form_grid",
+    "format_date",
+    "parse",
+    "saved_status",
+]

@@ -34,8 +34,7 @@ from xlwings_server.config import settings
 from xlwings_server.models import CurrentUser
 
 from .. import boundary
-from .. import settings as amanst_settings
-from . import actions, certificate_actions, roles, runlog, steering_actions
+from . import actions, certificate_actions, roles, runlog, server_settings, steering_actions
 from .actions import Outcome
 
 # function name → the script (the decorated function); filled by @button, in ribbon order.
@@ -55,17 +54,22 @@ def button(label: str, tooltip: str, *, role: str, include: Sequence[str],
     return register
 
 
-def run(label: str, book: xw.Book, user: Any, action: Callable[[], Outcome]) -> xw.Book:
-    """Run one button's action with the error policy, and note what it did for the task pane."""
+def run(label: str, book: xw.Book, user: Any, action: Callable[[], Outcome],
+        run_id: str | None = None) -> xw.Book:
+    """Run one button's action with the error policy, and note what it did for the task pane.
+
+    The run waits in the log for the client to report that Excel applied it (``runlog``)."""
     user_id = str(getattr(user, "id", "") or "okänd")
-    state_dir = amanst_settings.load().state_dir
+    run_id = run_id or runlog.current_run.get()
+    state_dir = server_settings.load().state_dir
     try:
         outcome = action()
     except Exception as exc:  # noqa: BLE001 - the boundary decides what the user sees
         f = boundary.failure(exc, f"knappen {label}", user_errors=(xw.XlwingsError,))
-        runlog.add(state_dir, user_id, label, f.message, ok=False)
+        runlog.add(state_dir, user_id, label, f.message, ok=False, run_id=run_id)
         raise xw.XlwingsError(f.message) from None
-    runlog.add(state_dir, user_id, label, outcome.summary, links=outcome.details.get("lankar"))
+    runlog.add(state_dir, user_id, label, outcome.summary, links=outcome.details.get("lankar"),
+               run_id=run_id)
     return book
 
 
@@ -73,7 +77,8 @@ async def run_in_thread(label: str, book: xw.Book, user: Any,
                         action: Callable[[], Outcome]) -> xw.Book:
     """``run`` in a worker thread: xlwings Server calls a plain script on its event loop, so a
     long button (issuing with PDFs, SMTP) would hold up every other request of that worker."""
-    return await anyio.to_thread.run_sync(lambda: run(label, book, user, action))
+    run_id = runlog.current_run.get()  # read on the event loop, where the request set it
+    return await anyio.to_thread.run_sync(lambda: run(label, book, user, action, run_id))
 
 
 def _arg(value: Any) -> str:
@@ -131,7 +136,7 @@ async def utfarda_intyg(book: xw.Book, current_user: CurrentUser):
     return await run_in_thread(
         "Utfärda intyg", book, current_user,
         lambda: certificate_actions.utfarda_intyg(book, issuer=name, user_id=user_id,
-                                                  settings=amanst_settings.load(),
+                                                  settings=server_settings.load(),
                                                   link_base=_links_base()))
 
 
@@ -144,5 +149,5 @@ async def skicka_till_styrgruppen(book: xw.Book, current_user: CurrentUser):
     return await run_in_thread(
         "Skicka till styrgruppen", book, current_user,
         lambda: steering_actions.skicka_till_styrgruppen(book, user_id=user_id,
-                                                         settings=amanst_settings.load(),
+                                                         settings=server_settings.load(),
                                                          link_base=_links_base()))

@@ -5,7 +5,12 @@ Served by the add-in's app (``webapp.install`` includes this router), without si
 - ``GET /verifiera`` — a form for number and code (``?lang=en``: in English);
 - ``GET /verifiera/{nummer}?kod=…`` — what the QR code on a certificate opens: the answer;
 - ``POST /verifiera`` — the same answer, and whether an uploaded file (or a SHA-256 typed in) is
-  the very file issued. The file is hashed as it arrives and never kept.
+  the very file issued. The file is hashed as it arrives and never kept;
+- ``GET /verifiera/{nummer}.json?kod=…`` — the same answer for a machine: the ``credentialStatus``
+  of the certificate's Open Badges credential points here. It carries the fields of 1EdTech's
+  revocation list (``id``, ``issuer``, ``revokedCredentials``: this credential when it is revoked
+  or replaced) and the page's answer (``status``, ``valid``, ``replacedBy``, ``holder``, …); an
+  unknown number and a wrong code get the same 404, and it is limited like the page.
 
 The answer is ``certificates.public``'s, the same as ``amanst verify``: status (Giltigt,
 Återkallat, Ersatt by which number), holder's name, issue date, employment period and issuer;
@@ -27,25 +32,24 @@ import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
-from xlwings_server.config import settings as server_settings
 
 from .. import resources
-from .. import settings as amanst_settings
-from ..certificates import public
+from ..certificates import credential, public
 from ..certificates.backend import open_store
 from ..core.errors import AmanstError
+from . import server_settings
 
 log = logging.getLogger("amanst")
 
 CLIENT_LIMITS: list[RateLimitItem] = parse_many("20/minute;200/day")
 NUMBER_LIMITS: list[RateLimitItem] = parse_many("10/minute;60/day")
 MAX_FILE_BYTES = 20 * 1024 * 1024
-PATH = f"{server_settings.app_path}/verifiera"
+PATH = server_settings.VERIFICATION_PATH
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
        "base-uri 'none'; frame-ancestors 'none'")
 HEADERS = {"Content-Security-Policy": CSP, "Cache-Control": "no-store",
@@ -126,7 +130,7 @@ def _page(request: Request, lang: str, status: int = 200, **context: Any) -> HTM
 
 
 def _verify(number: str, code: str, sha: str | None) -> public.Answer:
-    location = amanst_settings.load().register_location()
+    location = server_settings.load().register_location()
     with open_store(location, create=False) as store:
         return public.answer(store.verify(number, code, sha))
 
@@ -158,6 +162,46 @@ def _answer(request: Request, lang: str, number: str, code: str, sha: str | None
 @router.get("", response_class=HTMLResponse)
 def form(request: Request, nummer: str = "", kod: str = "", lang: str = "sv") -> HTMLResponse:
     return _answer(request, _lang(lang), nummer, kod)
+
+
+def _status_json(a: public.Answer, service: credential.Service, code: str, lang: str
+                 ) -> dict[str, Any]:
+    revoked = [] if a.valid else [{"id": credential.credential_id(service, a.number),
+                                   "revoked": True,
+                                   "revocationReason": public.status_text(a, lang)}]
+    return {"id": service.status_url(a.number, code), "issuer": service.issuer_id,
+            "revokedCredentials": revoked, "number": a.number, "found": True,
+            "status": a.status, "valid": a.valid, "replacedBy": a.replaced_by,
+            "statusChanged": a.status_changed, "holder": a.holder, "issued": a.issued_on,
+            "employmentFrom": a.period_from, "employmentTo": a.period_to,
+            "issuerName": ", ".join(x for x in (a.organisation, a.forvaltning) if x),
+            "message": public.status_text(a, lang)}
+
+
+def _json(data: dict[str, Any], status: int = 200) -> JSONResponse:
+    headers = {k: v for k, v in HEADERS.items() if k != "Content-Security-Policy"}
+    if status == 429:
+        headers["Retry-After"] = "60"
+    return JSONResponse(data, status_code=status, headers=headers)
+
+
+@router.get("/{nummer}.json")
+def status(request: Request, nummer: str, kod: str = "", lang: str = "sv") -> JSONResponse:
+    """The certificate's status for a machine (the credential's ``credentialStatus``)."""
+    lang = _lang(lang)
+    number, code = nummer.strip().upper()[:40], kod.strip()[:40]
+    if not _allowed(request, number):
+        return _json({"message": TEXTS[lang]["limited"]}, 429)
+    try:
+        a = _verify(number, code, None) if code else public.Answer(number, False)
+        service = server_settings.service(request, server_settings.load())
+    except AmanstError as exc:
+        log.error("Verifieringen (JSON) kan inte nå intygsregistret: %s", exc)
+        return _json({"message": TEXTS[lang]["unavailable"]}, 503)
+    if not a.found:
+        return _json({"number": number, "found": False,
+                      "message": public.not_found_text(number, lang)}, 404)
+    return _json(_status_json(a, service, code, lang))
 
 
 @router.get("/{nummer}", response_class=HTMLResponse)

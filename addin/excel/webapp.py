@@ -9,31 +9,38 @@ server's code) this module:
   custom-functions endpoint altogether (the add-in has no worksheet functions);
 - answers a body that is not the Office.js client's JSON object with 400 (FastAPI's own 422 for
   an unreadable body becomes 400 too): malformed or too deeply nested JSON, a content type that
-  is neither JSON nor a form, a book or sheet of the wrong shape;
+  is not JSON, a book or sheet of the wrong shape (forms and bodies without a content type never
+  get here: ``sameorigin.SameOrigin`` refuses them with 403 before the app reads them);
 - signs the user in before the body is decoded, so a request without a valid token costs no JSON
   parsing (401 first);
 - refuses a body over the setting ``max_body_bytes`` with 413 before anything reads it
-  (``bodylimit.BodyLimit``, ASGI middleware);
+  (``bodylimit.BodyLimit``, ASGI middleware); the task pane sends the workbook gzip-compressed
+  (``Content-Encoding: gzip``), which is unpacked, after sign-in and before parsing, only up to
+  the setting ``max_book_bytes`` (413 beyond it);
 - checks the script's role itself and answers 403 with a Swedish message;
 - in development (``XLWINGS_ENVIRONMENT=dev``) without an auth provider, signs everything in as a
   stand-in user with every role; in any other environment an anonymous user has no role, so a
   server deployed without sign-in refuses every button instead of opening them to everyone.
 
-It also adds ``GET /amanst/senaste`` (the signed-in user's last runs, for the task pane), the
+It also adds ``GET /amanst/senaste`` (the signed-in user's last runs, for the task pane),
+``POST /amanst/korning/<id>`` (the client's report that Excel applied a run, or why not: the run
+was given its id in the ``X-Amanst-Korning`` header of the button's request), the
 downloads the task pane links to (``GET /amanst/intyg/<nummer>.docx|pdf``: a certificate, to the
 user who issued it; ``GET /amanst/utkast/<namn>.eml``: the user's own draft to the steering group;
 the rules are in ``files``) and the template global ``amanst_buttons`` from which the ribbon,
 manifest and task pane are drawn. ``site`` adds the web-facing defences (cross-site requests,
-page headers) and the start page.
+page headers) and the start page. ``amanst_limits`` gives the body and workbook
+limits the task pane checks before it sends anything.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+import zlib
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Header, HTTPException, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from xlwings_server import dependencies as dep
@@ -44,8 +51,9 @@ from xlwings_server.templates import templates
 
 from .. import settings as amanst_settings
 from ..core.errors import AmanstError
-from . import files, roles, runlog, site, verification_page
+from . import files, issuer_service, roles, runlog, server_settings, site, verification_page
 from .bodylimit import BodyLimit
+from .excelapi import MIN_EXCEL_API
 from .scripts import SCRIPTS
 
 log = logging.getLogger("amanst")
@@ -65,8 +73,7 @@ async def authenticate(token_string: str = Header(default="", alias="Authorizati
     return await dep.authenticate(token_string, auth_provider)
 
 
-JSON_TYPES = {"application/json", "text/json", ""}  # "" : a client that names no type
-FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}  # xlwings' htmx client
+JSON_TYPES = {"application/json", "text/json"}
 CLIENTS = {"Office.js", "Google Apps Script", "Microsoft Office"}  # the clients xlwings knows
 SCALARS = (str, int, float, bool, type(None))
 
@@ -82,19 +89,31 @@ def _shape_ok(data: Any) -> bool:
             or not isinstance(sheets, list) or not sheets or not isinstance(names, list)
             or not all(isinstance(n, dict) for n in names)):
         return False
-    for sheet in sheets:
-        if not isinstance(sheet, dict) or not isinstance(sheet.get("name"), str):
+    return all(_sheet_ok(sheet) for sheet in sheets)
+
+
+def _sheet_ok(sheet: Any) -> bool:
+    if not isinstance(sheet, dict) or not isinstance(sheet.get("name"), str):
+        return False
+    values = sheet.get("values")
+    if not isinstance(values, list) or not all(isinstance(row, list) for row in values):
+        return False
+    if not _scalars(values):
+        return False
+    for key in ("tables", "notes", "pictures", "shapes", "charts", "pivot_tables"):
+        items = sheet.get(key, [])
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
             return False
-        values = sheet.get("values")
-        if not isinstance(values, list) or not all(isinstance(row, list) for row in values):
-            return False
-        if not all(isinstance(v, SCALARS) for row in values for v in row):
-            return False
-        for key in ("tables", "notes", "pictures", "shapes", "charts", "pivot_tables"):
-            items = sheet.get(key, [])
-            if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-                return False
     return True
+
+
+_SCALAR_TYPES = frozenset(SCALARS)
+
+
+def _scalars(values: list) -> bool:
+    """Every value a JSON scalar (a set lookup per value: this runs over the whole workbook)."""
+    types = _SCALAR_TYPES
+    return all(types.issuperset(map(type, row)) for row in values)
 
 
 def decode_book(body: str) -> dict:
@@ -110,17 +129,40 @@ def decode_book(body: str) -> dict:
     return data
 
 
-async def parse_book_input(request: Request,
-                           form_data: str | None = Form(None, alias="bookData")) -> dict:
+def gunzip(raw: bytes, limit: int) -> bytes:
+    """A gzip body unpacked, refused (413) as soon as it would pass ``limit`` bytes."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        data = inflater.decompress(raw, limit + 1)
+    except zlib.error:
+        raise HTTPException(status_code=400, detail="Förfrågan är inte giltig gzip och kunde "
+                            "inte läsas.") from None
+    if len(data) > limit or inflater.unconsumed_tail:
+        mb = f"{limit / 1_000_000:.0f}"
+        raise HTTPException(status_code=413, detail=f"Arbetsboken är för stor (mer än {mb} MB "
+                            "uppackad). Dela upp registret per år eller förvaltning, eller flytta "
+                            "äldre bedömningar till en arkivbok.")
+    if not inflater.eof:
+        raise HTTPException(status_code=400, detail="Förfrågan är ofullständig och kunde inte "
+                            "läsas.")
+    return data
+
+
+async def parse_book_input(request: Request) -> dict:
+    # Forms (xlwings' htmx client) and bodies without a content type are refused with 403 by
+    # sameorigin.SameOrigin before they get here: a page on another site can send those.
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type in FORM_TYPES:
-        body = form_data  # FastAPI has already parsed the form (and consumed the stream)
-    elif content_type in JSON_TYPES:
-        raw = await request.body()
-        body = raw.decode("utf-8", errors="replace") if raw else ""
-    else:
+    encoding = request.headers.get("content-encoding", "").strip().lower()
+    if encoding not in ("", "identity", "gzip"):
+        raise HTTPException(status_code=400, detail="Förfrågan har en okänd kodning; servern tar "
+                            "emot arbetsboken som JSON, okomprimerad eller med gzip.")
+    if content_type not in JSON_TYPES:
         raise HTTPException(status_code=400, detail="Förfrågan har fel innehållstyp; servern tar "
                             "emot arbetsboken som JSON (application/json).")
+    raw = await request.body()
+    if raw and encoding == "gzip":
+        raw = gunzip(raw, amanst_settings.load().max_book_bytes)
+    body = raw.decode("utf-8", errors="replace") if raw else ""
     if not body:
         raise HTTPException(status_code=400, detail="Förfrågan saknar arbetsboken.")
     return decode_book(body)
@@ -130,11 +172,16 @@ def buttons() -> list[dict[str, Any]]:
     """Every button, in ribbon order, with what the ribbon and task pane need to show and run it."""
     result = []
     for name, func in SCRIPTS.items():
-        meta = func.__xlscript__
+        meta = _script_meta(func)
         result.append({"function_name": name, "label": meta["label"], "tooltip": meta["tooltip"],
                        "role": meta["role"], "icon": meta["icon"],
                        "include": ",".join(meta["include"] or [])})
     return result
+
+
+def _script_meta(func: Any) -> dict[str, Any]:
+    """What xlwings' ``@script`` attached to a button function (not in its static type)."""
+    return func.__xlscript__
 
 
 async def known_script(request: Request) -> Any:
@@ -145,16 +192,20 @@ async def known_script(request: Request) -> Any:
     return func
 
 
-async def script_args(func: Any = Depends(known_script),
-                      current_user: User = Depends(dep.get_user),
-                      book_data: dict = Depends(dep.parse_book_input)) -> list:
+async def script_args(request: Request, func: Annotated[Any, Depends(known_script)],
+                      current_user: Annotated[User, Depends(dep.get_user)],
+                      book_data: Annotated[dict, Depends(dep.parse_book_input)]) -> list:
     # FastAPI resolves dependencies in this order: an unknown name is 404 and a request without
     # a valid sign-in 401 before its body is decoded, so neither costs any JSON parsing.
     # ``dep.parse_book_input`` (overridden by ours), not ours directly: FastAPI caches a
     # dependency's result per request under the original function, so the Book dependency reuses
     # this very dict and the body is decoded once, not twice.
     name = func.__name__
-    required = func.__xlscript__.get("required_roles") or []
+    run_id = request.headers.get("x-amanst-korning", "")
+    # The client's id for this run, so the log can wait for its report (runlog); a malformed one
+    # is ignored rather than refused: the run itself does not depend on it.
+    runlog.current_run.set(run_id if runlog.RUN_ID.fullmatch(run_id) else None)
+    required = _script_meta(func).get("required_roles") or []
     if not await current_user.has_required_roles(required):
         missing = ", ".join(roles.DESCRIPTIONS.get(r, r) for r in required
                             if r not in current_user.roles)
@@ -185,7 +236,39 @@ router = APIRouter(prefix=f"{settings.app_path}/amanst")
 async def senaste(current_user: dep.User) -> dict[str, Any]:
     """The signed-in user's last runs (newest first), for the task pane."""
     return {"anvandare": current_user.name,
-            "korningar": runlog.entries(amanst_settings.load().state_dir, str(current_user.id))}
+            "korningar": runlog.entries(server_settings.load().state_dir, str(current_user.id))}
+
+
+@router.post("/korning/{run_id}")
+async def korning(run_id: str, request: Request, current_user: dep.User) -> dict[str, Any]:
+    """The client's report on a run: Excel applied its actions (``{"ok": true}``), or failed
+    (``{"ok": false, "fel": "..."}``, the Swedish message the user saw)."""
+    if not runlog.RUN_ID.fullmatch(run_id):
+        raise HTTPException(status_code=404, detail="Det finns ingen sådan körning.")
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise HTTPException(status_code=400, detail="Rapporten ska vara JSON.")
+    raw = await request.body()
+    if len(raw) > 4096:
+        raise HTTPException(status_code=413, detail="Rapporten är för stor.")
+    try:
+        report = json.loads(raw)
+    except ValueError:
+        report = None
+    if not isinstance(report, dict) or not isinstance(report.get("ok"), bool) or not isinstance(
+            report.get("fel", ""), str):
+        raise HTTPException(status_code=400, detail="Rapporten har fel format.")
+    if not runlog.confirm(amanst_settings.load().state_dir, str(current_user.id), run_id,
+                          report["ok"], report.get("fel", "")):
+        raise HTTPException(status_code=404, detail="Det finns ingen sådan körning som väntar.")
+    return {"ok": True}
+
+
+def limits() -> dict[str, int | str]:
+    """What the task pane checks before it sends a workbook."""
+    current = amanst_settings.load()
+    return {"max_body_bytes": current.max_body_bytes, "max_book_bytes": current.max_book_bytes,
+            "min_excel_api": MIN_EXCEL_API}
 
 
 NOT_FOUND = "Filen finns inte, eller så är den inte din att hämta."
@@ -207,7 +290,7 @@ async def hamta_intyg(name: str, current_user: dep.User) -> FileResponse:
     """A certificate file, to the user who issued it through the add-in (``files``' rule)."""
     await _with_role(current_user, roles.INTYGSUTFARDARE)
     path = files.certificate_file(name, str(current_user.id),
-                                  files.cert_dir(amanst_settings.load()))
+                                  files.cert_dir(server_settings.load()))
     if path is None:
         log.warning("Nekad nedladdning av intyg för %s", current_user.id)
         raise HTTPException(status_code=404, detail=NOT_FOUND)
@@ -218,7 +301,7 @@ async def hamta_intyg(name: str, current_user: dep.User) -> FileResponse:
 async def hamta_utkast(name: str, current_user: dep.User) -> FileResponse:
     """The user's own draft e-mail to the steering group."""
     await _with_role(current_user, roles.SAMORDNARE)
-    path = files.draft_file(name, str(current_user.id), amanst_settings.load().state_dir)
+    path = files.draft_file(name, str(current_user.id), server_settings.load().state_dir)
     if path is None:
         raise HTTPException(status_code=404, detail=NOT_FOUND)
     return _download(path, name, "eml")
@@ -228,7 +311,7 @@ def _max_body_bytes() -> int:
     """The setting ``max_body_bytes``; an unusable value gives the default, logged, so that a typo
     never leaves the server without a limit."""
     try:
-        return amanst_settings.load().max_body_bytes
+        return server_settings.load().max_body_bytes
     except amanst_settings.SettingsError as exc:
         fallback = amanst_settings.Settings().max_body_bytes
         log.error("%s Använder %d byte.", exc, fallback)
@@ -244,7 +327,7 @@ def _check_register_on_start() -> None:
     from ..certificates.store import RegisterMissing
 
     try:
-        current = amanst_settings.load()
+        current = server_settings.load()
         with open_store(current.register_location(), create=False) as store:
             seen = evidence.combined(evidence.seen_in_folder(files.cert_dir(current)),
                                      journal.seen(current.state_dir, store.register_id()))
@@ -266,7 +349,9 @@ def install(app: Any) -> APIRouter:
     app.dependency_overrides[get_redis_client] = no_custom_functions
     app.exception_handlers[RequestValidationError] = unreadable_request
     templates.env.globals["amanst_buttons"] = buttons
+    templates.env.globals["amanst_limits"] = limits
     app.include_router(verification_page.install())  # public: no sign-in
+    app.include_router(issuer_service.router)  # public: the keys and the issuer profile
     _check_register_on_start()
     if not settings.auth_providers and settings.environment != "dev":
         log.warning("Ingen inloggning är konfigurerad (XLWINGS_AUTH_PROVIDERS) och miljön är "

@@ -10,10 +10,11 @@ import io
 
 import matplotlib
 
+# The backend must be chosen before pyplot is imported.
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402 - the backend must be chosen first
+import matplotlib.pyplot as plt
 
-from ..core.steering_summary import SteeringSummary, chart_series  # noqa: E402
+from ..core.steering_summary import SteeringSummary, chart_series
 
 BLUE, ORANGE, GREY = "#1F4E79", "#C55A11", "#7F7F7F"
 
@@ -29,7 +30,7 @@ def target_chart_png(summary: SteeringSummary, dpi: int = 150) -> bytes:
             label="Mål antal platser")
     ax.barh([i + 0.2 for i in y], [p or 0 for p in platser], height=0.4, color=BLUE,
             label="Platser under perioden")
-    for i, (p, name) in enumerate(zip(platser, names)):
+    for i, (p, name) in enumerate(zip(platser, names, strict=True)):
         if p is None:
             ax.text(0.3, i + 0.2, str(shown[name]), va="center", fontsize=8, color=GREY)
     ax.set_yticks(list(y), names, fontsize=8)

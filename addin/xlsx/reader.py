@@ -19,15 +19,31 @@ from xml.etree import ElementTree
 from ..core import schema
 from ..core.errors import WorkbookUnreadable
 from ..core.model import RawSheet
-from . import cellscan
-from .safety import inspect_xlsx
+from ..core.presentation import MARKS_SHEET
+from . import cellscan, limits
+from .safety import MAX_CELLS, MAX_ROWS, inspect_xlsx
 
 # Sheets the core reads; others (Kontroll, Sammanställning, a user's own) are never parsed.
-WANTED = {s.name for s in schema.ALL_INPUT_SHEETS} | {schema.INTYGSREGISTER}
+# The hidden record of the last check's marks is read too, so that writing resets exactly those.
+WANTED = {s.name for s in schema.ALL_INPUT_SHEETS} | {schema.INTYGSREGISTER, MARKS_SHEET}
 
 
 def _wanted(name: str) -> bool:
     return name.strip() in WANTED or name.strip().casefold() in {w.casefold() for w in WANTED}
+
+
+def check_size(name: str, rows: int, columns: int) -> None:
+    """Refuse a sheet larger than any register before its values become Python objects."""
+    if rows > MAX_ROWS or rows * columns > MAX_CELLS:
+        raise WorkbookUnreadable(
+            f"Bladet {name} sträcker sig över {_n(rows)} rader och {_n(columns)} kolumner, mer "
+            f"än amanst läser ({_n(MAX_ROWS)} rader, {_n(MAX_CELLS)} celler per blad). Ta bort "
+            "tomma rader och kolumner längst ner och till höger (markera dem, Ta bort) och spara "
+            "arbetsboken igen.")
+
+
+def _n(number: int) -> str:
+    return f"{number:,}".replace(",", "\u00a0")
 
 
 def raw_sheet(name: str, rows: list[list[Any]], first_row: int = 1) -> RawSheet:
@@ -35,7 +51,9 @@ def raw_sheet(name: str, rows: list[list[Any]], first_row: int = 1) -> RawSheet:
 
     The header is the first non-empty row; data rows keep their Excel row numbers.
     """
-    header_index = next((i for i, r in enumerate(rows) if any(v not in (None, "") for v in r)), None)
+    check_size(name, len(rows), max((len(r) for r in rows[:1]), default=0))
+    header_index = next((i for i, r in enumerate(rows) if any(v not in (None, "") for v in r)),
+                        None)
     if header_index is None:
         return RawSheet(name, [], [], first_row)
     headers = ["" if v is None else str(v).strip() for v in rows[header_index]]
@@ -51,14 +69,19 @@ def read_raw_book(path: Path) -> dict[str, RawSheet]:
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        names = [name for name in workbook.sheet_names if _wanted(name)]
-        facts = cellscan.scan(path, set(names))
-        book: dict[str, RawSheet] = {}
-        for name in names:
-            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            book[name.strip()] = _with_facts(raw_sheet(name.strip(), rows, 1), facts.get(name))
-        workbook.close()
+        with limits.parsing(path.name):
+            workbook = CalamineWorkbook.from_path(str(path))
+            names = [name for name in workbook.sheet_names if _wanted(name)]
+            facts = cellscan.scan(path, set(names))
+            book: dict[str, RawSheet] = {}
+            for name in names:
+                sheet = workbook.get_sheet_by_name(name)
+                end = sheet.end or (0, 0)
+                check_size(name.strip(), end[0] + 1, end[1] + 1)
+                rows = sheet.to_python(skip_empty_area=False)
+                book[name.strip()] = _with_facts(raw_sheet(name.strip(), rows, 1),
+                                                 facts.get(name))
+            workbook.close()
         return book
     except (CalamineError, ValueError, OSError, KeyError, ElementTree.ParseError) as exc:
         raise WorkbookUnreadable(f"Arbetsboken {path.name} är skadad och kunde inte läsas "

@@ -1,25 +1,21 @@
 """Writing results into a workbook with openpyxl, without losing anything an administrator made.
 
 The workbook is loaded whole (tables, validations, comments, extra columns and sheets survive);
-only ``Kontroll``, ``Sammanställning`` and the marks of an earlier check are replaced. A save goes to
-a temporary file in the same folder and then replaces the target in one step, so a crash never
-leaves half a workbook; writing over the input first keeps a dated backup beside it.
+only ``Kontroll``, ``Sammanställning`` and the marks of an earlier check are replaced. It is the
+fallback of the fast writer (``addin.xlsx.results``) and does the same. A save goes through
+``atomic.replace``, so a crash never leaves half a workbook nor a hidden copy; writing over
+the input first keeps a dated backup beside it.
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import gc
-import os
-import shutil
 import sys
-import tempfile
 import traceback
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import openpyxl
 from openpyxl.chart import BarChart, Reference
@@ -27,16 +23,17 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .. import leftovers
 from ..core import presentation, schema
 from ..core.errors import WorkbookLocked, WorkbookUnreadable
 from ..core.model import Problem
 from ..core.tally import Tally
-from . import savepoints
+from .atomic import replace
 from .cells import write_value
-from .safety import check_writable, inspect_xlsx
+from .links import link_target
+from .safety import inspect_xlsx
 
 NO_FILL = PatternFill(fill_type=None)
 RESULT_TAB = "C55A11"
@@ -54,14 +51,40 @@ def load_for_update(path: Path) -> Workbook:
                                  f"({type(exc).__name__}). Öppna den i Excel och spara den igen.") from None
 
 
-def _replace_sheet(wb: Workbook, name: str) -> Worksheet:
-    index = None
+def _result_index(wb: Workbook, name: str) -> int:
+    """Kontroll first after Instruktioner, Sammanställning after Kontroll (as the fast writer)."""
+    names = [n.strip().casefold() for n in wb.sheetnames]
+    after = [schema.INSTRUKTIONER] + ([schema.KONTROLL] if name == schema.SAMMANSTALLNING else [])
+    return max([0] + [names.index(a.casefold()) + 1 for a in after if a.casefold() in names])
+
+
+def _replace_sheet(wb: Workbook, name: str, index: int | None = None) -> Worksheet:
     if name in wb.sheetnames:
-        index = wb.sheetnames.index(name)
+        index = wb.sheetnames.index(name) if index is None else index
         del wb[name]
     ws = wb.create_sheet(name, index)
     ws.sheet_properties.tabColor = RESULT_TAB
     return ws
+
+
+def _print_setup(ws: Worksheet, landscape: bool, last_col: str) -> None:
+    """Fit to the page width, header row on every page, the used range as the print area."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.print_area = f"A1:{last_col}{ws.max_row}"
+    ws.oddFooter.left.text = "&A"
+    ws.oddFooter.right.text = "Sida &P av &N"
+
+
+def _activate(wb: Workbook, ws: Worksheet) -> None:
+    for other in wb.worksheets:
+        other.sheet_view.tabSelected = False
+    wb.active = wb.worksheets.index(ws)
+    ws.sheet_view.tabSelected = True
 
 
 def _header(ws: Worksheet, row: int, width: int) -> None:
@@ -75,7 +98,9 @@ def _header(ws: Worksheet, row: int, width: int) -> None:
 def write_kontroll(wb: Workbook, problems: Sequence[Problem], checked_at: datetime) -> None:
     """Replace the Kontroll sheet and the marks on the data sheets."""
     clear_marks(wb)
-    ws = _replace_sheet(wb, schema.KONTROLL)
+    if schema.KONTROLL in wb.sheetnames:
+        del wb[schema.KONTROLL]
+    ws = _replace_sheet(wb, schema.KONTROLL, _result_index(wb, schema.KONTROLL))
     rows = presentation.kontroll_rows(problems)
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row, start=1):
@@ -95,7 +120,24 @@ def write_kontroll(wb: Workbook, problems: Sequence[Problem], checked_at: dateti
         ws.cell(row=r, column=6).fill = PatternFill(
             "solid", fgColor=presentation.FILL_FEL if p.severity == schema.SEVERITY_FEL
             else presentation.FILL_VARNING)
+    _link_rows(wb, ws, problems)
+    _print_setup(ws, landscape=True, last_col="F")
     _mark_cells(wb, problems)
+    _activate(wb, ws)
+
+
+def _link_rows(wb: Workbook, ws: Worksheet, problems: Sequence[Problem]) -> None:
+    """Each Kontroll row's Blad cell links to the cell the problem is about."""
+    names = {n.strip().casefold(): n for n in wb.sheetnames}
+    columns = {key: _column_numbers(wb[name]) for key, name in names.items()
+               if key in {p.sheet.strip().casefold() for p in problems}}
+    for r, p in enumerate(problems, start=2):
+        location = link_target(p, names, columns)
+        if location:
+            cell = ws.cell(row=r, column=1)
+            cell.hyperlink = Hyperlink(ref=cell.coordinate, location=location,
+                                       tooltip="Gå till cellen", display="Gå till cellen")
+            cell.font = Font(underline="single", color="0563C1")
 
 
 def _column_numbers(ws: Worksheet) -> dict[str, int]:
@@ -159,11 +201,14 @@ def clear_marks(wb: Workbook) -> None:
 
 
 def write_sammanstallning(wb: Workbook, tally: Tally, generated_at: datetime) -> None:
-    ws = _replace_sheet(wb, schema.SAMMANSTALLNING)
+    ws = _replace_sheet(wb, schema.SAMMANSTALLNING, _result_index(wb, schema.SAMMANSTALLNING)
+                        if schema.SAMMANSTALLNING not in wb.sheetnames else None)
     grid, layout = presentation.sammanstallning_grid(tally, generated_at)
     fill_grid(ws, grid, layout)
     header, first, last = layout["chart"]
     add_target_chart(ws, header, first, last, anchor=f"M{layout['title_rows'][1]}")
+    _print_setup(ws, landscape=True, last_col=get_column_letter(max(len(r) for r in grid)))
+    ws.print_title_rows = None
 
 
 def fill_grid(ws: Worksheet, grid: list[list[Any]], layout: dict) -> None:
@@ -203,98 +248,21 @@ def add_target_chart(ws: Worksheet, header: int, first: int, last: int, anchor: 
     ws.add_chart(chart, anchor)
 
 
-def backup_path(path: Path, now: datetime) -> Path:
-    """A name for a backup of ``path`` taken ``now`` that no earlier backup has."""
-    base = f"{path.stem}.bak-{now:%Y%m%d-%H%M%S}"
-    candidate, n = path.with_name(f"{base}{path.suffix}"), 1
-    while candidate.exists():
-        n += 1
-        candidate = path.with_name(f"{base}-{n}{path.suffix}")
-    return candidate
-
-
 def save_atomic(wb: Workbook, target: Path, source: Path | None = None,
                 now: datetime | None = None) -> Path | None:
-    """Save ``wb`` to ``target`` through a temporary file; back up ``target`` if it is the source.
-
-    Returns the backup's path when one was made. Temporary files (the save and the backup copy)
-    are named after this process (``leftovers``): a run that is killed leaves no half workbook
-    under a real name, and the next save in the folder removes what it left. A full disk or a
-    read-only folder is a ``WorkbookLocked`` with a Swedish message; the target is then untouched.
+    """Save ``wb`` to ``target`` atomically (``atomic.replace``); back up ``target`` first if it
+    is the source. Returns the backup's path when one was made. A full disk or a read-only folder
+    is a ``WorkbookLocked`` with a Swedish message; the target is then untouched and no backup or
+    temporary file stays behind.
     """
-    check_writable(target)
-    leftovers.sweep(target.parent)
-    backup = None
-    try:
-        if source is not None and target.exists() and target.resolve() == source.resolve():
-            backup = backup_path(target, now or datetime.now())
-            _copy_atomic(target, backup)
-        _save_via_temp(wb, target)
-    except PermissionError:
-        _forget(backup)
-        raise WorkbookLocked(f"{target.name} går inte att skriva: filen är låst eller "
-                             "skrivskyddad. Stäng den i Excel och försök igen.") from None
-    except OSError as exc:
-        _forget(backup)
-        raise WorkbookLocked(_cannot_write(target, exc)) from None
-    return backup
+    def write(fh: BinaryIO) -> None:
+        try:
+            wb.save(fh)
+        except OSError as exc:
+            _release_quietly(exc)
+            raise
 
-
-def _cannot_write(target: Path, exc: OSError) -> str:
-    if exc.errno == errno.ENOSPC:
-        return (f"{target.name} kunde inte sparas: disken är full i mappen {target.parent}. "
-                "Filen är oförändrad. Frigör utrymme och försök igen.")
-    if exc.errno == errno.EROFS:
-        return (f"{target.name} kunde inte sparas: mappen {target.parent} är skrivskyddad. "
-                "Filen är oförändrad.")
-    return (f"{target.name} kunde inte sparas ({exc.strerror or type(exc).__name__}). Filen är "
-            "oförändrad.")
-
-
-def _forget(backup: Path | None) -> None:
-    """A backup made for a save that failed is not needed: the original is unchanged."""
-    if backup is not None:
-        with contextlib.suppress(OSError):
-            backup.unlink()
-
-
-def _temp_beside(target: Path) -> Path:
-    fd, name = tempfile.mkstemp(prefix=leftovers.prefix("bok"), suffix=f".{target.stem}.tmp.xlsx",
-                                dir=target.parent)
-    os.close(fd)
-    return Path(name)
-
-
-def _copy_atomic(source: Path, target: Path) -> None:
-    tmp = _temp_beside(target)
-    try:
-        shutil.copy2(source, tmp)
-        with tmp.open("rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _save_via_temp(wb: Workbook, target: Path) -> None:
-    tmp = _temp_beside(target)
-    try:
-        # mkstemp makes the file private; give it the mode the target has, or would get anew
-        mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask()
-        os.chmod(tmp, mode)
-        with tmp.open("wb") as fh:
-            try:
-                wb.save(savepoints.watched(fh))
-            except OSError as exc:
-                _release_quietly(exc)
-                raise
-            fh.flush()
-            os.fsync(fh.fileno())
-        savepoints.reached(savepoints.WRITTEN)
-        os.replace(tmp, target)
-        savepoints.reached(savepoints.REPLACED)
-    finally:
-        tmp.unlink(missing_ok=True)
+    return replace(target, write, source, now)
 
 
 def _release_quietly(exc: BaseException) -> None:
@@ -308,9 +276,3 @@ def _release_quietly(exc: BaseException) -> None:
         gc.collect()
     finally:
         sys.unraisablehook = hook
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -89,6 +89,8 @@ def test_killed_at_each_step_of_writing_over_the_register(tmp_path: Path, point:
         assert path.read_bytes() == original
     backups = list(tmp_path.glob("register.bak-*.xlsx"))
     assert [b.read_bytes() for b in backups] == [original]  # the backup came first, whole
+    # and no hidden copy of the register is left behind (backups are named, not hidden)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
     result = operations.validate_workbook(path, out=path, today=date.fromisoformat(TODAY))
     assert result.written == path and problems(path) == expected

@@ -355,10 +355,16 @@ def _plant(wb) -> list[str]:
 
 
 def _text_cells_after(acts, wb, check) -> None:
-    """Replay action by action; before each setValues, ``check`` sees the sheet and the action."""
+    """Replay action by action; before each write of values (xlwings' setValues, or the add-in's
+    amanstWrite, which carries the number formats it sets first), ``check`` sees the sheet, the
+    top-left cell (0-based), the values and the formats (None: none set with them)."""
     for act in acts:
         if act["func"] == "setValues":
-            check(wb.worksheets[act["sheet_position"]], act)
+            check(wb.worksheets[act["sheet_position"]], act["start_row"], act["start_column"],
+                  act["values"], None)
+        elif act["func"] == "runMacro" and act["args"][0] == "amanstWrite":
+            position, top, left, values, formats = act["args"][1:]
+            check(wb.worksheets[position], top, left, values, formats)
         apply([act], wb)
 
 
@@ -367,14 +373,15 @@ def test_text_that_looks_like_a_formula_never_comes_back_as_one(client):
     planted = _plant(wb)
     echoed = set()
 
-    def check(ws, act):
-        top, left = act["start_row"] + 1, act["start_column"] + 1
-        for r, row in enumerate(act["values"]):
+    def check(ws, top, left, values, formats):
+        for r, row in enumerate(values):
             for c, value in enumerate(row):
                 if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-                    # the cell is formatted as text in an earlier action, so Excel keeps the text
-                    cell = ws.cell(row=top + r, column=left + c)
-                    assert cell.number_format == "@", (ws.title, cell.coordinate, value)
+                    # the cell is formatted as text before the value arrives (in an earlier
+                    # action, or first in the same one), so Excel keeps the text
+                    cell = ws.cell(row=top + r + 1, column=left + c + 1)
+                    fmt = formats[r][c] if formats else None
+                    assert "@" in (fmt, cell.number_format), (ws.title, cell.coordinate, value)
                     echoed.update(h for h in planted if h in value)
 
     for script in ("kontrollera", "sammanstall", "kontrollera"):

@@ -126,8 +126,10 @@ def test_the_credential_says_what_the_certificate_says(issued):
         assert achievement["name"] == ("Certificate of competence" if cert.language == "en"
                                        else "Kompetensintyg")
         assert achievement["inLanguage"] == cert.language and achievement["humanCode"] == cert.number
-        assert data["credentialStatus"] == {"id": f"{ADDRESS}/{cert.number}",
-                                            "type": "1EdTechRevocationList"}
+        # the status needs the certificate's code, as the page does: numbers cannot be tried
+        assert data["credentialStatus"] == {
+            "id": f"{ADDRESS}/{cert.number}.json?kod={cert.code}",
+            "type": "1EdTechRevocationList"}
         assert data["validFrom"].endswith("Z") and "validUntil" not in data
         # one result per competence on the certificate, each at a level of the legend
         descriptions = {d["id"]: d for d in achievement["resultDescription"]}
@@ -178,3 +180,44 @@ def test_the_front_ends_take_seal_and_key_from_the_settings(tmp_path, key):
     assert options["seal"].configured
     with pytest.raises(vc.CredentialError):
         issue_options(load(environ={"AMANST_CREDENTIAL_KEY": str(tmp_path / "saknas.pem")}))
+
+
+def test_keys_profile_and_status_are_published_beside_the_verification_page():
+    plain = vc.Service(ADDRESS + "/")
+    assert plain.keys_url == "https://intyg.malmo.se/intyg/nycklar.json"
+    assert plain.issuer_id == "https://intyg.malmo.se/intyg/utfardare.json"
+    assert plain.status_url("ASF-2026-00001", "AB CD") == \
+        "https://intyg.malmo.se/verifiera/ASF-2026-00001.json?kod=AB%20CD"
+    prefixed = vc.Service("https://www.malmo.se/amanst/verifiera")
+    assert prefixed.keys_url == "https://www.malmo.se/amanst/intyg/nycklar.json"
+    assert prefixed.issuer_id == "https://www.malmo.se/amanst/intyg/utfardare.json"
+    with pytest.raises(vc.CredentialError, match="AMANST_VERIFICATION_ADDRESS"):
+        _ = vc.Service("").origin
+
+
+def test_the_server_publishes_current_and_retired_public_keys_only(tmp_path, key):
+    service = vc.Service(ADDRESS)
+    old = vc.SigningKey.generate()
+    (tmp_path / "gammal.pem").write_bytes(old.key.as_pem(private=False))
+    # the server may hold only the public half of the current key
+    (tmp_path / "publik.pem").write_bytes(key.key.as_pem(private=False))
+    config = vc.CredentialConfig(tmp_path / "publik.pem", (tmp_path / "gammal.pem",))
+    published = vc.published_keys(config, service)
+    assert [k["kid"] for k in published["keys"]] == [key.kid(service), old.kid(service)]
+    assert all("d" not in k and k["alg"] == "ES256" and k["use"] == "sig"
+               for k in published["keys"])
+    token = vc.sign({"id": "urn:uuid:1", "issuer": {"id": service.issuer_id},
+                     "credentialSubject": {"id": "urn:uuid:2"},
+                     "validFrom": "2026-01-02T03:04:05Z"}, old, service)
+    assert vc.verify(token, published)["id"] == "urn:uuid:1"
+
+
+def test_the_key_status_says_what_is_signed_and_published(tmp_path, key):
+    service = vc.Service(ADDRESS)
+    assert not vc.key_status(vc.CredentialConfig()).configured
+    pem = tmp_path / "nyckel.pem"
+    pem.write_bytes(key.private_pem())
+    status = vc.key_status(vc.CredentialConfig(pem), service)
+    assert status.ok and "https://intyg.malmo.se/intyg/nycklar.json" in status.message
+    broken = vc.key_status(vc.CredentialConfig(tmp_path / "saknas.pem"), service)
+    assert broken.configured and not broken.ok

@@ -149,10 +149,10 @@ def test_a_file_that_appears_while_issuing_voids_only_its_number(book, tmp_path,
     out, db = tmp_path / "intyg", tmp_path / "reg.sqlite3"
     real = issuing.write_new
 
-    def racing(folder, name, data, replace=False):
+    def racing(folder, name, data, replace=False, **kwargs):
         if name == "ASF-2026-00003.docx":  # another program writes this name meanwhile
             (folder / name).write_bytes(b"someone else's file")
-        return real(folder, name, data, replace)
+        return real(folder, name, data, replace, **kwargs)
 
     monkeypatch.setattr(issuing, "write_new", racing)
     with pytest.raises(IssueStopped) as stopped:
@@ -228,3 +228,29 @@ def test_sheet_is_appended_not_rewritten(book, tmp_path):
     assert rows[1][4] == "ändrat för hand"  # an existing row is never rewritten
     assert len(rows) == 78 and rows[-1][0] == "ASF-2026-00078"
     assert rows[5][7] == "Ersatt"
+
+
+def test_the_intygsregister_update_rewrites_only_that_sheet(book, tmp_path):
+    import zipfile
+
+    before = zipfile.ZipFile(book)
+    original = {i.filename: before.read(i.filename) for i in before.infolist()}
+    out, db = tmp_path / "intyg", tmp_path / "reg.sqlite3"
+    issued = workflow.issue_workbook(book, out, register=db, today=TODAY).result.issued
+    after = zipfile.ZipFile(book)
+    changed = {n for n in after.namelist() if original.get(n) != after.read(n)}
+    # the new sheet, its table and relationships, and the lists that name parts and formats
+    assert changed <= {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+                       "xl/styles.xml", "xl/worksheets/sheet15.xml",
+                       "xl/worksheets/_rels/sheet15.xml.rels", "xl/tables/table14.xml"}
+    assert set(original) <= set(after.namelist())
+    wb = openpyxl.load_workbook(book)
+    ws = wb[schema.INTYGSREGISTER]
+    table = ws.tables[schema.REGISTER_SHEET.table]
+    assert table.ref == f"A1:H{len(issued) + 1}"
+    # a second run that changes a status touches the sheet again, not the rest
+    workflow.issue_workbook(book, out, register=db, today=TODAY, reissue=issued[0].plats_id)
+    header, rows = _sheet_rows(book)
+    assert rows[0][7] == "Ersatt" and len(rows) == len(issued) + 1
+    assert openpyxl.load_workbook(book)[schema.INTYGSREGISTER].tables[
+        schema.REGISTER_SHEET.table].ref == f"A1:H{len(issued) + 2}"

@@ -14,7 +14,7 @@ raises on any other.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -154,6 +154,11 @@ def _excel_value(cell: Any, value: Any) -> None:
         cell.value = value
 
 
+def _from_serial(number: float, fmt: str) -> Any:
+    moment = datetime(1899, 12, 30) + timedelta(days=number)
+    return moment if "h" in fmt else moment.date()
+
+
 def apply(actions: list[dict[str, Any]], wb: Any) -> Any:
     for action in actions:
         func, args = action["func"], action.get("args") or []
@@ -169,6 +174,23 @@ def apply(actions: list[dict[str, Any]], wb: Any) -> Any:
         elif func == "setValues":
             for r, c, cell in _cells(ws, action):
                 _excel_value(cell, action["values"][r][c])
+        elif func == "runMacro" and args and args[0] == "amanstWrite":
+            # The add-in's own action (amanst-run.js): number formats first, then the values;
+            # null keeps a cell as it is. A date arrives as Excel's serial number.
+            position, top, left, values, formats = args[1:]
+            target = wb.worksheets[position]
+            for r, row in enumerate(values):
+                for c, value in enumerate(row):
+                    cell = target.cell(row=top + r + 1, column=left + c + 1)
+                    fmt = formats[r][c] if formats else None
+                    if fmt is not None:
+                        cell.number_format = fmt
+                    if value is None:
+                        continue
+                    if isinstance(value, (int, float)) and not isinstance(value, bool) and \
+                            fmt and fmt.startswith("yyyy"):
+                        value = _from_serial(value, fmt)
+                    _excel_value(cell, value)
         elif func == "setNumberFormat":
             for _, _, cell in _cells(ws, action):
                 cell.number_format = args[0]

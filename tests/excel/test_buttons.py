@@ -212,6 +212,8 @@ def signed_in(monkeypatch):
     and roles: ``test-token|role1,role2|user`` (as in test_security, plus the user)."""
     monkeypatch.setattr(settings, "auth_providers", ["custom"])
     monkeypatch.setattr(settings, "environment", "prod")
+    # production: the buttons, like the server, take the verification address from the setting
+    monkeypatch.setenv("AMANST_VERIFICATION_ADDRESS", "https://intyg.malmo.se/verifiera")
     custom = importlib.import_module("xlwings_server.auth.custom")
     original = custom.validate_token
 
@@ -393,6 +395,17 @@ def test_each_button_needs_its_role(client, example, signed_in, script, wrong, r
     assert refused.status_code == 403 and "behörighet" in refused.json()["detail"]
     assert live_entries() == []
     assert post(client, script, example, headers=token("erik", right)).status_code == 200
+
+
+def test_in_production_the_button_needs_the_address_setting(client, example, signed_in,
+                                                            monkeypatch):
+    """A server in xlwings' prod environment is in production: the workbook's (example)
+    verification address does not count, and nothing is issued."""
+    monkeypatch.delenv("AMANST_VERIFICATION_ADDRESS")
+    refused = post(client, ISSUE, example, headers=token("erik", roles.INTYGSUTFARDARE))
+    assert refused.status_code == 400
+    assert "verification_address (AMANST_VERIFICATION_ADDRESS)" in refused.text
+    assert live_entries() == []
 
 
 def test_desktop_entry_points(tmp_path, monkeypatch, example):

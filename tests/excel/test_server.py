@@ -7,6 +7,7 @@ import io
 import json
 import re
 from contextlib import redirect_stdout
+from datetime import date, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -47,7 +48,9 @@ def run(client, script: str, wb, args=None):
 
 
 def sheet_writes(acts, wb_before, sheet: str):
-    """The setValues actions aimed at the sheet called ``sheet`` (tracking added sheets)."""
+    """The writes of values aimed at the sheet called ``sheet`` (tracking added sheets): xlwings'
+    setValues, and the add-in's own amanstWrite (values with their number formats), as
+    ``{"values", "formats", "top", "left"}``; a write of formats alone is left out."""
     names = list(wb_before.sheetnames)
     found = []
     for a in acts:
@@ -56,7 +59,11 @@ def sheet_writes(acts, wb_before, sheet: str):
         elif a["func"] == "addSheet":
             names.insert(a["args"][0], a["args"][1])
         elif a["func"] == "setValues" and names[a["sheet_position"]] == sheet:
-            found.append(a)
+            found.append({**a, "top": a["start_row"], "left": a["start_column"], "formats": None})
+        elif a["func"] == "runMacro" and a["args"][0] == "amanstWrite":
+            position, top, left, values, formats = a["args"][1:]
+            if names[position] == sheet and any(v is not None for row in values for v in row):
+                found.append({"values": values, "formats": formats, "top": top, "left": left})
     return found
 
 
@@ -85,8 +92,14 @@ def test_kontrollera_lists_the_same_problems_as_the_command_line(client, example
     assert values[0] == list(schema.KONTROLL_HEADERS)
     got = [dict(zip(("sheet", "row", "column", "value", "message", "severity"), row))
            for row in values[1:len(expected) + 1]]
-    for g in got:
+    formats = write["formats"][1:len(expected) + 1]
+    for g, fmt in zip(got, formats):
         g["row"] = g["row"] if g["row"] != "" else None
+        if fmt[3] == "yyyy-mm-dd":  # a date is written as a date: Excel's serial number
+            g["value"] = (date(1899, 12, 30) + timedelta(days=g["value"])).isoformat()
+        elif isinstance(g["value"], (int, float)) and not isinstance(g["value"], bool):
+            # a number stays a number in Excel; the command line's JSON shows it as text
+            g["value"] = str(int(g["value"]) if g["value"] == int(g["value"]) else g["value"])
     assert got == expected
     assert values[len(expected) + 2][0].startswith("Kontrollerad ")
     ws = example[schema.KONTROLL]

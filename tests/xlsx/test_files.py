@@ -16,7 +16,8 @@ from addin.core import checks, presentation, schema
 from addin import operations
 from tests import otheruser
 from addin.core.errors import WorkbookLocked, WorkbookStructureError, WorkbookUnreadable
-from addin.xlsx import reader
+from addin.xlsx import reader, results
+from addin.xlsx.zipparts import PartWriter, UnsupportedPackage
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "workbooks" / "exempel.xlsx"
@@ -134,15 +135,28 @@ def test_writing_over_the_input_keeps_a_backup(example: Path):
     assert schema.KONTROLL in openpyxl.load_workbook(example).sheetnames
 
 
-def test_a_crash_while_saving_leaves_the_old_file_whole(example: Path, monkeypatch):
+def _half_then_fail(self, *args, **kwargs):
+    self.fh.write(b"PK\x03\x04 half a workbook")
+    raise OSError("disk full")
+
+
+def _unsupported(*args, **kwargs):
+    raise UnsupportedPackage("forced: take the openpyxl path")
+
+
+@pytest.mark.parametrize("path", ["fast", "openpyxl"])
+def test_a_crash_while_saving_leaves_the_old_file_whole(example: Path, monkeypatch, path):
     original = example.read_bytes()
 
-    def broken_save(self, filename):  # openpyxl saves to a path or to an open binary file
-        half = b"PK\x03\x04 half a workbook"
-        filename.write(half) if hasattr(filename, "write") else Path(filename).write_bytes(half)
+    def broken_save(self, filename):
+        filename.write(b"PK\x03\x04 half a workbook")
         raise OSError("disk full")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    if path == "fast":
+        monkeypatch.setattr(PartWriter, "close", _half_then_fail)
+    else:
+        monkeypatch.setattr(results, "write_kontroll", _unsupported)
+        monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
     with pytest.raises(WorkbookLocked, match="kunde inte sparas .*Filen är oförändrad"):
         operations.validate_workbook(example, out=example)
     assert example.read_bytes() == original
