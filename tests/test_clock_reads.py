@@ -19,8 +19,8 @@ CLOCK = {("date", "today"), ("datetime", "now"), ("datetime", "today"), ("dateti
 # (file, enclosing function): why the real time, not an injected one
 REAL_TIME = {
     ("addin/boundary.py", "record_incident"): "an incident is logged at the moment it happened",
-    ("addin/operations.py", "validate_workbook"): "Kontroll's 'körd' stamp is when it ran",
-    ("addin/operations.py", "tally_workbooks"): "Sammanställning's stamp is when it ran",
+    ("addin/operations.py", "_write_kontroll"): "Kontroll's 'körd' stamp is when it ran",
+    ("addin/operations.py", "_write_sammanstallning"): "Sammanställning's stamp is when it ran",
     ("addin/cli/demo.py", "check_and_tally"): "the demo's printed run time",
 }
 
