@@ -1,11 +1,17 @@
 """The example workbook: a fictitious city-wide register, generated with a fixed seed.
 
-Everyone in it is invented: names are drawn at random from lists of common first names and
-surnames, and identity numbers are generated with a valid check digit and a birth number from the
-rarely used series 980–999; they exist only inside the example file, never in the source. It covers all 13 förvaltningar, about
-180 places in 2025–2026 in every status, over 60 completed placements with a full Slutbedömning
-and mervärde rows, and a few realistic mistakes (``PLANTED``) that ``validate`` must find. Every
-date lies on or before ``LAST_DAY`` so the example stays valid as time passes.
+Everyone in it is invented: a name is a first name and a surname drawn from the same naming
+tradition (so no "Mohammed Mohammed"), the first name matching the person's kön, and identity
+numbers are generated with a valid check digit and a birth number from the rarely used series
+980–999; they exist only inside the example file, never in the source. It covers all 13
+förvaltningar with realistic differences in size (Arbetsmarknads- och socialförvaltningen runs the
+most places, Miljöförvaltningen a handful), about 900 places started from May 2025 to October 2026
+in every status, completed placements with and without a Slutbedömning (certificates pending),
+mervärde rows, and a few realistic mistakes (``PLANTED``) that ``validate`` must find. Every date
+lies on or before ``LAST_DAY`` so the example stays valid as time passes.
+
+``build_example`` runs named steps: participants and places (``_Generator``), assessments
+(``_assess``), the planted mistakes (``_plant_mistakes``) and the workbook itself.
 """
 
 from __future__ import annotations
@@ -18,25 +24,65 @@ from typing import Any
 
 from openpyxl.workbook.workbook import Workbook
 
-from .core import schema
 from .catalog import catalog_rows
+from .core import schema
 from .xlsx.template import build_workbook
 
 SEED = 20260101
-FIRST_DAY = date(2025, 1, 7)
+FIRST_DAY = date(2025, 5, 5)
 LAST_DAY = date(2026, 10, 30)
+FINAL_ASSESSMENTS_UNTIL = date(2026, 10, 16)  # later completions still await their Slutbedömning
 
-FIRST_NAMES = ["Amina", "Ahmed", "Sara", "Mohammed", "Fatima", "Johan", "Leyla", "Erik", "Nour",
-               "Anna", "Hassan", "Maria", "Yusuf", "Elin", "Omar", "Linnea", "Ali", "Sofia",
-               "Mustafa", "Emma", "Zainab", "Karl", "Hiba", "Lars", "Dragana", "Mehmet", "Ida",
-               "Abdi", "Maja", "Samir", "Hanna", "Ivana", "Reza", "Agnes", "Khadija", "Nils",
-               "Rukia", "Oskar", "Aisha", "Petra", "Bashir", "Elsa", "Goran", "Tove", "Layla"]
-LAST_NAMES = ["Andersson", "Hussein", "Johansson", "Ali", "Karlsson", "Nilsson", "Mohammed",
-              "Eriksson", "Larsson", "Ahmadi", "Olsson", "Persson", "Yilmaz", "Svensson",
-              "Gustafsson", "Hassan", "Pettersson", "Jovanović", "Lindberg", "Abdullahi",
-              "Lindqvist", "Rahimi", "Berg", "Kovačević", "Axelsson", "Nordin", "Farah", "Holm"]
+# (female first names, male first names, surnames) of one naming tradition, and its weight
+NAMES: tuple[tuple[list[str], list[str], list[str], int], ...] = (
+    (["Anna", "Elin", "Linnea", "Sofia", "Emma", "Ida", "Maja", "Hanna", "Agnes", "Petra", "Elsa",
+      "Tove", "Karin", "Johanna", "Frida"],
+     ["Johan", "Erik", "Karl", "Lars", "Nils", "Oskar", "Anders", "Mikael", "Fredrik", "Jonas",
+      "Daniel", "Viktor", "Henrik", "Emil", "Gustav"],
+     ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson",
+      "Svensson", "Gustafsson", "Pettersson", "Lindberg", "Lindqvist", "Berg", "Axelsson",
+      "Nordin", "Holm", "Sandberg", "Ekström", "Lundgren"], 45),
+    (["Amina", "Fatima", "Leyla", "Nour", "Zainab", "Hiba", "Khadija", "Aisha", "Layla", "Rania",
+      "Yasmin", "Maryam"],
+     ["Ahmed", "Mohammed", "Hassan", "Omar", "Ali", "Mustafa", "Samir", "Yusuf", "Karim", "Tariq",
+      "Bilal", "Ibrahim"],
+     ["Hussein", "Al-Khatib", "Haddad", "Saleh", "Mansour", "Khalil", "Nasser", "Aziz", "Hamdan",
+      "Darwish", "Youssef", "Farouk"], 20),
+    (["Hodan", "Sahra", "Faadumo", "Ayaan", "Ifrah", "Nimco"],
+     ["Abdi", "Abdirahman", "Bashir", "Mahad", "Liban", "Guled"],
+     ["Abdullahi", "Farah", "Warsame", "Jama", "Osman", "Mohamud", "Ismail", "Dahir"], 10),
+    (["Dragana", "Ivana", "Jelena", "Amra", "Selma", "Mirela"],
+     ["Goran", "Dragan", "Nikola", "Emir", "Adnan", "Zoran"],
+     ["Jovanović", "Kovačević", "Hadžić", "Petrović", "Begović", "Nikolić", "Marković",
+      "Mehmedović"], 12),
+    (["Elif", "Zeynep", "Ayşe", "Rojda", "Berfin"],
+     ["Mehmet", "Kemal", "Emre", "Serkan", "Baran"],
+     ["Yilmaz", "Demir", "Kaya", "Aydin", "Çelik", "Özdemir", "Arslan"], 8),
+    (["Shirin", "Parisa", "Nasrin", "Setareh"],
+     ["Reza", "Dariush", "Babak", "Farid"],
+     ["Ahmadi", "Rahimi", "Hosseini", "Karimi", "Moradi", "Jafari"], 5),
+)
 SUPERVISORS = ["Birgitta Lund", "Jonas Ek", "Malin Sjö", "Tarik Demir", "Ulla Ström",
-               "Peter Dahl", "Lena Borg", "Kemal Aydin", "Sanna Vik", "Ola Ås", "Nadia Haddad"]
+               "Peter Dahl", "Lena Borg", "Kemal Aydin", "Sanna Vik", "Ola Ås", "Nadia Haddad",
+               "Maria Holmberg", "Stefan Roos", "Aida Begić", "Göran Lilja"]
+
+# How many places each förvaltning starts over the whole span, as in a city where the
+# labour-market förvaltning and the big service organisations carry most of them.
+PLACES_BY_FORVALTNING = {
+    "Stadskontoret": 26,
+    "Förskoleförvaltningen": 44,
+    "Grundskoleförvaltningen": 40,
+    "Gymnasie- och vuxenutbildningsförvaltningen": 24,
+    "Kulturförvaltningen": 20,
+    "Fritidsförvaltningen": 30,
+    "Arbetsmarknads- och socialförvaltningen": 280,
+    "Funktionsstödsförvaltningen": 34,
+    "Hälsa-, vård- och omsorgsförvaltningen": 110,
+    "Fastighets- och gatukontoret": 130,
+    "Stadsbyggnadskontoret": 9,
+    "Miljöförvaltningen": 7,
+    "Serviceförvaltningen": 170,
+}
 
 AREAS_BY_FORVALTNING = {
     "Stadskontoret": ["Kontor och administration", "Vaktmästeri och intern service", "IT-support"],
@@ -77,10 +123,14 @@ TASKS_EN = {
     "Äldreomsorg": "Support at meals and walks, social activities and simple personal care",
     "Funktionsstöd (LSS)": "Everyday support and activities in supported housing and day activities",
 }
-FORMS = ["Kommunal arbetsmarknadsanställning"] * 6 + [
-    "Introduktionsjobb", "Nystartsjobb", "Etableringsjobb", "Lönebidrag för anställning",
-    "Offentligt skyddat arbete", "Arbetsträning"]
-
+FORMS = (["Kommunal arbetsmarknadsanställning"] * 10
+         + ["Introduktionsjobb"] * 3 + ["Nystartsjobb"] * 2
+         + ["Etableringsjobb", "Lönebidrag för anställning",
+            "Lönebidrag för utveckling i anställning", "Offentligt skyddat arbete",
+            "Arbetsträning", "Arbetsträning"])
+# outcome at the end, with weights: about four in ten go on to work or studies
+OUTCOMES = ["Arbete utan stöd"] * 20 + ["Arbete med stöd"] * 9 + ["Studier"] * 12 + [
+    "Annan arbetsmarknadsinsats"] * 18 + ["Arbetssökande"] * 31 + ["Okänt"] * 10
 
 @dataclass
 class Example:
@@ -104,128 +154,169 @@ def _date_between(rng: random.Random, start: date, end: date) -> date:
     return start + timedelta(days=rng.randint(0, max(0, (end - start).days)))
 
 
+class _Generator:
+    """Participants and places, drawn in the order a city would have registered them."""
+
+    def __init__(self, rng: random.Random, catalog: dict[str, list[list[Any]]],
+                 area_en: dict[str, str]):
+        self.rng = rng
+        self.area_en = area_en  # Yrkesområde → its English name, for English tasks
+        self.reasons = [r[0] for r in catalog[schema.AVBROTTSORSAKER]]
+        self.mervarden = [tuple(r) for r in catalog[schema.MERVARDEN]]
+        self.participants: list[list[Any]] = []
+        self.places: list[dict[str, Any]] = []
+        self.mervarde_rows: list[list[Any]] = []
+        self.returning: list[tuple[str, date]] = []  # free for a second placement from a date
+        self.languages: dict[str, str | None] = {}  # DeltagarID → Intygsspråk
+
+    def person(self) -> str:
+        rng = self.rng
+        pid = f"D{len(self.participants) + 1:04d}"
+        born = _date_between(rng, date(1964, 1, 1), date(2005, 12, 31))
+        pnr = _pnr(rng, born, rng.random() < 0.15) if rng.random() < 0.7 else None
+        kon = rng.choices(schema.KON, weights=[47, 53, 0, 0])[0]
+        women, men, surnames, _ = rng.choices(NAMES, weights=[n[3] for n in NAMES])[0]
+        first = rng.choice(women if kon == "Kvinna" else men if kon == "Man" else women + men)
+        sprak = rng.choice([None, None, None, "Svenska", "Engelska"])
+        self.participants.append([pid, first, rng.choice(surnames), pnr, kon, sprak])
+        self.languages[pid] = sprak
+        return pid
+
+    def participant_for(self, start: date) -> str:
+        if self.rng.random() < 0.12:
+            reuse = next((r for r in self.returning if r[1] < start), None)
+            if reuse is not None:
+                self.returning.remove(reuse)
+                return reuse[0]
+        return self.person()
+
+    def timeline(self) -> tuple[str, date, date, date | None]:
+        """Status, start, planned end and end of one place that has started."""
+        rng = self.rng
+        start = _date_between(rng, FIRST_DAY, LAST_DAY - timedelta(days=10))
+        length = rng.choice([91, 182, 182, 273, 365])
+        planned = start + timedelta(days=length - 1)
+        if rng.random() < 0.24:
+            early = start + timedelta(days=rng.randint(20, length // 2))
+            if early <= LAST_DAY:
+                return schema.STATUS_AVBRUTEN, start, planned, early
+        if planned <= LAST_DAY:
+            return schema.STATUS_AVSLUTAD, start, planned, planned
+        return schema.STATUS_PAGAENDE, start, planned, None
+
+    def place(self, forvaltning: str, status: str, start: date | None, planned: date | None,
+              end: date | None) -> dict[str, Any]:
+        rng = self.rng
+        area = rng.choice(AREAS_BY_FORVALTNING[forvaltning])
+        row: dict[str, Any] = {"Förvaltning": forvaltning, "Status": status,
+                               "Arbetsplats": f"{area.split(' ')[0]} – {rng.choice(UNITS)}",
+                               "Yrkesområde": area, "Anställningsform": rng.choice(FORMS),
+                               "Sysselsättningsgrad": rng.choice([0.5, 0.75, 1.0, 1.0, 1.0]),
+                               "Startdatum": start, "Planerat slutdatum": planned,
+                               "Slutdatum": end}
+        if status != schema.STATUS_ERBJUDEN:
+            row["Handledare"] = rng.choice(SUPERVISORS)
+        return row
+
+    def fill(self, row: dict[str, Any]) -> None:
+        """The participant, outcomes and mervärde of a place that has started."""
+        rng, status, start, end = self.rng, row["Status"], row["Startdatum"], row["Slutdatum"]
+        row["DeltagarID"] = self.participant_for(start)
+        if end is not None:
+            self.returning.append((row["DeltagarID"], end))
+            row["Utfall vid avslut"] = rng.choice(OUTCOMES)
+            if end + timedelta(days=90) <= LAST_DAY and rng.random() < 0.85:
+                row["Utfall efter 90 dagar"] = rng.choice(OUTCOMES)
+        if status == schema.STATUS_AVSLUTAD:
+            area = row["Yrkesområde"]
+            row["Arbetsuppgifter"] = TASKS.get(area, f"Arbetsuppgifter inom {area.lower()} "
+                                               "enligt arbetsplatsens rutiner")
+            if self.languages[row["DeltagarID"]] == schema.SPRAK_ENGELSKA:
+                row["Arbetsuppgifter" + schema.EN] = TASKS_EN.get(
+                    area, f"Tasks in {self.area_en[area].lower()} following the workplace's "
+                    "routines")
+            row["_final"] = end <= FINAL_ASSESSMENTS_UNTIL and rng.random() < 0.24
+        if status == schema.STATUS_AVBRUTEN:
+            row["Avbrottsorsak"] = rng.choice(self.reasons)
+        if status != schema.STATUS_PAGAENDE or rng.random() < 0.5:
+            for perspektiv, mervarde in rng.sample(self.mervarden, rng.randint(3, 5)):
+                self.mervarde_rows.append([None, _date_between(rng, start, end or LAST_DAY),
+                                           perspektiv, mervarde,
+                                           rng.choice(["Ja", "Ja", "Ja", "Delvis", "Nej"]), None])
+                self.mervarde_rows[-1].append(row)  # the PlatsID is known once places are numbered
+
+    def generate(self) -> None:
+        started = [(forvaltning, *self.timeline())
+                   for forvaltning, n in PLACES_BY_FORVALTNING.items() for _ in range(n)]
+        started.sort(key=lambda s: (s[2], s[0]))
+        for forvaltning, status, start, planned, end in started:
+            row = self.place(forvaltning, status, start, planned, end)
+            self.fill(row)
+            self.places.append(row)
+        for forvaltning, n in PLACES_BY_FORVALTNING.items():  # offered, nobody started yet
+            for _ in range(self.rng.randint(0, 1 + n // 40)):
+                self.places.append(self.place(forvaltning, schema.STATUS_ERBJUDEN, None, None,
+                                              None))
+        for n, row in enumerate(self.places, start=1):
+            row["PlatsID"] = f"P{n:04d}"
+        for m in self.mervarde_rows:
+            m[0] = m.pop()["PlatsID"]
+
+
+def _targets(rows: list[list[Any]], rng: random.Random) -> list[list[Any]]:
+    """Mål antal platser: about two thirds of what each förvaltning starts, some set too high."""
+    return [[*row[:3], max(5, 5 * round(PLACES_BY_FORVALTNING[row[0]] * rng.uniform(0.55, 0.8)
+                                        / 5)), *row[4:]] for row in rows]
+
+
+def _workbook(gen: _Generator, assessments: list[list[Any]], forvaltningar: list[list[Any]]
+              ) -> Workbook:
+    place_spec = schema.SPEC_BY_NAME[schema.PLATSER]
+    data = {
+        schema.DELTAGARE: gen.participants,
+        schema.PLATSER: [[p.get(h) for h in place_spec.headers] for p in gen.places],
+        schema.BEDOMNINGAR: assessments,
+        schema.MERVARDE: gen.mervarde_rows,
+        schema.FORVALTNINGAR: forvaltningar,
+    }
+    return build_workbook(data, SETTINGS)
+
+
+SETTINGS = {
+    schema.S_ORGANISATION: "Malmö stad",
+    schema.S_FORVALTNING: "Arbetsmarknads- och socialförvaltningen",
+    schema.S_PREFIX: "ASF",
+    schema.S_ORT: "Malmö",
+    schema.S_UNDERTECKNARE: "Karin Exempelsson",
+    schema.S_TITEL: "Enhetschef, Arbetsmarknadsenheten",
+    schema.S_STYRGRUPP_EPOST: "styrgrupp@example.org; samordnare@example.org",
+    schema.S_AVSANDARE_EPOST: "arbetsmarknad@example.org",
+    schema.S_PERIOD_FRAN: date(2026, 1, 1),
+    schema.S_PERIOD_TILL: date(2026, 12, 31),
+    schema.S_VERIFIERINGSADRESS: "https://intyg.example.org/verifiera",
+    schema.S_KONTAKT: "arbetsmarknad@example.org",
+    schema.S_ORGANISATION_EN: "City of Malmö",
+    schema.S_TITEL_EN: "Head of Unit, Labour Market Unit",
+}
+
+
 def build_example() -> Example:
     rng = random.Random(SEED)
     catalog = catalog_rows()
     competences = [(m, y or "", k) for m, y, k, *_ in catalog[schema.KOMPETENSER]]
-    area_en = {row[0]: row[4] for row in catalog[schema.YRKESOMRADEN]}
+    area_en = {str(row[0]): str(row[4]) for row in catalog[schema.YRKESOMRADEN]}
     general = [c for c in competences if c[0] != schema.MODUL_YRKESKOMPETENS]
-    forvaltningar = [row[0] for row in catalog[schema.FORVALTNINGAR]]
-    catalog[schema.FORVALTNINGAR] = [row[:3] + [rng.randint(8, 18)] + row[4:]
-                                     for row in catalog[schema.FORVALTNINGAR]]
-    outcomes_end = ["Arbete utan stöd", "Arbete med stöd", "Studier", "Annan arbetsmarknadsinsats",
-                    "Arbetssökande", "Arbetssökande", "Okänt"]
-    reasons = [r[0] for r in catalog[schema.AVBROTTSORSAKER]]
-    mervarden = [tuple(r) for r in catalog[schema.MERVARDEN]]
-
-    participants: list[list[Any]] = []
-    places: list[list[Any]] = []
+    gen = _Generator(rng, catalog, area_en)
+    gen.generate()
     assessments: list[list[Any]] = []
-    mervarde_rows: list[list[Any]] = []
-
-    def new_participant() -> str:
-        n = len(participants) + 1
-        pid = f"D{n:04d}"
-        born = _date_between(rng, date(1965, 1, 1), date(2004, 12, 31))
-        pnr = _pnr(rng, born, rng.random() < 0.15) if rng.random() < 0.7 else None
-        sprak = rng.choice([None, None, None, "Svenska", "Engelska"])
-        participants.append([pid, rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES), pnr,
-                             rng.choice(schema.KON[:2] * 4 + schema.KON[2:]), sprak])
-        return pid
-
-    statuses = ([schema.STATUS_ERBJUDEN] * 2 + [schema.STATUS_PAGAENDE] * 4
-                + [schema.STATUS_AVSLUTAD] * 6 + [schema.STATUS_AVBRUTEN] * 2)
-    returning: list[tuple[str, date]] = []  # participants free for a second placement, from a date
-    for f_index, forvaltning in enumerate(forvaltningar):
-        for k, status in enumerate(statuses):
-            n = len(places) + 1
-            area = rng.choice(AREAS_BY_FORVALTNING[forvaltning])
-            form = FORMS[(n * 7) % len(FORMS)]
-            workplace = f"{area.split(' ')[0]} – {rng.choice(UNITS)}"
-            grad = rng.choice([0.5, 0.75, 1.0, 1.0, 1.0])
-            row: dict[str, Any] = {"PlatsID": f"P{n:04d}", "Förvaltning": forvaltning,
-                                   "Arbetsplats": workplace, "Yrkesområde": area,
-                                   "Anställningsform": form, "Sysselsättningsgrad": grad}
-            if status == schema.STATUS_ERBJUDEN:
-                row["Planerat slutdatum"] = None
-            else:
-                if status == schema.STATUS_PAGAENDE:
-                    start = _date_between(rng, date(2026, 1, 10), date(2026, 8, 31))
-                elif status == schema.STATUS_AVSLUTAD:
-                    start = _date_between(rng, FIRST_DAY, date(2026, 3, 1))
-                else:
-                    start = _date_between(rng, FIRST_DAY, date(2026, 6, 1))
-                length = rng.choice([91, 182, 182, 273, 365])
-                planned = start + timedelta(days=length - 1)
-                end = None
-                if status == schema.STATUS_AVSLUTAD:
-                    end = min(planned, LAST_DAY)
-                elif status == schema.STATUS_AVBRUTEN:
-                    end = min(start + timedelta(days=rng.randint(20, length // 2)), LAST_DAY)
-                reuse = next((r for r in returning if r[1] < start), None) if k % 5 == 0 else None
-                if reuse is not None:
-                    returning.remove(reuse)
-                    pid = reuse[0]
-                else:
-                    pid = new_participant()
-                if end is not None:
-                    returning.append((pid, end))
-                row.update({"DeltagarID": pid, "Handledare": rng.choice(SUPERVISORS),
-                            "Startdatum": start, "Planerat slutdatum": planned, "Slutdatum": end,
-                            "Status": status})
-                if status == schema.STATUS_AVSLUTAD:
-                    row["Arbetsuppgifter"] = TASKS.get(area, f"Arbetsuppgifter inom {area.lower()} "
-                                                       "enligt arbetsplatsens rutiner")
-                    language = next(p[5] for p in participants if p[0] == pid)
-                    if language == schema.SPRAK_ENGELSKA:
-                        row["Arbetsuppgifter" + schema.EN] = TASKS_EN.get(
-                            area, f"Tasks in {area_en[area].lower()} following the workplace's "
-                            "routines")
-                if status == schema.STATUS_AVBRUTEN:
-                    row["Avbrottsorsak"] = rng.choice(reasons)
-                if end is not None:
-                    row["Utfall vid avslut"] = rng.choice(outcomes_end)
-                    if end + timedelta(days=90) <= date(2026, 10, 30):
-                        row["Utfall efter 90 dagar"] = rng.choice(outcomes_end)
-                _assess(rng, row, general, competences, assessments)
-                if status != schema.STATUS_PAGAENDE or rng.random() < 0.5:
-                    for perspektiv, mervarde in rng.sample(mervarden, rng.randint(3, 5)):
-                        mervarde_rows.append([row["PlatsID"], _date_between(
-                            rng, start, end or LAST_DAY), perspektiv, mervarde,
-                            rng.choice(["Ja", "Ja", "Ja", "Delvis", "Nej"]), None])
-            row.setdefault("Status", status)
-            places.append(row)
-
-    example = Example(workbook=None)  # type: ignore[arg-type]
-    _plant_mistakes(rng, participants, places, assessments, mervarde_rows, competences, example)
-
-    place_spec = schema.SPEC_BY_NAME[schema.PLATSER]
-    data = {
-        schema.DELTAGARE: participants,
-        schema.PLATSER: [[p.get(h) for h in place_spec.headers] for p in places],
-        schema.BEDOMNINGAR: assessments,
-        schema.MERVARDE: mervarde_rows,
-        schema.FORVALTNINGAR: catalog[schema.FORVALTNINGAR],
-    }
-    settings = {
-        schema.S_ORGANISATION: "Malmö stad",
-        schema.S_FORVALTNING: "Arbetsmarknads- och socialförvaltningen",
-        schema.S_PREFIX: "ASF",
-        schema.S_ORT: "Malmö",
-        schema.S_UNDERTECKNARE: "Karin Exempelsson",
-        schema.S_TITEL: "Enhetschef, Arbetsmarknadsenheten",
-        schema.S_STYRGRUPP_EPOST: "styrgrupp@example.org; samordnare@example.org",
-        schema.S_AVSANDARE_EPOST: "arbetsmarknad@example.org",
-        schema.S_PERIOD_FRAN: date(2026, 1, 1),
-        schema.S_PERIOD_TILL: date(2026, 12, 31),
-        schema.S_VERIFIERINGSADRESS: "https://intyg.example.org/verifiera",
-        schema.S_KONTAKT: "arbetsmarknad@example.org",
-        schema.S_ORGANISATION_EN: "City of Malmö",
-        schema.S_TITEL_EN: "Head of Unit, Labour Market Unit",
-    }
-    example.workbook = build_workbook(data, settings)
+    for place in gen.places:
+        if place["Status"] != schema.STATUS_ERBJUDEN:
+            _assess(rng, place, general, competences, assessments)
+    example = Example(workbook=None)
+    _plant_mistakes(rng, gen.participants, gen.places, assessments, gen.mervarde_rows, competences,
+                    example)
+    example.workbook = _workbook(gen, assessments, _targets(catalog[schema.FORVALTNINGAR], rng))
     return example
-
 
 def _assess(rng: random.Random, place: dict[str, Any], general: list, competences: list,
             out: list[list[Any]]) -> None:
@@ -237,7 +328,7 @@ def _assess(rng: random.Random, place: dict[str, Any], general: list, competence
     occasions = []
     if (end - start).days >= 60:
         occasions.append(("Uppföljning 1", start + timedelta(days=30), 0))
-    if place["Status"] == schema.STATUS_AVSLUTAD:
+    if place.get("_final"):
         occasions.append((schema.SLUTBEDOMNING, end, 1))
     for tillfalle, day, lift in occasions:
         subset = items if tillfalle == schema.SLUTBEDOMNING else rng.sample(items, len(items) // 2)
@@ -314,13 +405,6 @@ def write_bundled(folder: Path) -> list[Path]:
     return [template, example]
 
 
-if __name__ == "__main__":  # pragma: no cover
-    import sys
-
-    for written in write_bundled(Path(sys.argv[1] if len(sys.argv) > 1 else "workbooks")):
-        print(f"Skrev {written}")
-
-
 def mark_as_example(path: Path) -> None:
     """Make the demo's own copy of the example issue example certificates: Intygsprefix
     ``EXEMPEL`` (which no real register accepts) and EXEMPEL before the organisation's name, so
@@ -337,3 +421,10 @@ def mark_as_example(path: Path) -> None:
                 value.value or "").startswith(DEMO_PREFIX):
             value.value = f"{DEMO_PREFIX} – {value.value or ''}".strip()
     writer.save_atomic(wb, path)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import sys
+
+    for written in write_bundled(Path(sys.argv[1] if len(sys.argv) > 1 else "workbooks")):
+        print(f"Skrev {written}")

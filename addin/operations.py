@@ -15,11 +15,13 @@ from pathlib import Path
 
 from . import resources
 from .core import checks, schema
+from .core.basis import Basis
+from .core.compute import Computed, compute
 from .core.errors import AmanstError
+from .core.figures import NO_REGISTER, CertificateFacts
 from .core.model import Problem, Register
-from .core.period import resolve_period
 from .core.reading import load_register
-from .core.tally import Tally, tally
+from .core.tally import Tally
 from .xlsx import reader
 
 EXAMPLE_NAME = "exempel.xlsx"
@@ -64,6 +66,33 @@ def _write_kontroll(path: Path, out: Path, raw: dict, problems: list[Problem]) -
     return backup
 
 
+def read_registers(paths: Sequence[Path], today: date | None = None) -> list[Register]:
+    """Each workbook once, however often it is named: a repeat is the same register again, so
+    combining counts it once and says so."""
+    read: dict[Path, Register] = {}
+    for p in paths:
+        if p.resolve() not in read:
+            read[p.resolve()] = read_register(p, today)
+    return [read[p.resolve()] for p in paths]
+
+
+def certificate_facts(register: str | Path | None) -> CertificateFacts:
+    """The certificate register's valid certificates (``None``: no register is read)."""
+    if register is None:
+        return NO_REGISTER
+    from .certificates.facts import read_facts
+
+    return read_facts(register)
+
+
+def compute_paths(paths: Sequence[Path], period_from: date | None = None,
+                  period_to: date | None = None, today: date | None = None,
+                  register: str | Path | None = None) -> Computed:
+    today = today or date.today()
+    return compute(read_registers(paths, today), period_from, period_to, today,
+                   certificate_facts(register))
+
+
 @dataclass
 class ValidateResult:
     problems: list[Problem]
@@ -100,32 +129,34 @@ def validate_workbook(path: Path, out: Path | None = None, today: date | None = 
 
 @dataclass
 class TallyResult:
-    tally: Tally
-    registers: list[Register]
+    computed: Computed
     written: Path | None = None
     backup: Path | None = None
+
+    @property
+    def tally(self) -> Tally:
+        return self.computed.tally
 
 
 def tally_workbooks(paths: Sequence[Path], period_from: date | None = None,
                     period_to: date | None = None, out: Path | None = None,
-                    today: date | None = None) -> TallyResult:
-    registers = [read_register(p, today) for p in paths]
-    start, end = resolve_period(registers, period_from, period_to, today or date.today())
-    with bulk_objects():
-        result = TallyResult(tally(registers, start, end), registers)
+                    today: date | None = None, register: str | Path | None = None
+                    ) -> TallyResult:
+    result = TallyResult(compute_paths(paths, period_from, period_to, today, register))
     if out is not None:
-        result.backup = _write_sammanstallning(paths, out, result.tally)
+        result.backup = _write_sammanstallning(paths, out, result.tally, result.computed.basis)
         result.written = out
     return result
 
 
-def _write_sammanstallning(paths: Sequence[Path], out: Path, t: Tally) -> Path | None:
+def _write_sammanstallning(paths: Sequence[Path], out: Path, t: Tally, basis: Basis
+                           ) -> Path | None:
     from .xlsx import atomic, results, writer
 
     with atomic.kept_backup(out, paths[0]) as backup:  # removed again if the save fails
         if len(paths) == 1:
             try:
-                results.write_sammanstallning(paths[0], out, t, datetime.now())
+                results.write_sammanstallning(paths[0], out, t, datetime.now(), basis)
                 return backup
             except results.UnsupportedPackage:
                 pass
@@ -135,7 +166,7 @@ def _write_sammanstallning(paths: Sequence[Path], out: Path, t: Tally) -> Path |
 
             wb = Workbook()
             wb.remove(wb.active)
-        writer.write_sammanstallning(wb, t, datetime.now())
+        writer.write_sammanstallning(wb, t, datetime.now(), basis)
         writer.save_atomic(wb, out)
     return backup
 

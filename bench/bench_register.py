@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -30,6 +30,7 @@ from openpyxl import Workbook
 from addin.core import checks, schema
 from addin.catalog import catalog_rows
 from addin.core.reading import load_register
+from addin.core.compute import compute
 from addin.core.tally import tally
 from addin.xlsx import reader
 
@@ -149,12 +150,18 @@ def main() -> None:
     t_load, reg = best(lambda: load_register(raw, today=date(2026, 11, 27)))
     t_check, problems = best(lambda: checks.validate(reg, date(2026, 11, 27)))
     t_tally, _ = best(lambda: tally([reg], date(2026, 1, 1), date(2026, 12, 31)))
+    # what every summary runs: combine, check, the period's tally and the year's for suppression
+    t_compute, computed = best(lambda: compute([reg], date(2026, 1, 1), date(2026, 12, 31),
+                                               date(2026, 11, 27)))
+    t_summary, _ = best(lambda: computed.summary(datetime(2026, 11, 27, 9, 0)))
     core = t_load + t_check + t_tally
     print(f"läsa, calamine:              {t_cal:6.2f} s")
     print(f"läsa, openpyxl (read-only):  {t_opx:6.2f} s   ({t_opx / t_cal:.1f}× calamine)")
     print(f"kärnan: rader till poster    {t_load:6.2f} s")
     print(f"kärnan: alla kontroller      {t_check:6.2f} s   ({len(problems)} problem)")
     print(f"kärnan: sammanställning      {t_tally:6.2f} s")
+    print(f"kärnan: compute (med kontroll och årets tertialer) {t_compute:6.2f} s")
+    print(f"kärnan: styrgruppens tabeller {t_summary:6.2f} s")
     print(f"kärnan totalt                {core:6.2f} s   (mål < 0,5 s för 10 000 platser; "
           f"platser och bedömningar räknas båda)")
 

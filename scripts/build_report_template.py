@@ -17,7 +17,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-OUT = Path(__file__).resolve().parent / "namndrapport.docx"
+OUT = Path(__file__).resolve().parents[1] / "templates" / "namndrapport.docx"
 BLUE = RGBColor(0x1F, 0x4E, 0x79)
 
 
@@ -93,13 +93,15 @@ def build(path: Path = OUT) -> Path:
     doc.styles["Heading 2"].font.size = Pt(12.5)
 
     doc.add_heading("Arbetsmarknadsanställningar {{ period }}", level=1)
+    _para(doc, "{{ status }}", italic=True)
     _para(doc, "{{ inledning }}")
 
     doc.add_heading("Levererade platser per förvaltning", level=2)
     _para(doc, "{{ platser_text }}")
-    _table(doc, ["Förvaltning", "Mål", "Platser", "Påbörjade", "Pågående vid periodens slut"],
+    _table(doc, ["Förvaltning", "Mål", "Platser", "Påbörjade", "Pågående vid periodens slut",
+                 "Avslutade eller avbrutna"],
            "platser", ["{{ r.namn }}", "{{ r.mal }}", "{{ r.platser }}", "{{ r.paborjade }}",
-                       "{{ r.pagaende }}"], [6.8, 2.0, 2.2, 2.4, 3.2])
+                       "{{ r.pagaende }}", "{{ r.ended }}"], [6.0, 1.6, 1.9, 2.1, 2.6, 2.4])
     p = doc.add_paragraph()  # the chart in a paragraph of its own, clear of the table's border
     p.paragraph_format.space_before = Pt(10)
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -107,16 +109,29 @@ def build(path: Path = OUT) -> Path:
 
     doc.add_heading("Utfall efter avslutad anställning", level=2)
     _para(doc, "{{ utfall_text }}")
-    _table(doc, ["Förvaltning", "Avslutade", "Avbrutna", "Till arbete eller studier",
-                 "Andel vid avslut", "Andel efter 90 dagar"],
-           "utfall", ["{{ r.namn }}", "{{ r.avslutade }}", "{{ r.avbrutna }}", "{{ r.till_arbete }}",
-                      "{{ r.andel }}", "{{ r.andel_90 }}"], [6.6, 1.9, 1.9, 2.4, 1.9, 1.9])
+    _table(doc, ["Förvaltning", "Avslutade eller avbrutna", "Avslutade", "Avbrutna",
+                 "Till arbete eller studier", "Andel"],
+           "utfall", ["{{ r.namn }}", "{{ r.ended }}", "{{ r.avslutade }}", "{{ r.avbrutna }}",
+                      "{{ r.till_arbete }}", "{{ r.andel }}"], [6.0, 2.4, 1.9, 1.9, 2.4, 1.6])
+    _para(doc, "{{ utfall90_text }}")
+    _table(doc, ["Förvaltning", "Avslutade eller avbrutna", "Med känt utfall efter 90 dagar",
+                 "Till arbete eller studier", "Andel"],
+           "utfall90", ["{{ r.namn }}", "{{ r.ended }}", "{{ r.kanda }}", "{{ r.till_arbete }}",
+                        "{{ r.andel }}"], [6.6, 2.6, 3.0, 2.6, 1.6])
 
     doc.add_heading("Kompetensintyg", level=2)
     _para(doc, "{{ intyg_text }}")
     _table(doc, ["Förvaltning", "Avslutade", "Utfärdade intyg", "Andel med intyg"],
            "intyg", ["{{ r.namn }}", "{{ r.avslutade }}", "{{ r.intyg }}", "{{ r.andel }}"],
            [7.6, 2.6, 3.0, 3.0])
+
+    doc.add_heading("Kvinnor och män", level=2)
+    _para(doc, "{{ kon_text }}")
+    _table(doc, ["Kön", "Platser", "Påbörjade", "Avslutade eller avbrutna",
+                 "Till arbete eller studier", "Andel", "Utfärdade intyg", "Andel med intyg"],
+           "kon", ["{{ r.namn }}", "{{ r.platser }}", "{{ r.paborjade }}", "{{ r.ended }}",
+                   "{{ r.till_arbete }}", "{{ r.andel }}", "{{ r.intyg }}", "{{ r.andel_intyg }}"],
+           [3.6, 1.8, 2.0, 2.4, 2.4, 1.5, 2.0, 1.9])
 
     doc.add_heading("Mervärde för individen och arbetsplatsen", level=2)
     _para(doc, "{{ mervarde_text }}")

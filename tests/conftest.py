@@ -1,7 +1,8 @@
 """Fixtures shared across test folders, and every test's amanst state (incident log, the
 register's journal) in a folder of its own, never the developer's ~/.local/state/amanst, unless a
 test module already chose one; the test installation issues under the example's Intygsprefix, ASF,
-unless a test says otherwise."""
+unless a test says otherwise; and no test reads a developer's own certificate register
+(~/.amanst): each gets one of its own unless its folder set one for the session."""
 
 from __future__ import annotations
 
@@ -11,6 +12,14 @@ import os
 from pathlib import Path
 
 import pytest
+
+
+@pytest.fixture(autouse=True)
+def _own_certificate_register(tmp_path_factory, monkeypatch):
+    if "AMANST_REGISTER" not in os.environ:  # tests/excel sets its own for the whole session
+        folder = tmp_path_factory.mktemp("register")
+        monkeypatch.setenv("AMANST_REGISTER", str(folder / "intygsregister.sqlite3"))
+        monkeypatch.delenv("AMANST_REGISTER_URL", raising=False)
 
 
 @pytest.fixture(autouse=True)

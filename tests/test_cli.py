@@ -19,14 +19,14 @@ EXAMPLE = ROOT / "workbooks" / "exempel.xlsx"
 # The planted mistakes of the example, written out here so a change in the generator shows.
 PLANTED = [
     ("Deltagare", 4, "Personnummer", "Fel"),
-    ("Platser", 6, "Anställningsform", "Fel"),
-    ("Platser", 12, "Utfall vid avslut", "Varning"),
-    ("Platser", 15, "Slutdatum", "Fel"),
-    ("Platser", 19, "DeltagarID", "Fel"),
-    ("Platser", 29, "Avbrottsorsak", "Fel"),
-    ("Bedömningar", 3, "Kompetens", "Fel"),
+    ("Platser", 7, "Utfall vid avslut", "Varning"),
+    ("Platser", 14, "Avbrottsorsak", "Fel"),
+    ("Platser", 48, "Slutdatum", "Fel"),
+    ("Platser", 323, "Anställningsform", "Fel"),
+    ("Platser", 343, "DeltagarID", "Fel"),
+    ("Bedömningar", 6, "Kompetens", "Fel"),
     ("Bedömningar", 203, "Nivå", "Fel"),
-    ("Mervärde", 265, "PlatsID", "Fel"),
+    ("Mervärde", 1521, "PlatsID", "Fel"),
 ]
 
 
@@ -48,7 +48,7 @@ def test_validate_json_lists_exactly_the_planted_mistakes(capsys):
 def test_validate_text_output_is_swedish(capsys):
     code, out, _ = run(capsys, "validate", str(EXAMPLE))
     assert code == 1
-    assert "Platser rad 15, kolumn Slutdatum: Slutdatum ligger före startdatum." in out
+    assert "Platser rad 48, kolumn Slutdatum: Slutdatum ligger före startdatum." in out
     assert out.strip().endswith("8 fel och 1 varning.")
 
 
@@ -100,7 +100,7 @@ def test_tally_json(capsys):
     assert sum(f["platser"] for f in data["forvaltningar"]) == data["totalt"]["platser"]
 
 
-def test_tally_period_options_and_several_workbooks(capsys, tmp_path: Path):
+def test_tally_period_options_and_a_copy_counted_once(capsys, tmp_path: Path):
     copy = tmp_path / "kopia.xlsx"
     shutil.copy(EXAMPLE, copy)
     _, one, _ = run(capsys, "tally", str(EXAMPLE), "--json", "--from", "2025-01-01", "--to", "2025-12-31")
@@ -108,7 +108,25 @@ def test_tally_period_options_and_several_workbooks(capsys, tmp_path: Path):
                     "--to", "2025-12-31")
     one, two = json.loads(one), json.loads(two)
     assert one["period"] == {"from": "2025-01-01", "to": "2025-12-31"}
-    assert two["totalt"]["avslutade"] == 2 * one["totalt"]["avslutade"] > 0
+    assert two["totalt"] == one["totalt"] and one["totalt"]["avslutade"] > 0
+    assert two["underlag"]["kallor"] == ["exempel.xlsx", "kopia.xlsx"]
+    assert two["underlag"]["raknade_kallor"] == ["exempel.xlsx"]
+    assert two["underlag"]["dubbletter"] == [
+        "kopia.xlsx har samma innehåll som exempel.xlsx och räknas en gång."]
+
+
+def test_tally_x_x_counts_x_once_and_says_so(capsys):
+    code, out, _ = run(capsys, "tally", str(EXAMPLE), str(EXAMPLE), "--today", "2026-11-27")
+    _, single, _ = run(capsys, "tally", str(EXAMPLE), "--today", "2026-11-27")
+    assert code == 0
+    assert "exempel.xlsx angavs mer än en gång och räknas en gång." in out
+    total = next(line for line in out.splitlines() if line.startswith("Totalt"))
+    assert total == next(line for line in single.splitlines() if line.startswith("Totalt"))
+
+
+def test_a_summary_of_a_register_with_fel_says_preliminar_and_how_many(capsys):
+    _, out, _ = run(capsys, "tally", str(EXAMPLE), "--today", "2026-11-27")
+    assert "Preliminär: underlaget har 8 fel och 1 varning." in out
 
 
 def test_bad_date_option_is_refused_in_swedish(capsys):

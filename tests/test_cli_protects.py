@@ -9,10 +9,12 @@ import re
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from addin.cli import main as cli
 from addin.core.identity import mask_identities
+from tests import example_facts as facts
 from tests.builders import TEST_PNR
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,10 +100,21 @@ def test_writing_back_into_the_workbook_read_keeps_a_backup(capsys, tmp_path: Pa
     assert code == 1 and "säkerhetskopia" in out and list(tmp_path.glob("register.bak-*.xlsx"))
 
 
+def _platser_row(plats_id: str) -> int:
+    """The Platser row of a PlatsID in the example, read from the workbook itself."""
+    ws = openpyxl.load_workbook(EXAMPLE, read_only=True)["Platser"]
+    return next(i for i, (value,) in enumerate(ws.iter_rows(max_col=1, values_only=True), start=1)
+                if value == plats_id)
+
+
 @pytest.mark.slow
 def test_the_demo_names_what_it_did_not_do_and_refuses_its_old_folder(capsys, demo_run):
     out_dir, out = demo_run
-    assert "Inget intyg för plats P0010 (bladet Platser, rad 11)" in out
+    for blocked in facts.BLOCKED_BY_FEL:
+        row = _platser_row(blocked)
+        assert f"Inget intyg för plats {blocked} (bladet Platser, rad {row})" in out
+    waiting = facts.INELIGIBLE - len(facts.BLOCKED_BY_FEL)
+    assert f"{waiting} avslutade platser har ännu ingen slutbedömning" in out
     assert "Bedömningar rad 203" in out
     command = next(line.strip() for line in out.splitlines()
                    if line.strip().startswith("amanst verify "))

@@ -12,6 +12,7 @@ import pytest
 from addin.certificates import workflow
 from addin.cli.main import main
 from addin.resources import workbooks_dir
+from tests import example_facts as facts
 
 EXAMPLE = workbooks_dir() / "exempel.xlsx"
 
@@ -69,7 +70,7 @@ def test_a_configured_installation_passes_and_production_is_stricter(clean_env, 
         listener.close()
     lines = _lines(capsys)
     assert lines["Intygsregister"] == (f"OK      Intygsregister: {db}, nås; högsta nummer: "
-                                       "ASF-2026-00077.")
+                                       f"{facts.NUMBERS[-1]}.")
     assert lines["Intygsprefix"] == "OK      Intygsprefix: ASF (unika för installationen)."
     assert lines["E-post"].startswith("OK      E-post: 127.0.0.1:")
     assert lines["Verifieringsadress"].startswith("VARNING Verifieringsadress: "
@@ -111,7 +112,7 @@ def test_doctor_makes_no_register_and_sees_a_restored_one(clean_env, capsys, mon
     monkeypatch.setenv("AMANST_REGISTER", str(db))
     monkeypatch.setenv("AMANST_CERT_DIR", str(folder))
     workflow.issue_workbook(book, folder, register=db, today=date(2026, 11, 27))
-    db.unlink()  # "restored" to nothing: the folder still holds 77 numbers
+    db.unlink()  # "restored" to nothing: the folder still holds the numbers
     from addin.certificates.backend import open_store
 
     open_store(db).close()

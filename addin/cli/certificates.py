@@ -19,10 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from .. import settings as settings_mod
+from ..core.certificate_plan import Ineligible
 from .common import (
+    DEMO_REGISTER,
     EXIT_OK,
     EXIT_PROBLEMS,
     HIDDEN_TODAY,
+    RESULT_BOOK,
     add_overwrite,
     refuse_existing,
     register_location,
@@ -87,8 +90,25 @@ def _report(outcome: Any) -> list[str]:
 
 def ineligible_lines(r: Any) -> list[str]:
     """One line per placement that got no certificate, naming it and saying why."""
+    return _refusal_lines(r.ineligible)
+
+
+def _refusal_lines(items: list[Ineligible]) -> list[str]:
     return [f"Inget intyg för plats {item.plats_id} (bladet Platser, rad {item.row}): {item.reason}"
-            for item in r.ineligible]
+            for item in items]
+
+
+def demo_ineligible_lines(r: Any, examples: int = 3) -> list[str]:
+    """Like ``ineligible_lines``, but the places that only wait for their Slutbedömning are
+    counted in one line: the example has hundreds, and they need no fixing."""
+    waiting = [item for item in r.ineligible if item.awaiting_final]
+    lines = _refusal_lines([item for item in r.ineligible if not item.awaiting_final])
+    if waiting:
+        shown = ", ".join(item.plats_id for item in waiting[:examples])
+        lines.append(f"{len(waiting)} avslutade platser har ännu ingen slutbedömning på bladet "
+                     f"Bedömningar och fick inget intyg (till exempel {shown}"
+                     f"{' …' if len(waiting) > examples else ''}).")
+    return lines
 
 
 def cmd_issue(args: argparse.Namespace) -> int:
@@ -224,12 +244,12 @@ def demo_step(example: Path, out_dir: Path, today: date | None) -> Iterator[str]
     from ..example import mark_as_example
 
     settings = settings_mod.load()
-    result_book = out_dir / "exempel-resultat.xlsx"
+    result_book = out_dir / RESULT_BOOK
     if not result_book.exists():
         shutil.copy(example, result_book)
     mark_as_example(result_book)
     cert_dir = out_dir / "intyg"
-    register = out_dir / "intygsregister.sqlite3"
+    register = out_dir / DEMO_REGISTER
     with _progress("Utfärdar intyg") as progress:
         outcome = workflow.issue_workbook(
             result_book, cert_dir, pdf=find_soffice(settings.soffice) is not None,
@@ -239,7 +259,7 @@ def demo_step(example: Path, out_dir: Path, today: date | None) -> Iterator[str]
     r = outcome.result
     yield (f"Kompetensintyg (exempel, nummer {DEMO_PREFIX}-…): {r.summary} Intygen finns i "
            f"{cert_dir}, exempelregistret i {register}.")
-    yield from ineligible_lines(r)
+    yield from demo_ineligible_lines(r)
     if r.pdf_skipped_reason:
         yield r.pdf_skipped_reason
     if r.issued:

@@ -12,15 +12,19 @@ import sys
 from pathlib import Path
 
 from .. import operations
+from ..core.basis import tally_json
 from ..core.identity import mask_identities
 from ..core.model import Problem
+from ..core.tally import GroupRow, Tally
 from .common import (
     EXIT_OK,
     EXIT_PROBLEMS,
     HIDDEN_TODAY,
+    REGISTER_HELP,
     add_overwrite,
     parse_date,
     refuse_existing,
+    register_location,
     say,
 )
 
@@ -56,32 +60,41 @@ def cmd_tally(args: argparse.Namespace) -> int:
     refuse_existing(args.out, args.overwrite,
                     source=args.workbooks[0] if len(args.workbooks) == 1 else None)
     result = operations.tally_workbooks(args.workbooks, period_from=args.period_from,
-                                        period_to=args.period_to, out=args.out, today=args.today)
-    t = result.tally
+                                        period_to=args.period_to, out=args.out, today=args.today,
+                                        register=register_location(args))
+    t, basis = result.tally, result.computed.basis
     if args.json:
-        json.dump(t.as_json(), sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(tally_json(t, basis), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return EXIT_OK
-    say(f"Rapportperiod {t.period_from} – {t.period_to}")
-    header = f"{'Förvaltning':44} {'Mål':>4} {'Platser':>7} {'Påbörj.':>7} {'Pågår':>6} " \
-             f"{'Avsl.':>6} {'Avbr.':>6} {'Arb/stud':>8}"
-    say(header)
-    say("-" * len(header))
-    for row in t.forvaltningar:
-        c = row.counts
-        mal = "" if row.mal is None else str(row.mal)
-        say(f"{row.name[:44]:44} {mal:>4} {c.platser:>7} {c.paborjade:>7} {c.pagaende:>6} "
-            f"{c.avslutade:>6} {c.avbrutna:>6} {c.till_arbete_eller_studier:>8}")
-    c = t.total
-    mal = "" if t.total_mal is None else str(t.total_mal)
-    say(f"{'Totalt':44} {mal:>4} {c.platser:>7} {c.paborjade:>7} {c.pagaende:>6} "
-        f"{c.avslutade:>6} {c.avbrutna:>6} {c.till_arbete_eller_studier:>8}")
-    if t.utelamnade_rader:
-        say(f"{t.utelamnade_rader} rader kunde inte läsas och är inte med "
-            "(kör 'amanst validate' för att se vilka).")
+    say(f"Rapportperiod {t.period_from} – {t.period_to}"
+        + (f" – {basis.headline()}" if basis.preliminary else ""))
+    say(basis.quality())
+    say(f"Underlag: {basis.combined()}")
+    for note in basis.notes:
+        say(f"  {note}")
+    _table(t)
+    say(t.certificate_source)
+    if basis.left_out:
+        say(f"Placeringar som inte kunde räknas ({len(basis.left_out)}):")
+        for x in basis.left_out:
+            say(f"  {x.source}, Platser rad {x.row}, {x.plats_id or '(utan PlatsID)'}: {x.reason}")
     if result.written:
         say(f"Skrev {result.written}" + (f" (säkerhetskopia: {result.backup})" if result.backup else ""))
     return EXIT_OK
+
+
+def _table(t: Tally) -> None:
+    header = f"{'Förvaltning':44} {'Mål':>4} {'Platser':>7} {'Påbörj.':>7} {'Pågår':>6} " \
+             f"{'Avsl.':>6} {'Avbr.':>6} {'Arb/stud':>8} {'Intyg':>6}"
+    say(header)
+    say("-" * len(header))
+    for row in [*t.forvaltningar, GroupRow("Totalt", t.total, t.total_mal)]:
+        c = row.counts
+        mal = "" if row.mal is None else str(row.mal)
+        say(f"{row.name[:44]:44} {mal:>4} {c.platser:>7} {c.paborjade:>7} {c.pagaende:>6} "
+            f"{c.avslutade:>6} {c.avbrutna:>6} {c.till_arbete_eller_studier:>8} "
+            f"{c.utfardade_intyg:>6}")
 
 
 def cmd_new_workbook(args: argparse.Namespace) -> int:
@@ -90,6 +103,13 @@ def cmd_new_workbook(args: argparse.Namespace) -> int:
     path = operations.new_workbook(args.path)
     say(f"Skrev en tom arbetsbok: {path}")
     return EXIT_OK
+
+
+TALLY_DESCRIPTION = (
+    "Räknar platser, påbörjade, pågående, avslutade och avbrutna per förvaltning, yrkesområde, "
+    "anställningsform och kön. Flera arbetsböcker slås ihop till en sammanställning; samma "
+    "arbetsbok, PlatsID eller DeltagarID två gånger räknas en gång. Utfärdade intyg räknas i "
+    "intygsregistret.")
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -113,9 +133,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("tally", aliases=["sammanstall"],
                        help="sammanställ platser per förvaltning för en rapportperiod",
-                       description="Räknar platser, påbörjade, pågående, avslutade och avbrutna per "
-                                   "förvaltning, yrkesområde och anställningsform. Flera arbetsböcker "
-                                   "slås ihop till en sammanställning.")
+                       description=TALLY_DESCRIPTION)
     p.add_argument("workbooks", metavar="ARBETSBOK", type=Path, nargs="+", help="en eller flera arbetsböcker")
     p.add_argument("--from", dest="period_from", metavar="DATUM", type=parse_date,
                    help="periodens första dag (standard: Rapportperiod från i Inställningar)")
@@ -124,6 +142,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", metavar="SÖKVÄG", type=Path,
                    help="skriv bladet Sammanställning (med diagram) till den här arbetsboken")
     p.add_argument("--json", action="store_true", help="skriv sammanställningen som JSON på stdout")
+    p.add_argument("--register", metavar="REGISTER", help=REGISTER_HELP)
     add_overwrite(p, "en annan fil som redan finns på --out")
     p.add_argument("--today", **HIDDEN_TODAY)
     p.set_defaults(func=cmd_tally)

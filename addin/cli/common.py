@@ -92,5 +92,17 @@ def refuse_existing(path: Path | None, overwrite: bool, source: Path | None = No
 
 
 __all__ = ["EXIT_INTERNAL", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_UNREADABLE", "HIDDEN_TODAY",
-           "OVERWRITE_FLAG", "add_overwrite", "parse_date", "refuse_existing",
-           "register_location", "say"]
+           "OVERWRITE_FLAG", "REGISTER_HELP", "DEMO_REGISTER", "RESULT_BOOK", "add_overwrite",
+           "demo_workbook", "parse_date", "refuse_existing", "register_location", "say"]
+
+REGISTER_HELP = ("intygsregistret som utfärdade intyg räknas i: en databasfil eller en adress "
+                 "postgresql://... (standard: inställningen, se docs/installningar.md)")
+
+DEMO_REGISTER = "intygsregister.sqlite3"  # the demo's own register: it never touches a real one
+RESULT_BOOK = "exempel-resultat.xlsx"
+
+
+def demo_workbook(example: Path, out_dir: Path) -> Path:
+    """The demo's copy of the example (with Kontroll and Intygsregister once written)."""
+    result = out_dir / RESULT_BOOK
+    return result if result.exists() else example

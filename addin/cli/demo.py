@@ -1,4 +1,6 @@
-"""``amanst demo``: every step on the bundled example workbook, in the order a coordinator works.
+"""``amanst demo``: every step on the bundled example workbook, in the order a coordinator works:
+check, issue certificates, tally, then the steering group's summary and the report section, so the
+tally and everything after it count the certificates just issued.
 
 The steps are listed by name below; each takes (example workbook, output folder, today) and yields
 the lines to print. A folder that already holds a demo's results is refused, so nothing is written
@@ -14,35 +16,39 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..core.errors import AmanstError
-from .common import EXIT_OK, HIDDEN_TODAY, say
+from .common import DEMO_REGISTER, EXIT_OK, HIDDEN_TODAY, RESULT_BOOK, demo_workbook, say
 
 DemoStep = Callable[[Path, Path, date | None], Iterable[str]]
 
 
-def check_and_tally(example: Path, out_dir: Path, today: date | None) -> Iterator[str]:
+def check(example: Path, out_dir: Path, today: date | None) -> Iterator[str]:
     from .. import operations
-    from ..core import checks
-    from ..core.period import resolve_period
-    from ..core.tally import tally
+
+    result = operations.validate_workbook(example, out=out_dir / RESULT_BOOK, today=today)
+    yield (f"Kontrollerade {example.name}: {result.summary} Bladet Kontroll och de markerade "
+           f"cellerna finns i {result.written}.")
+
+
+def tally_step(example: Path, out_dir: Path, today: date | None) -> Iterator[str]:
+    """The tally after the certificates are issued: its JSON, its sheet and the steering group's
+    figures all count the same register's certificates."""
+    from .. import operations
+    from ..core.basis import tally_json
     from ..xlsx import writer
 
-    today = today or date.today()
-    register = operations.read_register(example, today)
-    problems = checks.validate(register, today)
-    start, end = resolve_period([register], None, None, today)
-    t = tally([register], start, end)
-    result_path = out_dir / "exempel-resultat.xlsx"
-    wb = writer.load_for_update(example)
-    now = datetime.now()
-    writer.write_kontroll(wb, problems, now)
-    writer.write_sammanstallning(wb, t, now)
-    writer.save_atomic(wb, result_path)
-    yield (f"Kontrollerade {example.name}: {operations.ValidateResult(problems).summary} Bladet "
-           f"Kontroll och de markerade cellerna finns i {result_path}.")
+    book = demo_workbook(example, out_dir)
+    result = operations.tally_workbooks([book], today=today, register=out_dir / DEMO_REGISTER)
+    t, basis = result.tally, result.computed.basis
+    wb = writer.load_for_update(book)
+    writer.write_sammanstallning(wb, t, datetime.now(), basis)
+    writer.save_atomic(wb, out_dir / RESULT_BOOK)
     yield (f"Sammanställde {t.period_from} – {t.period_to}: {t.total.platser} platser, "
-           f"{t.total.avslutade} avslutade, {t.total.avbrutna} avbrutna (bladet Sammanställning).")
+           f"{t.total.avslutade} avslutade, {t.total.avbrutna} avbrutna, "
+           f"{t.total.utfardade_intyg} utfärdade kompetensintyg (bladet Sammanställning). "
+           f"{basis.quality()}")
     json_path = out_dir / "sammanstallning.json"
-    json_path.write_text(json.dumps(t.as_json(), ensure_ascii=False, indent=2), encoding="utf-8")
+    json_path.write_text(json.dumps(tally_json(t, basis), ensure_ascii=False, indent=2),
+                         encoding="utf-8")
     yield f"Skrev sammanställningen som JSON till {json_path}."
 
 
@@ -50,14 +56,15 @@ def _steps() -> tuple[tuple[str, DemoStep], ...]:
     from . import certificates, steering
 
     return (
-        ("kontroll och sammanställning", check_and_tally),
+        ("kontroll", check),
         ("kompetensintyg", certificates.demo_step),
+        ("sammanställning", tally_step),
         ("styrgrupp och nämnd", steering.demo_step),
     )
 
 
 # What a demo writes into its folder (the steering group's and the report's names carry the period).
-DEMO_OUTPUTS = ("exempel-resultat.xlsx", "sammanstallning.json", "intygsregister.sqlite3", "intyg",
+DEMO_OUTPUTS = (RESULT_BOOK, "sammanstallning.json", DEMO_REGISTER, "intyg",
                 "styrgrupp-utkast.eml", "Styrgrupp-*.xlsx", "Rapport-*.docx")
 
 
@@ -89,7 +96,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", aliases=["exempel"], help="kör allt på exempelarbetsboken",
-                       description="Kör kontroll, sammanställning, kompetensintyg och styrgruppens "
+                       description="Kör kontroll, kompetensintyg, sammanställning och styrgruppens "
                                    "sammanställning på exempelarbetsboken och skriver resultaten "
                                    "till en mapp. En mapp med resultat från en tidigare körning "
                                    "skrivs inte över.")

@@ -10,8 +10,19 @@ from datetime import date
 from pathlib import Path
 
 from .. import settings as settings_mod
-
-from .common import EXIT_OK, HIDDEN_TODAY, add_overwrite, parse_date, refuse_existing, say
+from ..core.steering_summary import SteeringSummary
+from .common import (
+    DEMO_REGISTER,
+    EXIT_OK,
+    HIDDEN_TODAY,
+    REGISTER_HELP,
+    add_overwrite,
+    demo_workbook,
+    parse_date,
+    refuse_existing,
+    register_location,
+    say,
+)
 
 
 def cmd_steering(args: argparse.Namespace) -> int:
@@ -19,34 +30,52 @@ def cmd_steering(args: argparse.Namespace) -> int:
 
     settings = settings_mod.load()
     package = service.prepare_paths(args.workbooks, args.period_from, args.period_to, args.today,
-                                    sender=settings.smtp_from)
+                                    sender=settings.smtp_from,
+                                    register=register_location(args))
     s = package.summary
+    if args.send:
+        service.require_standard_period(s)
     out = args.out or Path(package.file_name)
     refuse_existing(out, args.overwrite)
     refuse_existing(args.eml, args.overwrite)
     service.write_workbook(package, out, args.workbooks)
-    say(f"Skrev styrgruppens sammanställning {s.period_from} – {s.period_to} till {out}.")
+    say(f"Skrev styrgruppens sammanställning för {s.period.label} till {out}.")
+    for line in _basis_lines(s):
+        say(line)
     if args.eml:
         service.save_draft(package.message, args.eml)
         say(f"Sparade e-postutkastet {args.eml}: öppna det i Outlook, granska och skicka.")
     if args.send:
         sent = service.send_message(package.message, package.recipients,
-                                    mail.SmtpConfig.from_settings(settings))
+                                    mail.SmtpConfig.from_settings(settings), s)
         say(f"Skickade sammanställningen till {', '.join(sent)}.")
     return EXIT_OK
+
+
+def _basis_lines(summary: SteeringSummary) -> list[str]:
+    """What the figures rest on, for the coordinator who made them."""
+    basis = summary.basis
+    lines = [basis.quality(), f"Underlag: {basis.combined()}", *basis.notes]
+    lines += [f"  {x.source}, Platser rad {x.row}, {x.plats_id or '(utan PlatsID)'}: {x.reason} "
+              "(inte med i siffrorna)" for x in basis.left_out]
+    if not summary.period.standard:
+        lines.append("Perioden är ingen standardperiod och får inte skickas till styrgruppen.")
+    return lines
 
 
 def cmd_report(args: argparse.Namespace) -> int:
     from .. import operations
     from ..steering import report, service
 
-    summary = service.summarize([operations.read_register(p, args.today) for p in args.workbooks],
-                                args.period_from, args.period_to, args.today)
+    summary = service.summarize(operations.read_registers(args.workbooks, args.today),
+                                args.period_from, args.period_to, args.today,
+                                certificates=operations.certificate_facts(register_location(args)))
     out = args.out or Path(report.file_name(summary))
     refuse_existing(out, args.overwrite)
     service.write_report(summary, out, args.workbooks)
-    say(f"Skrev rapportavsnittet för nämnden {summary.period_from} – {summary.period_to} "
-           f"till {out}.")
+    say(f"Skrev rapportavsnittet för nämnden för {summary.period.label} till {out}.")
+    for line in _basis_lines(summary):
+        say(line)
     return EXIT_OK
 
 
@@ -58,6 +87,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                        help="periodens första dag (standard: Rapportperiod från i Inställningar)")
         p.add_argument("--to", dest="period_to", metavar="DATUM", type=parse_date,
                        help="periodens sista dag (standard: Rapportperiod till i Inställningar)")
+        p.add_argument("--register", metavar="REGISTER", help=REGISTER_HELP)
         p.add_argument("--today", **HIDDEN_TODAY)
         add_overwrite(p)
 
@@ -90,17 +120,17 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def demo_step(example: Path, out_dir: Path, today: date | None) -> Iterator[str]:
+    """The steering group's workbook, the draft and the report section, from the same register
+    and certificate register as the demo's tally, so every figure agrees."""
     from .. import operations
     from ..steering import report, service
 
-    # the demo's own copy carries the Intygsregister of the certificates just issued
-    issued = out_dir / "exempel-resultat.xlsx"
-    register = operations.read_register(issued if issued.exists() else example, today)
-    package = service.prepare([register], today=today, sender=settings_mod.load().smtp_from)
+    register = operations.read_register(demo_workbook(example, out_dir), today)
+    package = service.prepare([register], today=today, sender=settings_mod.load().smtp_from,
+                              certificates=operations.certificate_facts(out_dir / DEMO_REGISTER))
     xlsx = service.write_workbook(package, out_dir / package.file_name)
     yield f"Skrev styrgruppens sammanställning till {xlsx}."
     eml = service.save_draft(package.message, out_dir / "styrgrupp-utkast.eml")
     yield f"Sparade e-postutkastet till styrgruppen i {eml} (öppna det i Outlook)."
     docx = service.write_report(package.summary, out_dir / report.file_name(package.summary))
     yield f"Skrev rapportavsnittet för nämnden till {docx}."
-

@@ -218,6 +218,9 @@ class Ineligible:
     plats_id: str
     row: int
     reason: str  # Swedish, a whole sentence
+    # only the Slutbedömning is missing: the ordinary state of a place that has just ended, which
+    # a summary may count instead of listing
+    awaiting_final: bool = False
 
 
 @dataclass
@@ -386,14 +389,18 @@ def _judge(p: Placement, look: _Lookups, result: Plan) -> None:
             and not look.reissue):
         result.already.append((p.plats_id, look.certified[p.plats_id]))
         return
-    reason = next((r for rule in _RULES if (r := rule(p, look)) is not None), None)
-    if reason is None:
-        candidate = _candidate(p, look)
-        reason = _english_missing(p, candidate.english)
-        if reason is None:
-            result.candidates.append(candidate)
-            return
-    result.ineligible.append(Ineligible(p.plats_id, p.row, reason))
+    refusal = next(((rule, r) for rule in _RULES if (r := rule(p, look)) is not None), None)
+    if refusal is not None:
+        rule, reason = refusal
+        result.ineligible.append(Ineligible(p.plats_id, p.row, reason,
+                                            awaiting_final=rule is _no_final_assessment))
+        return
+    candidate = _candidate(p, look)
+    missing = _english_missing(p, candidate.english)
+    if missing is None:
+        result.candidates.append(candidate)
+    else:
+        result.ineligible.append(Ineligible(p.plats_id, p.row, missing))
 
 
 def _in_scope(register: Register, wanted: set[str] | None) -> list[Placement]:

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from . import schema
+from .basis import Basis
 from .model import Problem
 from .tally import Counts, GroupRow, Tally
 
@@ -99,9 +100,9 @@ class Block:
         self.percent_columns, self.total_row = tuple(percent_columns), total_row
 
 
-def sammanstallning_blocks(t: Tally) -> list[Block]:
+def sammanstallning_blocks(t: Tally, basis: Basis | None = None) -> list[Block]:
     total = GroupRow("Totalt", t.total, t.total_mal)
-    return [
+    blocks = [
         Block("Per förvaltning", FORVALTNING_HEADERS,
               [_forvaltning(r) for r in t.forvaltningar] + [_forvaltning(total)],
               percent_columns=(9,), total_row=True),
@@ -111,22 +112,40 @@ def sammanstallning_blocks(t: Tally) -> list[Block]:
         Block("Per anställningsform", ("Anställningsform",) + GROUP_HEADERS,
               [[r.name, *_group(r.counts)] for r in t.anstallningsformer if r.counts.platser
                or r.counts.avslutade or r.counts.avbrutna]),
+        Block("Per kön", ("Kön", *GROUP_HEADERS, "Utfärdade intyg"),
+              [[r.name, *_group(r.counts), r.counts.utfardade_intyg] for r in t.kon]),
         Block("Mervärde (bedömningar under perioden)", MERVARDE_HEADERS,
               [[m.perspektiv, m.mervarde, m.ja, m.delvis, m.nej] for m in t.mervarden]),
     ]
+    if basis is not None and basis.left_out:
+        blocks.append(Block("Placeringar som inte kunde räknas (bara för samordnaren: följer inte "
+                            "med till styrgruppen)", ("Arbetsbok", "Rad på Platser", "PlatsID",
+                                                      "Varför"),
+                            [[x.source, x.row, x.plats_id, x.reason] for x in basis.left_out]))
+    return blocks
 
 
-def sammanstallning_header(t: Tally, generated_at: datetime) -> list[str]:
-    lines = [f"Sammanställning {t.period_from.isoformat()} – {t.period_to.isoformat()}",
+def sammanstallning_header(t: Tally, generated_at: datetime, basis: Basis | None = None
+                           ) -> list[str]:
+    lines = [f"Sammanställning {t.period_from.isoformat()} – {t.period_to.isoformat()}"
+             + (f" – {basis.headline()}" if basis is not None and basis.preliminary else ""),
              f"Skapad {generated_at:%Y-%m-%d %H:%M}. Definitionerna finns på bladet "
              "Instruktioner, under Så räknas sammanställningen."]
-    if t.utelamnade_rader:
+    if basis is not None:
+        lines.append(basis.quality())
+        lines.append(f"Underlag: {basis.combined()}.")
+        lines.extend(basis.notes)
+    lines.append(t.certificate_source)
+    if basis is not None and basis.left_out:
+        lines.append(f"{basis.left_out_sentence()} Se listan längst ned.")
+    elif t.utelamnade_rader:
         lines.append(f"{t.utelamnade_rader} rader kunde inte läsas (okänd förvaltning, status eller "
                      "datum) och är inte med. Kör Kontrollera för att se vilka.")
     return lines
 
 
-def sammanstallning_grid(t: Tally, generated_at: datetime) -> tuple[list[list[Any]], dict]:
+def sammanstallning_grid(t: Tally, generated_at: datetime, basis: Basis | None = None
+                         ) -> tuple[list[list[Any]], dict]:
     """The whole sheet as a grid of values, and where its parts are (for formats and the chart).
 
     Returns (rows, layout) where layout holds ``header_rows`` (1-based rows styled as headers),
@@ -136,11 +155,11 @@ def sammanstallning_grid(t: Tally, generated_at: datetime) -> tuple[list[list[An
     grid: list[list[Any]] = []
     layout: dict[str, Any] = {"header_rows": [], "title_rows": [], "percent_cells": [], "chart": None,
                               "total_rows": []}
-    for i, line in enumerate(sammanstallning_header(t, generated_at)):
+    for i, line in enumerate(sammanstallning_header(t, generated_at, basis)):
         grid.append([line])
         if i == 0:
             layout["title_rows"].append(len(grid))
-    for block in sammanstallning_blocks(t):
+    for block in sammanstallning_blocks(t, basis):
         grid.append([])
         grid.append([block.title])
         layout["title_rows"].append(len(grid))

@@ -1,33 +1,42 @@
-"""What the steering group sees: the tally turned into suppressed tables. Pure: no files, no Excel.
+"""What the steering group sees: the tallies turned into tables that are safe across a year.
 
-The Totalt row of each breakdown (per förvaltning, yrkesområde, anställningsform, tertial) is the
-same figure in every breakdown, so each column is suppressed with ``known_totals``: no cell's
-protection rests on a total that another sheet shows.
+* **Places per förvaltning** (mål, platser, påbörjade, pågående, avslutade eller avbrutna) and per
+  yrkesområde are shown exactly: they say how many places a förvaltning delivered, nothing about
+  what happened to a person.
+* **Outcomes** (avslutade and avbrutna apart, to work or studies, after 90 days, certificates) per
+  förvaltning, and everything per anställningsform and per kön, go through ``disclosure``: a
+  förvaltning whose figures are too few in some tertial of the year is pooled with others into
+  one row, the same way in every standard report of the year, so no report and no difference of
+  two reports shows a count from 1 to threshold − 1.
+* Shares are shown where the denominator is at least 10 (``figures.share``).
 
-Every count goes through ``suppression``; every share through ``suppression.share`` (both figures
-shown, denominator at least 10). The workbook, the e-mail and the report section for the nämnd are
-all drawn from one ``SteeringSummary``, so they can never disagree, and none of them can show a
-figure the suppression hid. Nothing here holds a name, an identity number, a DeltagarID, free text
-or a reason for an early end: only the tally's counts go in.
+The workbook, the e-mail and the report section are all drawn from one ``SteeringSummary``; the
+city-level figures come from ``figures`` like the tally JSON's and the Sammanställning sheet's.
+Nothing here holds a name, an identity number, a DeltagarID, free text or a reason for an early
+end: only counts go in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
 
-from . import suppression
-from .suppression import HIDDEN_SYMBOL, SuppressedTable, share, suppress
+from . import disclosure, figures, suppression
+from .basis import Basis
+from .disclosure import Pair, YearPlan
+from .figures import COUNT, SHARE, TARGET
+from .period import TERTIAL_MONTHS, StandardPeriod
 from .tally import Counts, GroupRow, MervardeRow, Tally
+from .year_tallies import AtomTallies, PeriodTallies
 
-LABEL, TARGET, COUNT, SHARE = "label", "target", "count", "share"
+LABEL = "label"
 HEALTH_GROUP = "Former som kan röja hälsouppgift (sammanslagna)"
 TOTAL_LABEL = "Totalt"
-UNNAMED_LABEL = "Uppgift saknas"
-
-Shown = int | float | str | None  # a count, a share, '<5', '..' or nothing
+HIDDEN_SYMBOL = suppression.HIDDEN_SYMBOL  # ".."
+NO_SHARE = "–"
+Shown = int | float | str | None  # a count, a share, '..', '–' or nothing
+Column = tuple[str, str]  # (figure key or "name", kind)
 
 
 @dataclass
@@ -39,257 +48,428 @@ class SummaryTable:
     rows: list[list[Shown]]
     total_row: bool = True
     notes: list[str] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)  # the figure key of each column
+    pools: dict[str, list[str]] = field(default_factory=dict)  # pooled row → its members
 
 
 @dataclass
 class SteeringSummary:
-    period_from: date
-    period_to: date
+    period: StandardPeriod
     generated_at: datetime
-    sources: list[str]
+    basis: Basis
     threshold: int
-    left_out: int
     tables: list[SummaryTable]
     key_figures: dict[str, Shown]
     organisation: str = ""
+    certificate_statement: str = ""
+    contact: str = ""
 
-    def table(self, key: str) -> SummaryTable:
-        return next(t for t in self.tables if t.key == key)
+    @property
+    def period_from(self) -> date:
+        return self.period.start
+
+    @property
+    def period_to(self) -> date:
+        return self.period.end
+
+    @property
+    def sources(self) -> list[str]:
+        return self.basis.sources
+
+    @property
+    def left_out(self) -> int:
+        return len(self.basis.left_out)
 
     @property
     def below(self) -> str:
         return suppression.below_symbol(self.threshold)
 
+    def table(self, key: str) -> SummaryTable:
+        return next(t for t in self.tables if t.key == key)
 
-# --- columns ----------------------------------------------------------------------------------
+    def find(self, key: str) -> SummaryTable | None:
+        return next((t for t in self.tables if t.key == key), None)
 
-def _counts_column(values: Sequence[int], threshold: int) -> SuppressedTable:
-    return suppress([[v] for v in values], threshold, row_totals=False, col_totals=True,
-                    known_totals=True)
-
-
-class _Columns:
-    """Suppressed count columns over the same rows (plus a total row), by name."""
-
-    def __init__(self, threshold: int):
-        self.threshold = threshold
-        self.shown: dict[str, list[Shown]] = {}
-        self.visible: dict[str, list[int | None]] = {}
-
-    def single(self, name: str, values: Sequence[int]) -> None:
-        table = _counts_column(values, self.threshold)
-        self.shown[name] = [row[0] for row in table.display()]
-        self.visible[name] = [table.visible_value(r, 0) for r in range(len(table.values))]
-
-    def block(self, names: Sequence[str], total_name: str, rows: Sequence[Sequence[int]],
-              col_totals: bool = True) -> None:
-        """Columns that add up to a total column (avslutade + avbrutna = ended, say)."""
-        table = suppress(rows, self.threshold, row_totals=True, col_totals=col_totals,
-                         known_totals=col_totals)
-        display = table.display()
-        for c, name in enumerate([*names, total_name]):
-            self.shown[name] = [row[c] for row in display]
-            self.visible[name] = [table.visible_value(r, c) for r in range(len(table.values))]
-
-    def share(self, numerator: str, denominator: str) -> list[Shown]:
-        result: list[Shown] = []
-        for n, d in zip(self.visible[numerator], self.visible[denominator]):
-            if d == 0:
-                result.append(None)
-            else:
-                value = share(n, d)
-                result.append(HIDDEN_SYMBOL if value is None else value)
-        return result
+    def period_text(self) -> str:
+        return f"{self.period_from:%Y-%m-%d} – {self.period_to:%Y-%m-%d}"
 
 
-def _ended_block(cols: _Columns, counts: Sequence[Counts]) -> None:
-    cols.block(("avslutade", "avbrutna"), "ended",
-               [[c.avslutade, c.avbrutna] for c in counts])
+# --- pairs for disclosure: one family of figures each ------------------------------------------
+
+def pairs_outcome(c: Counts, public: bool) -> list[Pair]:
+    """Avslutade, avbrutna and to work or studies, each a part of the places ended."""
+    ended = c.avslutade + c.avbrutna
+    return [Pair(c.avslutade, ended, public), Pair(c.avbrutna, ended, public),
+            Pair(c.till_arbete_eller_studier, ended, public)]
 
 
-# --- the tables -------------------------------------------------------------------------------
+def pairs_90(c: Counts, public: bool) -> list[Pair]:
+    return [Pair(c.med_utfall_efter_90, c.avslutade + c.avbrutna, public),
+            Pair(c.till_arbete_eller_studier_efter_90, c.med_utfall_efter_90)]
 
-FORVALTNING_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("Förvaltning", LABEL, "name"),
-    ("Mål antal platser", TARGET, "mal"),
-    ("Platser", COUNT, "platser"),
-    ("Påbörjade", COUNT, "paborjade"),
-    ("Pågående vid periodens slut", COUNT, "pagaende"),
-    ("Avslutade", COUNT, "avslutade"),
-    ("Avbrutna", COUNT, "avbrutna"),
-    ("Avslutade eller avbrutna", COUNT, "ended"),
-    ("Till arbete eller studier vid avslut", COUNT, "till_arbete_eller_studier"),
-    ("Andel till arbete eller studier vid avslut", SHARE, "share_end"),
-    ("Med känt utfall efter 90 dagar", COUNT, "med_utfall_efter_90"),
-    ("Till arbete eller studier efter 90 dagar", COUNT, "till_arbete_eller_studier_efter_90"),
-    ("Andel till arbete eller studier efter 90 dagar", SHARE, "share_90"),
-    ("Utfärdade kompetensintyg", COUNT, "utfardade_intyg"),
-    ("Andel avslutade med intyg", SHARE, "share_intyg"),
-    ("Platser med bedömt mervärde", COUNT, "med_mervarde"),
+
+def pairs_intyg(c: Counts, public: bool) -> list[Pair]:
+    return [Pair(c.utfardade_intyg, c.avslutade, public)]
+
+
+def pairs_volume(atom: Counts, cumulative: Counts, before: Counts | None) -> list[Pair]:
+    return [Pair(cumulative.platser), Pair(atom.platser), Pair(atom.paborjade),
+            Pair(atom.pagaende), Pair(atom.avslutade + atom.avbrutna),
+            Pair(before.pagaende if before else 0)]
+
+
+Groups = Callable[[Tally], list[GroupRow]]
+PairsOf = Callable[[Counts, bool], list[Pair]]
+KON_OTHER = "Annat kön eller uppgift saknas"
+
+
+def merge_health_forms(groups: Sequence[GroupRow]) -> list[GroupRow]:
+    """Every form that reveals health goes into one group: no such form is shown on its own."""
+    return _merge(groups, lambda g: g.rojer_halsouppgift, HEALTH_GROUP)
+
+
+def merge_other_kon(groups: Sequence[GroupRow]) -> list[GroupRow]:
+    """Kvinna and Man, and everyone else (Annat, Uppgift saknas) as one group."""
+    return _merge(groups, lambda g: g.name not in ("Kvinna", "Man"), KON_OTHER)
+
+
+def _merge(groups: Sequence[GroupRow], merged_if: Callable[[GroupRow], bool], name: str
+           ) -> list[GroupRow]:
+    merged = GroupRow(name, Counts(), None, True)
+    result: list[GroupRow] = []
+    for g in groups:
+        if merged_if(g):
+            merged.counts.add(g.counts)
+        else:
+            result.append(g)
+    if any(merged_if(g) for g in groups):
+        result.append(merged)
+    return result
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One table's disclosure plan: which breakdown, which figures, which pools must hold."""
+
+    key: str
+    groups: Groups
+    families: tuple[PairsOf, ...]
+    volume_public: bool  # places per unit are shown exactly (förvaltning): not checked here
+    family: str  # figures whose city total is one and the same across breakdowns
+    after: str | None = None  # a plan whose pools this one's must contain
+
+
+PLANS: tuple[Plan, ...] = (
+    Plan("utfall_forvaltningar", lambda t: t.forvaltningar, (pairs_outcome,), True, "utfall"),
+    Plan("intyg_forvaltningar", lambda t: t.forvaltningar, (pairs_intyg,), True, "intyg",
+         "utfall_forvaltningar"),
+    Plan("utfall90_forvaltningar", lambda t: t.forvaltningar, (pairs_90,), True, "efter90"),
+    Plan("anstallningsformer", lambda t: merge_health_forms(t.anstallningsformer),
+         (pairs_outcome,), False, "utfall"),
+    Plan("kon", lambda t: merge_other_kon(t.kon), (pairs_outcome,), False, "utfall"),
+    Plan("intyg_kon", lambda t: merge_other_kon(t.kon), (pairs_intyg,), False, "intyg", "kon"),
 )
 
-# the other breakdowns have the förvaltning columns from Platser to the share at the end
-GROUP_COLUMNS: tuple[tuple[str, str, str], ...] = FORVALTNING_COLUMNS[2:10]
 
-SINGLE_FIELDS = ("platser", "paborjade", "pagaende", "till_arbete_eller_studier",
-                 "med_utfall_efter_90", "till_arbete_eller_studier_efter_90", "utfardade_intyg",
-                 "med_mervarde")
+def _by_name(rows: Sequence[GroupRow]) -> dict[str, Counts]:
+    return {g.name: g.counts for g in rows}
 
 
-def _group_columns(counts: Sequence[Counts], threshold: int, fields: Sequence[str]) -> _Columns:
-    cols = _Columns(threshold)
-    for name in SINGLE_FIELDS:
-        if name in fields:
-            cols.single(name, [getattr(c, name) for c in counts])
-    _ended_block(cols, counts)
-    cols.shown["share_end"] = cols.share("till_arbete_eller_studier", "ended")
-    if "share_90" in fields:
-        cols.shown["share_90"] = cols.share("till_arbete_eller_studier_efter_90",
-                                            "med_utfall_efter_90")
-    if "share_intyg" in fields:
-        cols.shown["share_intyg"] = cols.share("utfardade_intyg", "avslutade")
-    return cols
+def plan_checks(pt: PeriodTallies, at: AtomTallies, plan: Plan
+                ) -> tuple[list[str], dict[str, list[list[Pair]]]]:
+    """The units of a table and their pairs at every atom."""
+    units = [g.name for g in plan.groups(pt.tally)]
+    atom_rows = [_by_name(plan.groups(t)) for t in at.atoms]
+    cumulative = [_by_name(plan.groups(t)) for t in at.cumulative]
+    before = _by_name(plan.groups(at.before))
+    checks: dict[str, list[list[Pair]]] = {}
+    for u in units:
+        checks[u] = []
+        for j, rows in enumerate(atom_rows):
+            c = rows.get(u, Counts())
+            pairs = [p for family in plan.families for p in family(c, plan.volume_public)]
+            if not plan.volume_public:
+                pairs += pairs_volume(c, cumulative[j].get(u, Counts()),
+                                      before.get(u, Counts()) if j == 0 else None)
+            checks[u].append(pairs)
+    return units, checks
 
 
-def _group_table(key: str, title: str, label: str, groups: Sequence[GroupRow], threshold: int,
-                 columns: Sequence[tuple[str, str, str]], notes: Sequence[str] = ()
-                 ) -> SummaryTable:
-    names = [f for _, _, f in columns]
-    counts = [g.counts for g in groups] or [Counts()]  # no group: the total row alone, all 0
-    cols = _group_columns(counts, threshold, names)
-    mal_values = [g.mal for g in groups if g.mal is not None]
-    rows: list[list[Shown]] = []
-    for i in range(len(groups) + 1):
-        is_total = i == len(groups)
-        row: list[Shown] = []
-        for _, kind, f in columns:
-            if kind == LABEL:
-                row.append(TOTAL_LABEL if is_total else groups[i].name)
-            elif kind == TARGET:  # a target is a promise, not a count of people: shown as it is
-                row.append((sum(mal_values) if mal_values else None) if is_total else groups[i].mal)
-            else:
-                row.append(cols.shown[f][-1] if is_total else cols.shown[f][i])
-        rows.append(row)
-    headers = [label if kind == LABEL else h for h, kind, _ in columns]
-    return SummaryTable(key, title, headers, [k for _, k, _ in columns], rows, True, list(notes))
+FAMILY_KEYS = {"utfall": ("avslutade", "avbrutna", "till_arbete_eller_studier", "share_end"),
+               "intyg": ("utfardade_intyg", "share_intyg"),
+               "efter90": ("med_utfall_efter_90", "till_arbete_eller_studier_efter_90",
+                           "share_90")}
+CITY_PLANS = {"utfall": PLANS[0], "intyg": PLANS[1], "efter90": PLANS[2]}
 
 
-def _with_unnamed(groups: Sequence[GroupRow], total: Counts) -> list[GroupRow]:
-    """docs/styrgrupp.md: Totalt is the same figure on every sheet. A counted placement without a
-    yrkesområde (or an anställningsform) is in that total, so it is shown in a row of its own."""
-    named = Counts()
+def city_withheld(pt: PeriodTallies, threshold: int) -> set[str]:
+    """The families of figures the city cannot show for this period: too few in a tertial it
+    covers (the city's figures are shown per tertial, so each tertial must hold)."""
+    result = set()
+    for family, plan in CITY_PLANS.items():
+        units, checks = plan_checks(pt, pt.city, plan)
+        fails = disclosure.city_fails(units, checks, threshold)
+        if any(a in fails for a in pt.city.covered):
+            result.add(family)
+    return result
+
+
+def year_plans(pt: PeriodTallies, at: AtomTallies, threshold: int) -> dict[str, YearPlan]:
+    """One plan per breakdown table; an atom the city fails for a family of figures in one table
+    is withheld in every table with those figures (the city's figure is the same in all)."""
+    prepared = {plan.key: plan_checks(pt, at, plan) for plan in PLANS}
+    withheld: dict[str, frozenset[int]] = {}
+    for plan in PLANS:
+        units, checks = prepared[plan.key]
+        fails = disclosure.city_fails(units, checks, threshold)
+        withheld[plan.family] = withheld.get(plan.family, frozenset()) | fails
+    result: dict[str, YearPlan] = {}
+    for plan in PLANS:  # in order: a plan's "after" comes before it
+        units, checks = prepared[plan.key]
+        result[plan.key] = disclosure.plan_year(
+            units, checks, threshold, withheld[plan.family],
+            result[plan.after].pools if plan.after else None)
+    return result
+
+
+# --- tables ------------------------------------------------------------------------------------
+
+VOLUME_COLUMNS: tuple[Column, ...] = (("platser", COUNT), ("paborjade", COUNT),
+                                      ("pagaende", COUNT), ("ended", COUNT))
+OUTCOME_COLUMNS: tuple[Column, ...] = (("ended", COUNT), ("avslutade", COUNT), ("avbrutna", COUNT),
+                                       ("till_arbete_eller_studier", COUNT), ("share_end", SHARE))
+INTYG_COLUMNS: tuple[Column, ...] = (("avslutade", COUNT), ("utfardade_intyg", COUNT),
+                                     ("share_intyg", SHARE))
+AFTER_90_COLUMNS: tuple[Column, ...] = (("ended", COUNT), ("med_utfall_efter_90", COUNT),
+                                        ("till_arbete_eller_studier_efter_90", COUNT),
+                                        ("share_90", SHARE))
+GROUP_COLUMNS: tuple[Column, ...] = (*VOLUME_COLUMNS, *OUTCOME_COLUMNS[1:])
+PUBLIC_VOLUME = {"mal", "platser", "paborjade", "pagaende", "ended"}  # per förvaltning
+
+
+def _cell(values: dict, key: str, kind: str, hidden: bool) -> Shown:
+    if hidden:
+        return HIDDEN_SYMBOL
+    value = values[key]
+    if kind == SHARE and value is None:
+        return NO_SHARE
+    return value
+
+
+def _row(name: str, counts: Counts, mal: int | None, columns: Sequence[Column],
+         hidden: Callable[[str], bool]) -> list[Shown]:
+    values = figures.values(counts, mal)
+    return [name] + [_cell(values, key, kind, hidden(key)) for key, kind in columns]
+
+
+def _table(key: str, title: str, label: str, rows: list[list[Shown]], columns: Sequence[Column],
+           notes: Sequence[str] = (), pools: dict[str, list[str]] | None = None) -> SummaryTable:
+    return SummaryTable(key, title, [label] + [figures.label(k) for k, _ in columns],
+                        [LABEL] + [kind for _, kind in columns], rows, True, list(notes),
+                        ["name"] + [k for k, _ in columns], pools or {})
+
+
+def volume_table(key: str, title: str, label: str, groups: Sequence[GroupRow], total: Counts,
+                 total_mal: int | None, with_target: bool, notes: Sequence[str]) -> SummaryTable:
+    columns = ((("mal", TARGET),) if with_target else ()) + VOLUME_COLUMNS
+    rows = [_row(g.name, g.counts, g.mal, columns, lambda _: False) for g in groups]
+    rows.append(_row(TOTAL_LABEL, total, total_mal, columns, lambda _: False))
+    return _table(key, title, label, rows, columns, notes)
+
+
+def pooled_table(key: str, title: str, label: str, pool_label: str, groups: Sequence[GroupRow],
+                 plan: YearPlan, at: AtomTallies, columns: Sequence[Column],
+                 protected: Callable[[str], bool], notes: Sequence[str],
+                 withheld: bool = False) -> SummaryTable:
+    """Units one by one, the pooled ones as one row, and the total; withheld columns as '..'."""
+    pool = plan.pool_for(len(at.atoms) - 1)
+    withheld = withheld or plan.withheld(at.covered)
+
+    def hidden(k: str) -> bool:
+        return withheld and protected(k)
+
+    rows, pooled, total = [], Counts(), Counts()
     for g in groups:
-        named.add(g.counts)
-    rest = Counts(**{f.name: getattr(total, f.name) - getattr(named, f.name)
-                     for f in dataclass_fields(Counts)})
-    if any(getattr(rest, f.name) for f in dataclass_fields(Counts)):
-        return [*groups, GroupRow(UNNAMED_LABEL, rest)]
-    return list(groups)
+        total.add(g.counts)
+        if g.name in pool:
+            pooled.add(g.counts)
+        elif g.counts != Counts() or key.endswith("forvaltningar"):  # forms no one holds: left out
+            rows.append(_row(g.name, g.counts, None, columns, hidden))
+    members = [g.name for g in groups if g.name in pool]
+    notes = list(notes)
+    if members and len(members) == len(groups):
+        notes.append("Siffrorna är för få för att visas var för sig under någon tertial av året "
+                     "och redovisas därför bara för alla tillsammans.")
+    elif members:
+        rows.append(_row(pool_label, pooled, None, columns, hidden))
+        notes.append(f"{pool_label}: {', '.join(members)}. Deras siffror är under någon tertial "
+                     "av året för få för att visas var för sig och redovisas därför tillsammans, "
+                     "i alla årets rapporter.")
+    rows.append(_row(TOTAL_LABEL, total, None, columns, hidden))
+    if withheld:
+        notes.append(f"{HIDDEN_SYMBOL}: för få i hela staden under en tertial som perioden "
+                     "omfattar för att kunna visas utan att någon kan pekas ut.")
+    pools = {pool_label: members} if members and len(members) < len(groups) else {}
+    return _table(key, title, label, rows, columns, notes, pools)
 
+
+def _not_public(key: str) -> bool:
+    return key not in PUBLIC_VOLUME
+
+
+def _always(_: str) -> bool:
+    return True
+
+
+def mervarde_table(perspektiv: str, pt: PeriodTallies, at: AtomTallies, threshold: int
+                   ) -> SummaryTable:
+    def rows_of(t: Tally) -> dict[str, MervardeRow]:
+        return {m.mervarde: m for m in t.mervarden if m.perspektiv == perspektiv}
+
+    names = list(rows_of(pt.tally))
+    checks = {n: [[Pair(r.ja, r.total), Pair(r.delvis, r.total), Pair(r.nej, r.total),
+                   Pair(r.total)]
+                  for r in (rows_of(t).get(n, MervardeRow(perspektiv, n)) for t in at.atoms)]
+              for n in names}
+    shown = disclosure.rows_shown(names, checks, at.covered, threshold)
+    rows: list[list[Shown]] = []
+    for name, m in rows_of(pt.tally).items():
+        if name in shown:
+            rows.append([name, m.ja, m.delvis, m.nej, m.total,
+                         figures.share(m.ja, m.total) if m.total >= 10 else NO_SHARE])
+        else:
+            rows.append([name] + [HIDDEN_SYMBOL] * 4 + [NO_SHARE])
+    title = "Mervärde för individen" if perspektiv == "Individ" else "Mervärde för arbetsplatsen"
+    return SummaryTable(
+        f"mervarde_{perspektiv.lower()}", title,
+        ["Mervärde", "Ja", "Delvis", "Nej", "Bedömningar", "Andel ja"],
+        [LABEL, COUNT, COUNT, COUNT, COUNT, SHARE], rows, total_row=False,
+        notes=["Antal bedömningar under perioden, registrerade på bladet Mervärde. En plats kan "
+               "bedömas flera gånger och på flera mervärden, så raderna summeras inte. "
+               f"{HIDDEN_SYMBOL}: för få bedömningar under januari–augusti eller "
+               "september–december för att visas."],
+        keys=["name", "ja", "delvis", "nej", "bedomningar", "andel_ja"])
+
+
+def tertial_table(pt: PeriodTallies, threshold: int, withheld: set[str]) -> SummaryTable:
+    columns: tuple[Column, ...] = (("paborjade", COUNT), ("avslutade", COUNT),
+                                   ("avbrutna", COUNT), ("till_arbete_eller_studier", COUNT))
+    units, checks = plan_checks(pt, pt.city, CITY_PLANS["utfall"])
+    fails = disclosure.city_fails(units, checks, threshold)
+    rows = []
+    for j in pt.city.covered:
+        atom = pt.city.atoms[j]
+        t = (atom.period_from.month - 1) // 4 + 1
+        name = (f"Tertial {t} {atom.period_from.year} ({TERTIAL_MONTHS[t]})"
+                if pt.period.standard else pt.period.label)
+        rows.append(_row(name, atom.total, None, columns,
+                         lambda k, j=j: j in fails and _not_public(k)))
+    rows.append(_row(TOTAL_LABEL, pt.tally.total, None, columns,
+                     lambda k: "utfall" in withheld and _not_public(k)))
+    return _table("tertialer", "Utveckling per tertial", "Tertial", rows, columns,
+                  ["Placeringar räknas i det tertial de började respektive slutade."])
+
+
+# --- the summary -------------------------------------------------------------------------------
 
 def _active(groups: Sequence[GroupRow]) -> list[GroupRow]:
     return [g for g in groups if g.counts.platser or g.counts.avslutade or g.counts.avbrutna
             or g.counts.paborjade]
 
 
-def merge_health_forms(groups: Sequence[GroupRow]) -> list[GroupRow]:
-    """Every form that reveals health goes into one group: no such form is shown on its own."""
-    merged = GroupRow(HEALTH_GROUP, Counts(), None, True)
-    result: list[GroupRow] = []
-    for g in groups:
-        if g.rojer_halsouppgift:
-            merged.counts.add(g.counts)
-        else:
-            result.append(g)
-    if any(g.rojer_halsouppgift for g in groups):
-        result.append(merged)
-    return result
+def key_figures(pt: PeriodTallies, withheld: set[str]) -> dict[str, Shown]:
+    """The city's figures, from ``figures`` like every other output's; a family of figures too
+    few in a tertial the period covers is '..'."""
+    values = figures.values(pt.tally.total, pt.tally.total_mal)
+    hidden = {k for family in withheld for k in FAMILY_KEYS[family]}
+    return {k: HIDDEN_SYMBOL if k in hidden else
+            (NO_SHARE if figures.BY_KEY[k].kind == SHARE and values[k] is None else values[k])
+            for k in figures.KEY_FIGURES}
 
 
-def _mervarde_table(perspektiv: str, rows: Sequence[MervardeRow], threshold: int) -> SummaryTable:
-    cols = _Columns(threshold)
-    rows = [m for m in rows if m.perspektiv == perspektiv]
-    if rows:
-        cols.block(("ja", "delvis", "nej"), "bedomningar", [[m.ja, m.delvis, m.nej] for m in rows],
-                   col_totals=False)
-        share_ja = cols.share("ja", "bedomningar")
-    table_rows = [[m.mervarde, cols.shown["ja"][i], cols.shown["delvis"][i], cols.shown["nej"][i],
-                   cols.shown["bedomningar"][i], share_ja[i]] for i, m in enumerate(rows)]
-    title = ("Mervärde för individen" if perspektiv == "Individ" else "Mervärde för arbetsplatsen")
-    return SummaryTable(
-        f"mervarde_{perspektiv.lower()}", title,
-        ["Mervärde", "Ja", "Delvis", "Nej", "Bedömningar", "Andel ja"],
-        [LABEL, COUNT, COUNT, COUNT, COUNT, SHARE], table_rows, total_row=False,
-        notes=["Antal bedömningar under perioden, registrerade på bladet Mervärde. En plats kan "
-               "bedömas flera gånger och på flera mervärden, så raderna summeras inte."])
+@dataclass
+class _Builder:
+    pt: PeriodTallies
+    at: AtomTallies
+    plans: dict[str, YearPlan]
+    withheld: set[str]
+
+    def pooled(self, key: str, title: str, label: str, pool_label: str,
+               groups: Sequence[GroupRow], columns: Sequence[Column],
+               protected: Callable[[str], bool], notes: Sequence[str]) -> SummaryTable:
+        plan = next(p for p in PLANS if p.key == key)
+        return pooled_table(key, title, label, pool_label, groups, self.plans[key], self.at,
+                            columns, protected, notes, plan.family in self.withheld)
 
 
-TERTIAL_MONTHS = {1: "jan–apr", 2: "maj–aug", 3: "sep–dec"}
+def volume_tables(pt: PeriodTallies) -> list[SummaryTable]:
+    t = pt.tally
+    return [
+        volume_table("forvaltningar", "Platser per förvaltning", "Förvaltning", t.forvaltningar,
+                     t.total, t.total_mal, True,
+                     ["Mål antal platser är förvaltningens åtagande för året, från bladet "
+                      "Förvaltningar. Platserna visas exakt: de säger hur många platser "
+                      "förvaltningen levererat, inget om enskilda personer."]),
+        volume_table("yrkesomraden", "Platser per yrkesområde", "Yrkesområde",
+                     _active(t.yrkesomraden), t.total, None, False,
+                     ["Utfallen redovisas per förvaltning, per kön och för hela staden."]),
+    ]
 
 
-def tertials(monthly: Sequence[tuple[str, Counts]]) -> list[GroupRow]:
-    """Started and ended placements per tertial (four months), from the tally's months."""
-    groups: dict[str, GroupRow] = {}
-    for month, counts in monthly:
-        year, m = int(month[:4]), int(month[5:7])
-        t = (m - 1) // 4 + 1
-        label = f"Tertial {t} {year} ({TERTIAL_MONTHS[t]})"
-        groups.setdefault(label, GroupRow(label, Counts())).counts.add(counts)
-    return list(groups.values())
+def breakdown_tables(b: _Builder) -> list[SummaryTable]:
+    t = b.pt.tally
+    other = "Övriga förvaltningar (sammanslagna)"
+    kon = merge_other_kon(t.kon)
+    return [
+        b.pooled("utfall_forvaltningar", "Utfall vid avslut per förvaltning", "Förvaltning", other,
+                 t.forvaltningar, OUTCOME_COLUMNS, _not_public,
+                 ["Andelar visas när nämnaren är minst 10."]),
+        b.pooled("intyg_forvaltningar", "Kompetensintyg per förvaltning", "Förvaltning", other,
+                 t.forvaltningar, INTYG_COLUMNS, _not_public,
+                 [figures.BY_KEY["utfardade_intyg"].definition]),
+        b.pooled("utfall90_forvaltningar", "Utfall efter 90 dagar per förvaltning", "Förvaltning",
+                 other, t.forvaltningar, AFTER_90_COLUMNS, _not_public,
+                 ["Andelen räknas på dem som har ett registrerat utfall 90 dagar efter "
+                  "slutdatum."]),
+        b.pooled("kon", "Platser och utfall per kön", "Kön", "Övriga (sammanslagna)", kon,
+                 GROUP_COLUMNS, _always,
+                 ["Kön enligt bladet Deltagare. Erbjudna platser som ingen har tillträtt, och "
+                  "platser vars DeltagarID inte finns på bladet Deltagare, har inget kön och ingår "
+                  "inte. Per förvaltning och kön blir antalen för små för att visas."]),
+        b.pooled("intyg_kon", "Kompetensintyg per kön", "Kön", "Övriga (sammanslagna)", kon,
+                 INTYG_COLUMNS, _always, []),
+        b.pooled("anstallningsformer", "Per anställningsform", "Anställningsform",
+                 "Övriga anställningsformer (sammanslagna)",
+                 merge_health_forms(t.anstallningsformer), GROUP_COLUMNS, _always,
+                 [f"{HEALTH_GROUP}: anställningsformer som enligt katalogen röjer en hälsouppgift "
+                  "(till exempel lönebidrag och offentligt skyddat arbete) redovisas bara "
+                  "tillsammans."]),
+    ]
 
 
-def _tertial_table(t: Tally, threshold: int) -> SummaryTable:
-    groups = tertials(t.monthly)
-    counts = [g.counts for g in groups]
-    cols = _Columns(threshold)
-    cols.single("paborjade", [c.paborjade for c in counts])
-    cols.single("avslutade", [c.avslutade for c in counts])
-    cols.single("avbrutna", [c.avbrutna for c in counts])
-    cols.single("till_arbete_eller_studier", [c.till_arbete_eller_studier for c in counts])
-    names = [g.name for g in groups] + [TOTAL_LABEL]
-    rows = [[names[i], cols.shown["paborjade"][i], cols.shown["avslutade"][i],
-             cols.shown["avbrutna"][i], cols.shown["till_arbete_eller_studier"][i]]
-            for i in range(len(names))]
-    return SummaryTable("tertialer", "Utveckling per tertial",
-                        ["Tertial", "Påbörjade", "Avslutade", "Avbrutna",
-                         "Till arbete eller studier vid avslut"],
-                        [LABEL, COUNT, COUNT, COUNT, COUNT], rows,
-                        notes=["Placeringar räknas i det tertial de började respektive slutade."])
+def build_tables(pt: PeriodTallies, threshold: int, withheld: set[str]) -> list[SummaryTable]:
+    tables = volume_tables(pt)
+    if pt.breakdown is not None:
+        plans = year_plans(pt, pt.breakdown, threshold)
+        tables[1:1] = breakdown_tables(_Builder(pt, pt.breakdown, plans, withheld))
+        tables += [mervarde_table("Individ", pt, pt.breakdown, threshold),
+                   mervarde_table("Arbetsplats", pt, pt.breakdown, threshold)]
+    return [*tables, tertial_table(pt, threshold, withheld)]
 
 
-def build_summary(t: Tally, threshold: int, generated_at: datetime, organisation: str = ""
-                  ) -> SteeringSummary:
+def build_summary(pt: PeriodTallies, basis: Basis, threshold: int, generated_at: datetime,
+                  organisation: str = "", contact: str = "") -> SteeringSummary:
     threshold = suppression.effective_threshold(threshold)
-    forv = _group_table(
-        "forvaltningar", "Per förvaltning", "Förvaltning", t.forvaltningar, threshold,
-        FORVALTNING_COLUMNS,
-        ["Mål antal platser är förvaltningens åtagande för året, från bladet Förvaltningar.",
-         "Andel efter 90 dagar räknas på de placeringar som har ett registrerat utfall efter 90 "
-         "dagar. Andel avslutade med intyg räknas på avslutade placeringar."])
-    yrke = _group_table("yrkesomraden", "Per yrkesområde", "Yrkesområde",
-                        _active(_with_unnamed(t.yrkesomraden, t.total)), threshold,
-                        (("Yrkesområde", LABEL, "name"), *GROUP_COLUMNS))
-    former = _group_table(
-        "anstallningsformer", "Per anställningsform", "Anställningsform",
-        merge_health_forms(_active(_with_unnamed(t.anstallningsformer, t.total))),
-        threshold,
-        (("Anställningsform", LABEL, "name"), *GROUP_COLUMNS),
-        [f"{HEALTH_GROUP}: anställningsformer som enligt katalogen röjer en hälsouppgift "
-         "(till exempel lönebidrag och offentligt skyddat arbete) redovisas bara tillsammans."])
-    tables = [forv, yrke, former, _mervarde_table("Individ", t.mervarden, threshold),
-              _mervarde_table("Arbetsplats", t.mervarden, threshold), _tertial_table(t, threshold)]
-    total = dict(zip([f for _, _, f in FORVALTNING_COLUMNS], forv.rows[-1]))
-    key = {k: total[k] for k in ("mal", "platser", "paborjade", "pagaende", "avslutade",
-                                 "avbrutna", "ended", "till_arbete_eller_studier", "share_end",
-                                 "share_90", "utfardade_intyg", "share_intyg")}
-    return SteeringSummary(t.period_from, t.period_to, generated_at, list(t.sources), threshold,
-                           t.utelamnade_rader, tables, key, organisation)
+    withheld = city_withheld(pt, threshold)
+    return SteeringSummary(pt.period, generated_at, basis, threshold,
+                           build_tables(pt, threshold, withheld), key_figures(pt, withheld),
+                           organisation, pt.tally.certificate_words, contact)
 
 
-# --- words ------------------------------------------------------------------------------------
+# --- words -------------------------------------------------------------------------------------
 
 def shown_text(value: Shown, kind: str = COUNT) -> str:
-    """A shown value as text for e-mail and Word: '12', '<5', '..', '43 %' or ''."""
+    """A shown value as text for e-mail and Word: '12', '..', '–', '43 %' or ''."""
     if value is None:
         return ""
     if isinstance(value, str):
@@ -300,38 +480,32 @@ def shown_text(value: Shown, kind: str = COUNT) -> str:
 
 
 def legend(threshold: int) -> list[tuple[str, str]]:
-    below = suppression.below_symbol(threshold)
     return [
-        (below, f"Färre än {threshold}. Små antal redovisas inte, så att ingen person kan pekas ut."),
-        ("..", "Redovisas inte: annars skulle ett dolt antal kunna räknas fram ur en summa "
-               "(ibland döljs därför en hel kolumn), eller, för andelar, är nämnaren under 10 "
-               "eller dold."),
+        ("(sammanslagna)", f"Förvaltningar, anställningsformer eller kön med färre än {threshold} "
+                           "i något utfall under någon tertial redovisas tillsammans, samma sätt "
+                           "i alla årets rapporter. Då kan inget litet antal räknas fram, inte "
+                           "heller genom att jämföra två rapporter (helår minus delår)."),
+        (HIDDEN_SYMBOL, "Redovisas inte: för få i hela staden under en tertial som perioden "
+                        "omfattar."),
+        (NO_SHARE, "Ingen andel: nämnaren är under 10."),
         ("0", "Inga alls. En nolla pekar inte ut någon och visas därför."),
     ]
 
 
 def definitions() -> list[tuple[str, str]]:
-    return [
-        ("Platser", "Erbjudna platser och placeringar som pågått någon gång under perioden."),
-        ("Påbörjade", "Placeringar med startdatum under perioden."),
-        ("Pågående vid periodens slut", "Placeringar som börjat och inte slutat när perioden slutar."),
-        ("Avslutade / Avbrutna", "Placeringar med den statusen och slutdatum under perioden."),
-        ("Till arbete eller studier", "Av de placeringar som slutat under perioden: de vars utfall "
-                                      "räknas som arbete eller studier enligt bladet Utfall."),
-        ("Efter 90 dagar", "Samma sak, för utfallet 90 dagar efter slutdatum."),
-        ("Utfärdade kompetensintyg", "Avslutade placeringar under perioden med ett giltigt intyg "
-                                     "i Intygsregistret."),
+    shown = ("platser", "paborjade", "pagaende", "ended", "avslutade", "avbrutna",
+             "till_arbete_eller_studier", "till_arbete_eller_studier_efter_90", "utfardade_intyg")
+    return [(figures.label(k), figures.BY_KEY[k].definition) for k in shown] + [
         ("Mervärde", "Bedömningar av mervärde för individen och arbetsplatsen (Ja, Delvis, Nej) "
-                     "gjorda under perioden."),
-    ]
+                     "gjorda under perioden.")]
 
 
 def as_text_rows(table: SummaryTable) -> list[list[str]]:
-    return [[shown_text(v, k) for v, k in zip(row, table.kinds)] for row in table.rows]
+    return [[shown_text(v, k) for v, k in zip(row, table.kinds, strict=True)] for row in table.rows]
 
 
 def chart_series(summary: SteeringSummary) -> tuple[list[str], list[int | None], list[int | None]]:
-    """Förvaltningar with their mål and the places shown (None where hidden): for charts."""
+    """Förvaltningar with their mål and places (exact figures): for charts."""
     forv = summary.table("forvaltningar")
     names, mal, platser = [], [], []
     for row in forv.rows[:-1]:
@@ -342,6 +516,10 @@ def chart_series(summary: SteeringSummary) -> tuple[list[str], list[int | None],
 
 
 __all__ = [
+    "COUNT",
+    "LABEL",
+    "SHARE",
+    "TARGET",
     "SteeringSummary",
     "SummaryTable",
     "as_text_rows",

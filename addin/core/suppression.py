@@ -1,4 +1,8 @@
-"""Small-count suppression for tables of counts: pure, with no Excel, Word or e-mail in it.
+"""Small-count suppression for one table of counts: pure, with no Excel, Word or e-mail in it.
+
+The steering group's reports use ``disclosure`` instead, which holds across all standard reports
+of a year; this module gives them the threshold rules (``effective_threshold``, the symbols) and
+remains for a single table on its own.
 
 A table is a grid of counts with, optionally, a total column (the sum of each row) and a total row
 (the sum of each column). What a reader sees:

@@ -15,19 +15,19 @@ from datetime import date, datetime
 from typing import Any
 
 from ..core import checks, schema
+from ..core.compute import compute
 from ..core.errors import AmanstError
-from ..core.period import resolve_period
-from ..operations import ValidateResult, bulk_objects
+from ..core.figures import NO_REGISTER, CertificateFacts
 from ..core.reading import find_sheet as find_raw
-from ..core.tally import tally
+from ..operations import ValidateResult, bulk_objects
 from . import book as xbook
 from . import form as xform
 
 INPUT_SHEETS = tuple(s.name for s in schema.ALL_INPUT_SHEETS)
 KONTROLLERA_SHEETS = INPUT_SHEETS + (schema.INTYGSREGISTER, xbook.MARKS_SHEET)
-SAMMANSTALL_SHEETS = (schema.FORVALTNINGAR, schema.YRKESOMRADEN, schema.ANSTALLNINGSFORMER,
-                      schema.MERVARDEN, schema.UTFALL, schema.INSTALLNINGAR, schema.PLATSER,
-                      schema.MERVARDE, schema.INTYGSREGISTER)
+# A summary states how many Fel and Varningar its register has and counts by kön, so it reads what
+# Kontrollera reads (Deltagare included); nothing of it is kept on the server.
+SAMMANSTALL_SHEETS = INPUT_SHEETS
 NYTT_FORMULAR_SHEETS = (schema.PLATSER, schema.KOMPETENSER, schema.NIVAER, schema.FORMULAR)
 SPARA_SHEETS = (schema.PLATSER, schema.KOMPETENSER, schema.NIVAER, schema.BEDOMNINGAR,
                 schema.FORMULAR)
@@ -55,18 +55,24 @@ def kontrollera(book: Any, today: date | None = None, now: datetime | None = Non
                    {"fel": result.errors, "varningar": result.warnings})
 
 
-def sammanstall(book: Any, today: date | None = None, now: datetime | None = None) -> Outcome:
-    """Tally the report period from Inställningar onto Sammanställning."""
+def sammanstall(book: Any, today: date | None = None, now: datetime | None = None,
+                certificates: CertificateFacts = NO_REGISTER) -> Outcome:
+    """Tally the report period from Inställningar onto Sammanställning; ``certificates`` are the
+    certificate register's (the entry point reads them where the settings say)."""
     today, now = today or date.today(), now or datetime.now()
     with bulk_objects():
-        register = xbook.load(book, SAMMANSTALL_SHEETS, today).register
-        start, end = resolve_period([register], None, None, today)
-        t = tally([register], start, end)
-    xbook.write_sammanstallning(book, t, now)
-    return Outcome(f"Sammanställ {start} – {end}: {t.total.platser} platser, {t.total.avslutade} "
-                   f"avslutade, {t.total.avbrutna} avbrutna. Se bladet {schema.SAMMANSTALLNING}.",
+        register = xbook.load(book, _register_sheets(SAMMANSTALL_SHEETS), today).register
+        computed = compute([register], None, None, today, certificates)
+    t, basis = computed.tally, computed.basis
+    xbook.write_sammanstallning(book, t, now, basis)
+    return Outcome(f"Sammanställ {t.period_from} – {t.period_to}: {t.total.platser} platser, "
+                   f"{t.total.avslutade} avslutade, {t.total.avbrutna} avbrutna, "
+                   f"{t.total.utfardade_intyg} utfärdade kompetensintyg. {basis.quality()} "
+                   f"Se bladet {schema.SAMMANSTALLNING}.",
                    {"platser": t.total.platser, "avslutade": t.total.avslutade,
-                    "avbrutna": t.total.avbrutna})
+                    "avbrutna": t.total.avbrutna, "utfardade_intyg": t.total.utfardade_intyg,
+                    "fel": basis.fel, "varningar": basis.varningar,
+                    "preliminar": basis.preliminary})
 
 
 def _read_form(book: Any) -> xform.Form:

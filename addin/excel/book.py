@@ -30,6 +30,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from ..core import presentation, reading, schema
+from ..core.basis import Basis
 from ..core.model import Problem, RawSheet, Register
 from ..core.tally import Tally
 from ..xlsx.reader import raw_sheet
@@ -460,9 +461,10 @@ def _raw_value(raw: dict[str, RawSheet], by_row: dict[str, dict[int, list[Any]]]
 
 # --- Sammanställning --------------------------------------------------------------------------
 
-def write_sammanstallning(book: Any, tally: Tally, generated_at: datetime) -> None:
+def write_sammanstallning(book: Any, tally: Tally, generated_at: datetime,
+                          basis: Basis | None = None) -> None:
     sheet = replace_sheet(book, schema.SAMMANSTALLNING)
-    grid, layout = presentation.sammanstallning_grid(tally, generated_at)
+    grid, layout = presentation.sammanstallning_grid(tally, generated_at, basis)
     width = max(len(r) for r in grid)
     write_block(sheet, 1, 1, grid, width)
     for r in layout["header_rows"]:

@@ -24,6 +24,7 @@ from typing import Any
 
 from .. import boundary
 from .. import settings as amanst_settings
+from ..certificates.facts import read_facts
 from . import actions, certificate_actions, files, steering_actions
 
 TITLE = "Arbetsmarknad"
@@ -61,7 +62,11 @@ def kontrollera(book: Any = None) -> str:
 
 
 def sammanstall(book: Any = None) -> str:
-    return _run("Sammanställ", actions.sammanstall, book)
+    def action(b: Any) -> actions.Outcome:
+        register = amanst_settings.load().register_location()
+        return actions.sammanstall(b, certificates=read_facts(register))
+
+    return _run("Sammanställ", action, book)
 
 
 def nytt_bedomningsformular(book: Any = None) -> str:

@@ -34,6 +34,7 @@ from xlwings_server.config import settings
 from xlwings_server.models import CurrentUser
 
 from .. import boundary
+from ..certificates.facts import read_facts
 from . import actions, certificate_actions, roles, runlog, server_settings, steering_actions
 from .actions import Outcome
 
@@ -104,11 +105,13 @@ def kontrollera(book: xw.Book, current_user: CurrentUser):
     return run("Kontrollera", book, current_user, lambda: actions.kontrollera(book))
 
 
-@button("Sammanställ", "Räknar platser per förvaltning, yrkesområde och anställningsform för "
-        "rapportperioden och skriver bladet Sammanställning.",
+@button("Sammanställ", "Räknar platser per förvaltning, yrkesområde, anställningsform och kön "
+        "för rapportperioden och skriver bladet Sammanställning, med antalet fel och varningar "
+        "och utfärdade intyg enligt intygsregistret.",
         role=roles.HANDLAGGARE, include=actions.SAMMANSTALL_SHEETS, icon="sammanstall")
 def sammanstall(book: xw.Book, current_user: CurrentUser):
-    return run("Sammanställ", book, current_user, lambda: actions.sammanstall(book))
+    return run("Sammanställ", book, current_user, lambda: actions.sammanstall(
+        book, certificates=read_facts(server_settings.load().register_location())))
 
 
 @button("Nytt bedömningsformulär", "Skapar bladet Formulär för en plats och ett tillfälle: "

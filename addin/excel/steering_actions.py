@@ -1,7 +1,8 @@
 """The button Skicka till styrgruppen over any ``xw.Book``: summary workbook by e-mail or as a draft.
 
-Reads only the sheets the tally needs (no Deltagare: no names or identity numbers cross the
-network), builds the steering group's workbook and message with ``addin.steering.service``
+Reads the sheets Kontrollera reads (the summary states the register's Fel and Varningar and counts
+by kön; nothing is kept on the server), reads the certificate register's valid certificates where
+the settings say, refuses any period but a tertial, the delår or the helår, builds the steering group's workbook and message with ``addin.steering.service``
 (suppressed counts only) and then:
 
 - sends it over SMTP when the server is configured for it (``AMANST_SMTP_HOST`` and the rest of
@@ -19,14 +20,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..certificates.facts import read_facts
+from ..core import schema
+from ..core.steering_summary import SHARE, shown_text
 from ..settings import Settings
 from ..steering import mail, service
-from ..core.steering_summary import SHARE, shown_text
 from . import book as xbook
 from . import files
 from .actions import SAMMANSTALL_SHEETS, Outcome
 
-SHEETS = SAMMANSTALL_SHEETS
+SHEETS = tuple(n for n in SAMMANSTALL_SHEETS if n in schema.SPEC_BY_NAME)
 
 
 def skicka_till_styrgruppen(book: Any, user_id: str, settings: Settings,
@@ -39,11 +42,14 @@ def skicka_till_styrgruppen(book: Any, user_id: str, settings: Settings,
     """
     today = today or date.today()
     register = xbook.load(book, SHEETS, today).register
-    package = service.prepare([register], today=today, sender=settings.smtp_from)
+    package = service.prepare([register], today=today, sender=settings.smtp_from,
+                              certificates=read_facts(settings.register_location()))
     summary = package.summary
+    service.require_standard_period(summary)  # the button never sends any other period
     k = summary.key_figures
     period = f"{summary.period_from:%Y-%m-%d} – {summary.period_to:%Y-%m-%d}"
-    figures = (f"Platser: {shown_text(k['platser']) or '–'}"
+    figures = ((f"{summary.basis.quality()} " if summary.basis.preliminary else "")
+               + f"Platser: {shown_text(k['platser']) or '–'}"
                + (f" (mål {shown_text(k['mal'])})" if k.get("mal") is not None else "")
                + f", avslutade: {shown_text(k['avslutade']) or '–'}, till arbete eller studier "
                f"vid avslut: {shown_text(k['share_end'], SHARE) or '–'}.")

@@ -20,7 +20,7 @@ import re
 import smtplib
 import ssl
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import default as DEFAULT_POLICY
@@ -31,8 +31,8 @@ from email_validator import EmailNotValidError, validate_email
 
 from ..core import schema
 from ..core.errors import AmanstError
+from ..core.steering_summary import COUNT, SHARE, SteeringSummary, shown_text
 from ..settings import Settings
-from ..core.steering_summary import SHARE, SteeringSummary, shown_text
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
@@ -65,47 +65,53 @@ def parse_addresses(text: str, setting: str = schema.S_STYRGRUPP_EPOST,
 
 
 def subject(summary: SteeringSummary) -> str:
-    org = f" – {one_line(summary.organisation)}" if summary.organisation else ""
-    return one_line(f"Arbetsmarknadsanställningar {summary.period_from:%Y-%m-%d} – "
-                    f"{summary.period_to:%Y-%m-%d}: sammanställning till styrgruppen{org}")
+    """Short enough for a phone's inbox: what, which period, and Preliminär when it is."""
+    status = " – preliminär" if summary.basis.preliminary else ""
+    if not summary.period.standard:
+        period = f"{summary.period_from:%Y-%m-%d}–{summary.period_to:%Y-%m-%d}"
+    else:
+        period = summary.period.label.split(" (")[0].lower().replace("tertial", "tertial")
+    return one_line(f"Arbetsmarknadsanställningar {period}{status}")
+
+
+MAIL_FIGURES = (("platser", "Platser"), ("paborjade", "Påbörjade"),
+                ("pagaende", "Pågår vid periodens slut"), ("ended", "Avslutade eller avbrutna"),
+                ("share_end", "Till arbete/studier vid avslut"),
+                ("share_90", "Till arbete/studier efter 90 dagar"),
+                ("utfardade_intyg", "Kompetensintyg"))
+
+
+def key_lines(summary: SteeringSummary) -> list[str]:
+    """The key figures as short lines of text (a phone shows them without a table)."""
+    k = summary.key_figures
+    lines = []
+    for key, label in MAIL_FIGURES:
+        kind = SHARE if key.startswith("share") else COUNT
+        text = shown_text(k[key], kind) or "–"
+        if key == "platser" and isinstance(k["mal"], int):
+            text += f" (mål {k['mal']})"
+        if key == "utfardade_intyg":
+            text += f" ({shown_text(k['share_intyg'], SHARE) or '–'} av de avslutade)"
+        lines.append(f"{label}: {text}")
+    return lines
 
 
 def body(summary: SteeringSummary, attachment_name: str) -> str:
-    k = summary.key_figures
-
-    def n(key: str) -> str:
-        return shown_text(k[key]) or "–"
-
-    def pct(key: str) -> str:
-        return shown_text(k[key], SHARE) or "–"
-
-    mal = f" (mål {n('mal')})" if k["mal"] is not None else ""
-    lines = [
-        "Hej!",
-        "",
-        f"Här kommer sammanställningen av arbetsmarknadsanställningarna för perioden "
-        f"{summary.period_from:%Y-%m-%d} – {summary.period_to:%Y-%m-%d}.",
-        "",
-        "Nyckeltal för perioden:",
-        f"- Platser: {n('platser')}{mal}",
-        f"- Påbörjade: {n('paborjade')}",
-        f"- Avslutade: {n('avslutade')}, avbrutna: {n('avbrutna')}",
-        f"- Till arbete eller studier vid avslut: {pct('share_end')}",
-        f"- Till arbete eller studier efter 90 dagar: {pct('share_90')}",
-        f"- Utfärdade kompetensintyg: {n('utfardade_intyg')} "
-        f"({pct('share_intyg')} av de avslutade)",
-        "",
-        f"Siffror per förvaltning, yrkesområde och anställningsform, mervärdet för individen och "
-        f"arbetsplatsen och utvecklingen per tertial finns i den bifogade arbetsboken "
-        f"{attachment_name}.",
-        "",
-        f"Antal under {summary.threshold} visas som {summary.below} och andelar bara där underlaget "
-        "är minst 10. Sammanställningen innehåller inga namn, personnummer eller andra uppgifter "
-        "om enskilda personer.",
-        "",
-        "Med vänlig hälsning",
-        one_line(summary.organisation) or "Samordningen för arbetsmarknadsanställningar",
-    ]
+    basis = summary.basis
+    org = one_line(summary.organisation) or "Samordningen för arbetsmarknadsanställningar"
+    lines = ["Hej!", "", f"Arbetsmarknadsanställningar, {summary.period.label}, {org}."]
+    if basis.preliminary:
+        lines += ["", basis.quality().replace("Preliminär:", "PRELIMINÄR:", 1)]
+    lines += ["", *key_lines(summary), "",
+              summary.certificate_statement, "",
+              f"Underlag: {basis.combined()}. {'' if basis.preliminary else basis.quality()}"
+              .rstrip(),
+              *basis.notes, "",
+              f"Per förvaltning, kön, anställningsform och tertial: se bilagan {attachment_name}.",
+              "Små antal redovisas inte och inga uppgifter om enskilda personer ingår.", ""]
+    if summary.contact:
+        lines += [f"Frågor: {one_line(summary.contact)}", ""]
+    lines += ["Med vänlig hälsning", org]
     return "\n".join(lines) + "\n"
 
 

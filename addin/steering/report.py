@@ -21,8 +21,8 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .. import resources
 from ..core.errors import AmanstError
+from ..core.steering_summary import COUNT, SHARE, SteeringSummary, legend, shown_text
 from .charts import target_chart_png
-from ..core.steering_summary import SHARE, SteeringSummary, legend, shown_text
 
 TEMPLATE_NAME = "namndrapport.docx"
 TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
@@ -46,97 +46,145 @@ def _words(value) -> str:
 
 
 def _target_sentence(summary: SteeringSummary) -> str:
-    """How many förvaltningar reached their target, from shown figures only."""
-    reached = missed = unknown = 0
-    for row in summary.table("forvaltningar").rows[:-1]:
-        mal, platser = row[1], row[2]
-        if mal is None:
-            continue
-        if isinstance(platser, int):
-            reached += platser >= mal
-            missed += platser < mal
-        elif platser == summary.below and mal >= summary.threshold:
-            missed += 1
-        else:
-            unknown += 1
-    with_target = reached + missed + unknown
-    if not with_target:
+    """How many förvaltningar reached their target (places are shown exactly)."""
+    rows = [r for r in summary.table("forvaltningar").rows[:-1] if isinstance(r[1], int)]
+    if not rows:
         return "Ingen förvaltning har ett mål för antalet platser i arbetsboken."
-    text = (f"{reached} av {with_target} förvaltningar med mål hade minst lika många platser som "
-            "målet")
-    return text + (f"; för {unknown} kan det inte avgöras eftersom antalet är litet." if unknown
-                   else ".")
+    reached = sum(1 for r in rows if isinstance(r[2], int) and r[2] >= r[1])
+    return (f"{reached} av {len(rows)} förvaltningar med mål hade minst lika många platser som "
+            "målet.")
 
 
-def context(summary: SteeringSummary, template: DocxTemplate) -> dict:
+CITY = "Hela staden"
+
+
+def _rows(summary: SteeringSummary, key: str, fields: dict[str, tuple[str, str]]) -> list[dict]:
+    """A table's rows as {field: text}; ``fields`` maps a field to (figure key, kind). A table a
+    tertial report leaves out becomes one row for the whole city, from the key figures."""
+    table = summary.find(key)
+    if table is None:
+        k = summary.key_figures
+        return [{"namn": f"{CITY} (per förvaltning och kön: i delårs- och helårsrapporten)",
+                 **{f: _text(k.get(fk), kind) for f, (fk, kind) in fields.items()}}]
+    cols = {k: i for i, k in enumerate(table.keys)}
+    return [{"namn": str(row[0]),
+             **{f: _text(row[cols[fk]], kind) for f, (fk, kind) in fields.items()}}
+            for row in table.rows]
+
+
+def _text(value, kind: str) -> str:
+    return shown_text(value, kind) or "–"
+
+
+PLATSER = {"mal": ("mal", COUNT), "platser": ("platser", COUNT),
+           "paborjade": ("paborjade", COUNT), "pagaende": ("pagaende", COUNT),
+           "ended": ("ended", COUNT)}
+UTFALL = {"ended": ("ended", COUNT), "avslutade": ("avslutade", COUNT),
+          "avbrutna": ("avbrutna", COUNT), "till_arbete": ("till_arbete_eller_studier", COUNT),
+          "andel": ("share_end", SHARE)}
+UTFALL90 = {"ended": ("ended", COUNT), "kanda": ("med_utfall_efter_90", COUNT),
+            "till_arbete": ("till_arbete_eller_studier_efter_90", COUNT),
+            "andel": ("share_90", SHARE)}
+INTYG = {"avslutade": ("avslutade", COUNT), "intyg": ("utfardade_intyg", COUNT),
+         "andel": ("share_intyg", SHARE)}
+KON = {"platser": ("platser", COUNT), "paborjade": ("paborjade", COUNT),
+       "ended": ("ended", COUNT), "till_arbete": ("till_arbete_eller_studier", COUNT),
+       "andel": ("share_end", SHARE)}
+KON_INTYG = {"intyg": ("utfardade_intyg", COUNT), "andel_intyg": ("share_intyg", SHARE)}
+
+
+def _kon_rows(summary: SteeringSummary) -> list[dict]:
+    """Kön with places and outcomes, and certificates where the same rows show them."""
+    rows = _rows(summary, "kon", KON)
+    by_name = {r["namn"]: r for r in _rows(summary, "intyg_kon", KON_INTYG)}
+    for r in rows:
+        extra = by_name.get(r["namn"], {"intyg": "ingår i övriga", "andel_intyg": ""})
+        r.update({"intyg": extra["intyg"], "andel_intyg": extra["andel_intyg"]})
+    return rows
+
+
+def _mervarde_rows(summary: SteeringSummary) -> list[dict]:
+    rows = []
+    for key, perspektiv in (("mervarde_individ", "Individ"),
+                            ("mervarde_arbetsplats", "Arbetsplats")):
+        table = summary.find(key)
+        for row in table.rows if table else []:
+            rows.append({"perspektiv": perspektiv, "mervarde": str(row[0]), "ja": _n(row[1]),
+                         "delvis": _n(row[2]), "nej": _n(row[3]), "andel": _pct(row[5])})
+    return rows or [{"perspektiv": "–", "mervarde": "Redovisas i delårs- och helårsrapporten"
+                     if summary.find("mervarde_individ") is None
+                     else "Inga bedömningar under perioden",
+                     "ja": "", "delvis": "", "nej": "", "andel": ""}]
+
+
+def _share_words(value, what: str) -> str:
+    if isinstance(value, float):
+        return f"{_pct(value)} {what}"
+    return f"andelen {what} redovisas inte eftersom underlaget är för litet"
+
+
+def _status(summary: SteeringSummary) -> str:
+    basis = summary.basis
+    text = f"{basis.quality()} Underlag: {basis.combined()}."
+    if not summary.period.standard:
+        text = f"{summary.period.label}. {text}"
+    return text
+
+
+def _paragraphs(summary: SteeringSummary, period: str) -> dict[str, str]:
     k = summary.key_figures
-    period = f"{summary.period_from:%Y-%m-%d} – {summary.period_to:%Y-%m-%d}"
     org = summary.organisation or "kommunen"
-    f = summary.table("forvaltningar")
-    cols = {h: i for i, h in enumerate(f.headers)}
-
-    def get(row, header):
-        return row[cols[header]]
-
-    platser, utfall, intyg = [], [], []
-    for row in f.rows:
-        name = str(row[0])
-        platser.append({"namn": name, "mal": _n(get(row, "Mål antal platser")),
-                        "platser": _n(get(row, "Platser")), "paborjade": _n(get(row, "Påbörjade")),
-                        "pagaende": _n(get(row, "Pågående vid periodens slut"))})
-        utfall.append({"namn": name, "avslutade": _n(get(row, "Avslutade")),
-                       "avbrutna": _n(get(row, "Avbrutna")),
-                       "till_arbete": _n(get(row, "Till arbete eller studier vid avslut")),
-                       "andel": _pct(get(row, "Andel till arbete eller studier vid avslut")),
-                       "andel_90": _pct(get(row, "Andel till arbete eller studier efter 90 dagar"))})
-        intyg.append({"namn": name, "avslutade": _n(get(row, "Avslutade")),
-                      "intyg": _n(get(row, "Utfärdade kompetensintyg")),
-                      "andel": _pct(get(row, "Andel avslutade med intyg"))})
-    mervarde = []
-    for key, perspektiv in (("mervarde_individ", "Individ"), ("mervarde_arbetsplats", "Arbetsplats")):
-        for row in summary.table(key).rows:
-            mervarde.append({"perspektiv": perspektiv, "mervarde": str(row[0]), "ja": _n(row[1]),
-                             "delvis": _n(row[2]), "nej": _n(row[3]), "andel": _pct(row[5])})
-    if not mervarde:
-        mervarde.append({"perspektiv": "–", "mervarde": "Inga bedömningar under perioden",
-                         "ja": "", "delvis": "", "nej": "", "andel": ""})
-
-    def share_words(value, what: str) -> str:
-        if isinstance(value, float):
-            return f"{_pct(value)} {what}"
-        return f"andelen {what} redovisas inte eftersom underlaget är för litet"
-
     mal_text = f" mot ett sammanlagt mål om {_n(k['mal'])} platser" if k["mal"] is not None else ""
     return {
-        "period": period,
-        "inledning": (f"Avsnittet följer upp arbetsmarknadsanställningarna i {org} under perioden "
+        "inledning": (f"Avsnittet följer upp arbetsmarknadsanställningarna i {org} under "
                       f"{period}: levererade platser per förvaltning, utfallet efter avslutad "
-                      "anställning, utfärdade kompetensintyg och det mervärde platserna ger "
-                      "individen och arbetsplatsen. Siffrorna är desamma som i styrgruppens "
-                      "sammanställning; små antal redovisas inte."),
+                      "anställning, utfärdade kompetensintyg, kvinnor och män, och det mervärde "
+                      "platserna ger individen och arbetsplatsen. Siffrorna är desamma som i "
+                      "styrgruppens sammanställning; små antal redovisas inte."),
         "platser_text": (f"Förvaltningarna hade {_words(k['platser'])} platser under perioden"
                          f"{mal_text}. {_words(k['paborjade']).capitalize()} anställningar "
                          f"påbörjades och {_words(k['pagaende'])} pågick vid periodens slut. "
                          f"{_target_sentence(summary)}"),
         "utfall_text": (f"Under perioden slutade {_words(k['ended'])} anställningar: "
-                        f"{_words(k['avslutade'])} avslutades och {_words(k['avbrutna'])} avbröts i "
-                        "förtid. Direkt efter avslut "
-                        f"gick {share_words(k['share_end'], 'till arbete eller studier')}; efter 90 "
-                        f"dagar {share_words(k['share_90'], 'till arbete eller studier')} (av dem "
-                        "med registrerat utfall). En kommunal arbetsmarknadsanställning räknas inte "
-                        "som arbete."),
+                        f"{_words(k['avslutade'])} avslutades och {_words(k['avbrutna'])} "
+                        "avbröts i förtid. Direkt efter avslut gick "
+                        f"{_share_words(k['share_end'], 'till arbete eller studier')}. En kommunal "
+                        "arbetsmarknadsanställning räknas inte som arbete. Förvaltningar med för "
+                        "få avslut för att visas var för sig redovisas tillsammans."),
+        "utfall90_text": ("Efter 90 dagar gick "
+                          f"{_share_words(k['share_90'], 'till arbete eller studier')} av dem "
+                          "med ett registrerat utfall."),
         "intyg_text": (f"Efter en avslutad anställning ska deltagaren få ett kompetensintyg "
-                       f"(rekommendation 2). Under perioden utfärdades {_words(k['utfardade_intyg'])} "
-                       f"intyg för {_words(k['avslutade'])} avslutade anställningar "
-                       f"({share_words(k['share_intyg'], 'med intyg')})."),
+                       f"(rekommendation 2). Under perioden utfärdades "
+                       f"{_words(k['utfardade_intyg'])} intyg för {_words(k['avslutade'])} "
+                       f"avslutade anställningar ({_share_words(k['share_intyg'], 'med intyg')}). "
+                       "Intygen räknas i intygsregistret: giltiga intyg för placeringar som "
+                       "avslutats under perioden."),
+        "kon_text": ("Platser, utfall och kompetensintyg för kvinnor och män, enligt kön på "
+                     "bladet Deltagare. Grupper som är för små för att visas var för sig "
+                     "redovisas tillsammans."),
         "mervarde_text": ("Hur varje plats skapar mervärde för verksamheten och för individen "
                           "(rekommendation 1). Tabellen visar handledarnas bedömningar under "
                           "perioden: Ja, Delvis eller Nej per mervärde."),
-        "platser": platser, "utfall": utfall, "intyg": intyg, "mervarde": mervarde,
+    }
+
+
+def context(summary: SteeringSummary, template: DocxTemplate) -> dict:
+    period = summary.period.label
+    return {
+        "period": period,
+        "status": _status(summary),
+        **_paragraphs(summary, period),
+        "platser": _rows(summary, "forvaltningar", PLATSER),
+        "utfall": _rows(summary, "utfall_forvaltningar", UTFALL),
+        "utfall90": _rows(summary, "utfall90_forvaltningar", UTFALL90),
+        "intyg": _rows(summary, "intyg_forvaltningar", INTYG),
+        "kon": _kon_rows(summary),
+        "mervarde": _mervarde_rows(summary),
         "diagram": InlineImage(template, io.BytesIO(target_chart_png(summary)), width=Mm(140)),
         "teckenforklaring": "Teckenförklaring: " + " ".join(
             f"{symbol} = {text}" for symbol, text in legend(summary.threshold)),
-        "kalla": (f"Källa: {', '.join(summary.sources) or 'arbetsboken'}, sammanställt "
+        "kalla": (f"Källa: {summary.basis.combined()}, sammanställt "
                   f"{summary.generated_at:%Y-%m-%d %H:%M}. Inga personuppgifter ingår."),
     }
 

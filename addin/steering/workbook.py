@@ -17,9 +17,17 @@ from openpyxl.styles import Font as _Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..core import figures
+from ..core.steering_summary import (
+    LABEL,
+    SHARE,
+    SteeringSummary,
+    SummaryTable,
+    chart_series,
+    definitions,
+    legend,
+)
 from ..xlsx.cells import write_value
-from ..core.steering_summary import (COUNT, LABEL, SHARE, TARGET, SteeringSummary, SummaryTable,
-                                     definitions, legend)
 
 BLUE, LIGHT, TOTAL_FILL, GREY = "1F4E79", "DDEBF7", "F2F2F2", "595959"
 THIN = Side(style="thin", color="BFBFBF")
@@ -27,12 +35,10 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 TITLE = "Arbetsmarknadsanställningar – sammanställning till styrgruppen"
 
 
-def Font(**kw) -> _Font:  # noqa: N802 - openpyxl leaves the name empty, and LibreOffice then picks a serif
+def Font(**kw) -> _Font:
     return _Font(name="Calibri", **kw)
 
 
-SHEETS = (("forvaltningar", "Förvaltningar"), ("yrkesomraden", "Yrkesområden"),
-          ("anstallningsformer", "Anställningsformer"))
 
 
 def _cell(ws: Worksheet, row: int, col: int, value, **style):
@@ -45,9 +51,10 @@ def _cell(ws: Worksheet, row: int, col: int, value, **style):
 
 def _title(ws: Worksheet, summary: SteeringSummary, heading: str) -> int:
     _cell(ws, 1, 1, heading, font=Font(bold=True, size=15, color=BLUE))
-    _cell(ws, 2, 1, f"Rapportperiod {summary.period_from:%Y-%m-%d} – {summary.period_to:%Y-%m-%d}. "
-                    f"{summary.below} = färre än {summary.threshold}, .. = redovisas inte. "
-                    "Förklaringar på bladet Om sammanställningen.",
+    _cell(ws, 2, 1, f"{summary.period.label}"
+                    + (f". {summary.basis.quality()}" if summary.basis.preliminary else ".")
+                    + " (sammanslagna) = för få för att visas var för sig, .. = redovisas inte, "
+                    "– = ingen andel (nämnaren under 10). Förklaringar på bladet Om siffrorna.",
           font=Font(italic=True, color=GREY))
     return 4
 
@@ -77,8 +84,12 @@ def write_table(ws: Worksheet, top: int, table: SummaryTable, title: str | None 
             elif i % 2 == 1:
                 cell.fill = PatternFill("solid", fgColor="F7FBFF")
     row = header_row + len(table.rows) + 1
-    for note in table.notes:
-        _cell(ws, row, 1, note, font=Font(italic=True, size=9, color=GREY))
+    width = len(table.headers)
+    for note in table.notes:  # wrapped over the table's width, so the page keeps its width
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+        _cell(ws, row, 1, note, font=Font(italic=True, size=9, color=GREY),
+              alignment=Alignment(wrap_text=True, vertical="top"))
+        ws.row_dimensions[row].height = 12 * (1 + len(note) // (40 + 12 * width))
         row += 1
     return row + 1
 
@@ -100,7 +111,7 @@ def _landscape(ws: Worksheet) -> None:
 
 def _bar_chart(ws: Worksheet, title: str, header_row: int, first: int, last: int,
                columns: Sequence[int], anchor: str, horizontal: bool = False, y_title: str = "Antal",
-               size: tuple[float, float] | None = None) -> None:
+               size: tuple[float, float] | None = None, target: Worksheet | None = None) -> None:
     chart = BarChart()
     chart.type = "bar" if horizontal else "col"
     chart.title = title
@@ -114,66 +125,97 @@ def _bar_chart(ws: Worksheet, title: str, header_row: int, first: int, last: int
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
     if horizontal:
         chart.x_axis.scaling.orientation = "maxMin"  # first förvaltning on top, as in the table
-    ws.add_chart(chart, anchor)
+    (target or ws).add_chart(chart, anchor)
 
 
 def _long_text(ws: Worksheet, row: int, text: str, **style) -> None:
-    """Text over columns B:C, wrapped, with a row tall enough for LibreOffice and Excel alike."""
-    ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=3)
+    """Text over columns B:D, wrapped, with a row tall enough for LibreOffice and Excel alike."""
+    ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
     _cell(ws, row, 2, text, alignment=Alignment(wrap_text=True, vertical="top"),
           font=style.pop("font", Font()), **style)
-    ws.row_dimensions[row].height = 15 * (1 + len(text) // 120)
+    ws.row_dimensions[row].height = 15 * (1 + len(text) // 95)
 
 
 def _heading(ws: Worksheet, row: int, text: str) -> None:
     _cell(ws, row, 1, text, font=Font(bold=True, size=12, color=BLUE))
 
 
-def _cover(ws: Worksheet, summary: SteeringSummary) -> None:
-    ws.sheet_view.showGridLines = False
-    _cell(ws, 1, 1, TITLE, font=Font(bold=True, size=16, color=BLUE))
-    if summary.organisation:
-        _cell(ws, 2, 1, summary.organisation, font=Font(size=12, color=GREY))
-    facts = [
-        ("Rapportperiod", f"{summary.period_from:%Y-%m-%d} – {summary.period_to:%Y-%m-%d}"),
-        ("Skapad", f"{summary.generated_at:%Y-%m-%d %H:%M}"),
-        ("Underlag", ", ".join(summary.sources) or "–"),
-        ("Minsta redovisade antal", str(summary.threshold)),
-    ]
-    if summary.left_out:
-        facts.append(("Rader som inte kunde läsas", f"{summary.left_out} (inte med i siffrorna; "
-                                                     "kör Kontrollera i arbetsboken)"))
-    row = 4
-    for label, value in facts:
-        _cell(ws, row, 1, label, font=Font(bold=True))
-        _long_text(ws, row, value)
-        row += 1
+KEY_ROWS = (("mal", "Mål antal platser"), ("platser", None), ("paborjade", None),
+            ("pagaende", None), ("ended", None), ("share_end", None), ("share_90", None),
+            ("utfardade_intyg", None), ("share_intyg", None))
 
-    row += 1
-    _heading(ws, row, "Nyckeltal för perioden")
-    row += 1
+
+def _key_figures(ws: Worksheet, row: int, summary: SteeringSummary) -> int:
     k = summary.key_figures
-    figures = [("Mål antal platser", k["mal"], TARGET), ("Platser", k["platser"], COUNT),
-               ("Påbörjade", k["paborjade"], COUNT),
-               ("Pågående vid periodens slut", k["pagaende"], COUNT),
-               ("Avslutade", k["avslutade"], COUNT), ("Avbrutna", k["avbrutna"], COUNT),
-               ("Till arbete eller studier vid avslut", k["share_end"], SHARE),
-               ("Till arbete eller studier efter 90 dagar", k["share_90"], SHARE),
-               ("Utfärdade kompetensintyg", k["utfardade_intyg"], COUNT),
-               ("Andel avslutade med intyg", k["share_intyg"], SHARE)]
-    for i, (label, value, kind) in enumerate(figures):
+    for i, (key, label) in enumerate(KEY_ROWS):
         fill = PatternFill("solid", fgColor=LIGHT if i % 2 == 0 else "FFFFFF")
-        _cell(ws, row, 1, label, border=BORDER, font=Font(), fill=fill)
+        value = k[key]
+        _cell(ws, row, 1, label or figures.label(key), border=BORDER, font=Font(), fill=fill)
         cell = _cell(ws, row, 2, "–" if value is None else value, border=BORDER, fill=fill,
                      font=Font(bold=True, size=12, color=BLUE),
                      alignment=Alignment(horizontal="right"))
-        if kind == SHARE and isinstance(value, float):
+        if figures.BY_KEY[key].kind == SHARE and isinstance(value, float):
             cell.number_format = "0%"
         row += 1
+    return row
 
-    row += 1
-    _heading(ws, row, "Så läser du siffrorna")
-    row += 1
+
+def _basis_facts(summary: SteeringSummary) -> list[tuple[str, str]]:
+    basis = summary.basis
+    facts = [("Underlaget", basis.quality()),
+             ("Arbetsböcker", basis.combined()),
+             ("Utfärdade intyg", summary.certificate_statement),
+             ("Skapad", f"{summary.generated_at:%Y-%m-%d %H:%M}"),
+             ("Kontakt", summary.contact or summary.organisation or "–")]
+    facts[2:2] = [("Dubbletter", note) for note in basis.notes]
+    if basis.left_out:
+        facts.append(("Inte räknade", basis.left_out_sentence()))
+    return facts
+
+
+def _overview(ws: Worksheet, summary: SteeringSummary) -> None:
+    """What the steering group needs first, on one screen: period, status, key figures, chart."""
+    ws.sheet_view.showGridLines = False
+    _cell(ws, 1, 1, TITLE, font=Font(bold=True, size=16, color=BLUE))
+    _cell(ws, 2, 1, summary.period.label + (f" – {summary.organisation}" if summary.organisation
+                                            else ""), font=Font(bold=True, size=12, color=GREY))
+    row = 3
+    if summary.basis.preliminary or not summary.period.standard:
+        text = summary.basis.quality() if summary.basis.preliminary else summary.period.label
+        _cell(ws, row, 1, text, font=Font(bold=True, color="9C0006"),
+              fill=PatternFill("solid", fgColor="FFC7CE"))
+        row += 1
+    _heading(ws, row + 1, "Nyckeltal för perioden")
+    row = _key_figures(ws, row + 2, summary) + 1
+    for label, text in _basis_facts(summary):
+        _cell(ws, row, 1, label, font=Font(bold=True), alignment=Alignment(vertical="top"))
+        _long_text(ws, row, text, font=Font(size=10, color=GREY))
+        row += 1
+    ws.column_dimensions["A"].width = 40
+    ws.column_dimensions["B"].width = 14
+    ws.column_dimensions["C"].width = 30
+    ws.column_dimensions["D"].width = 30
+    _overview_chart(ws, summary)
+
+
+def _overview_chart(ws: Worksheet, summary: SteeringSummary) -> None:
+    """Mål and places per förvaltning beside the key figures: exact figures, nothing hidden."""
+    names, mal, platser = chart_series(summary)
+    data = ws.parent.create_sheet("Diagramdata")
+    data.sheet_state = "hidden"
+    rows = [("Förvaltning", "Mål antal platser", "Platser under perioden"),
+            *zip(names, mal, platser, strict=True)]
+    for r, row in enumerate(rows, start=1):  # through write_value: a name never becomes a formula
+        for c, value in enumerate(row, start=1):
+            _cell(data, r, c, value)
+    _bar_chart(data, "Mål och platser per förvaltning", 1, 2, len(names) + 1, (2, 3), "F4",
+               horizontal=True, size=(15, 20), target=ws)
+
+
+def _about(ws: Worksheet, summary: SteeringSummary) -> None:
+    ws.sheet_view.showGridLines = False
+    _cell(ws, 1, 1, "Så läser du siffrorna", font=Font(bold=True, size=14, color=BLUE))
+    row = 3
     for symbol, text in legend(summary.threshold):
         _cell(ws, row, 1, symbol, font=Font(bold=True),
               alignment=Alignment(horizontal="right", vertical="top"))
@@ -187,59 +229,97 @@ def _cover(ws: Worksheet, summary: SteeringSummary) -> None:
         _long_text(ws, row, text)
         row += 1
     row += 1
-    _cell(ws, row, 1, "Sammanställningen innehåller bara antal och andelar: inga namn, "
-                      "personnummer, DeltagarID, fritext eller skäl för enskilda personer.",
-          font=Font(italic=True, color=GREY))
+    _cell(ws, row, 1, f"Minsta redovisade antal: {summary.threshold}. Sammanställningen innehåller "
+                      "bara antal och andelar: inga namn, personnummer, DeltagarID, fritext eller "
+                      "skäl för enskilda personer.", font=Font(italic=True, color=GREY))
     ws.column_dimensions["A"].width = 40
-    ws.column_dimensions["B"].width = 14
-    ws.column_dimensions["C"].width = 80
+    for letter in "BCD":
+        ws.column_dimensions[letter].width = 30
+
+
+BREAKDOWN_NOTE = ("Utfall per förvaltning, kön och anställningsform redovisas i delårs- och "
+                  "helårsrapporten; ett tertial visar stadens utfall (bladet Översikt).")
+
+
+def _tables_sheet(wb: Workbook, name: str, summary: SteeringSummary, heading: str,
+                  keys: Sequence[str]) -> Worksheet:
+    ws = wb.create_sheet(name)
+    row = _title(ws, summary, heading)
+    tables = [t for t in (summary.find(k) for k in keys) if t is not None]
+    for table in tables:
+        top = row
+        row = write_table(ws, row, table)
+        if table.key == "forvaltningar":
+            _bar_chart(ws, "Mål och platser per förvaltning", top + 1, top + 2,
+                       top + len(table.rows), (2, 3), f"A{row}", horizontal=True, size=(14, 26))
+            row += 29
+    if len(tables) < len(keys):
+        _cell(ws, row, 1, BREAKDOWN_NOTE, font=Font(italic=True, color=GREY))
+        row += 1
+    _widths(ws, 44, 12.5, max(len(t.headers) for t in tables) if tables else 2)
+    _landscape(ws)
+    return ws
+
+
+def _numeric_columns(table: SummaryTable, columns: Sequence[int]) -> list[int]:
+    """Columns with at least one drawn bar: a series with nothing to draw gets no legend entry."""
+    body = table.rows[:-1] if table.total_row else table.rows
+    return [c for c in columns if any(isinstance(r[c - 1], int) and r[c - 1] > 0 for r in body)]
 
 
 def build_workbook(summary: SteeringSummary) -> Workbook:
     wb = Workbook()
-    cover = wb.active
-    cover.title = "Om sammanställningen"
-    _cover(cover, summary)
-    _landscape(cover)
+    overview = wb.active
+    overview.title = "Översikt"
+    _overview(overview, summary)
+    _landscape(overview)
+    _tables_sheet(wb, "Förvaltningar", summary, "Platser per förvaltning", ("forvaltningar",))
+    _tables_sheet(wb, "Utfall", summary, "Utfall och kompetensintyg per förvaltning",
+                  ("utfall_forvaltningar", "intyg_forvaltningar", "utfall90_forvaltningar"))
+    _tables_sheet(wb, "Kön", summary, "Per kön", ("kon", "intyg_kon"))
+    _tables_sheet(wb, "Yrkesområden", summary, "Per yrkesområde", ("yrkesomraden",))
+    _tables_sheet(wb, "Anställningsformer", summary, "Per anställningsform",
+                  ("anstallningsformer",))
+    _mervarde_sheet(wb, summary)
+    _development_sheet(wb, summary)
+    about = wb.create_sheet("Om siffrorna")
+    _about(about, summary)
+    _landscape(about)
+    wb.move_sheet("Diagramdata", offset=len(wb.sheetnames))
+    return wb
 
-    for key, name in SHEETS:
-        ws = wb.create_sheet(name)
-        table = summary.table(key)
-        top = _title(ws, summary, f"{table.title}")
-        end = write_table(ws, top, table, title="Antal och andelar")
-        _widths(ws, 48, 11.5, len(table.headers))
-        ws.freeze_panes = ws.cell(row=top + 2, column=2)
-        first, last = top + 2, top + len(table.rows)  # data rows without the total
-        if key == "forvaltningar":
-            _bar_chart(ws, "Mål och platser per förvaltning (dolda antal visas inte)", top + 1,
-                       first, last, (2, 3), f"A{end + 1}", horizontal=True, size=(15, 36))
-        _landscape(ws)
 
+def _mervarde_sheet(wb: Workbook, summary: SteeringSummary) -> None:
     ws = wb.create_sheet("Mervärde")
     row = _title(ws, summary, "Mervärde för individen och arbetsplatsen (rekommendation 1)")
-    for key in ("mervarde_individ", "mervarde_arbetsplats"):
-        table = summary.table(key)
-        if table.rows:
-            top = row
-            row = write_table(ws, row, table)
-            _bar_chart(ws, table.title, top + 1, top + 2, top + 1 + len(table.rows), (2, 3, 4),
-                       f"H{top}", horizontal=True)
-            row = max(row, top + 27)
-        else:
-            _cell(ws, row, 1, f"{table.title}: inga bedömningar under perioden.")
-            row += 2
+    tables = [t for t in (summary.find(k) for k in ("mervarde_individ", "mervarde_arbetsplats"))
+              if t is not None]
+    for table in tables:
+        top = row
+        row = write_table(ws, row, table)
+        series = _numeric_columns(table, (2, 3, 4))
+        if series:
+            _bar_chart(ws, table.title, top + 1, top + 2, top + 1 + len(table.rows), series,
+                       f"H{top}", horizontal=True, size=(9, 17))
+        row = max(row, top + 19)
+    if not tables:
+        _cell(ws, row, 1, "Mervärdet redovisas i delårs- och helårsrapporten.",
+              font=Font(italic=True, color=GREY))
     _widths(ws, 44, 12, 6)
     _landscape(ws)
 
+
+def _development_sheet(wb: Workbook, summary: SteeringSummary) -> None:
     ws = wb.create_sheet("Utveckling")
     top = _title(ws, summary, "Utveckling under perioden")
     table = summary.table("tertialer")
     end = write_table(ws, top, table)
-    _bar_chart(ws, "Påbörjade och avslutade per tertial", top + 1, top + 2,
-               top + len(table.rows), (2, 3, 4), f"A{end + 1}")
+    series = _numeric_columns(table, (2, 3, 4))
+    if series and len(table.rows) > 2:
+        _bar_chart(ws, "Påbörjade och avslutade per tertial", top + 1, top + 2,
+                   top + len(table.rows), series, f"A{end + 1}")
     _widths(ws, 30, 14, len(table.headers))
     _landscape(ws)
-    return wb
 
 
 def workbook_bytes(summary: SteeringSummary) -> bytes:

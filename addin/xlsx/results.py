@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..core import presentation, schema
+from ..core.basis import Basis
 from ..core.model import Problem, RawSheet
 from ..core.tally import Tally
 from .atomic import write_atomic
@@ -219,9 +220,10 @@ CHART_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships
 _EMU_PER_CM = 360000
 
 
-def sammanstallning_spec(tally: Tally, generated_at: datetime) -> tuple[SheetSpec, dict]:
+def sammanstallning_spec(tally: Tally, generated_at: datetime, basis: Basis | None = None
+                         ) -> tuple[SheetSpec, dict]:
     """The Sammanställning sheet as the openpyxl path lays it out (``writer.fill_grid``)."""
-    grid, layout = presentation.sammanstallning_grid(tally, generated_at)
+    grid, layout = presentation.sammanstallning_grid(tally, generated_at, basis)
     width = max(len(r) for r in grid)
     spec = SheetSpec(grid, landscape=True, tab_color="C55A11",
                      widths={1: 44, 2: 40, **dict.fromkeys(range(3, width + 1), 13)})
@@ -272,7 +274,7 @@ def _drawing_xml(row: int, col: int, rid: str) -> bytes:
 
 
 def write_sammanstallning(source: Path, target: Path, tally: Tally,
-                          generated_at: datetime) -> None:
+                          generated_at: datetime, basis: Basis | None = None) -> None:
     """Write ``source`` with a new Sammanställning sheet (and its chart) to ``target``."""
     pkg = Package(source)
     try:
@@ -282,7 +284,7 @@ def write_sammanstallning(source: Path, target: Path, tally: Tally,
         pkg.delete_sheet(name)
         if index is None:
             index = result_index(pkg, name)
-        spec, layout = sammanstallning_spec(tally, generated_at)
+        spec, layout = sammanstallning_spec(tally, generated_at, basis)
         spec.drawing_rid = "rId1"
         part = pkg.add_sheet(name, b"".join(sheet_chunks(spec, styles)), index)
         header, first, last = layout["chart"]

@@ -250,9 +250,8 @@ def _table_sheet(wb: Workbook, spec: schema.SheetSpec, rows: Sequence[Sequence[A
     ws = wb.create_sheet(spec.name)
     ws.sheet_properties.tabColor = tab
     ws.append(list(spec.headers))
-    for row in rows:
+    for r, row in enumerate(rows, start=2):  # not ws.max_row: it scans every cell, each time
         ws.append([None] * len(spec.columns))
-        r = ws.max_row
         for c, value in enumerate(row, start=1):
             if value is not None and value != "":
                 write_value(ws.cell(row=r, column=c), value)

@@ -27,6 +27,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..core import presentation, schema
+from ..core.basis import Basis
 from ..core.errors import WorkbookLocked, WorkbookUnreadable
 from ..core.model import Problem
 from ..core.tally import Tally
@@ -200,10 +201,11 @@ def clear_marks(wb: Workbook) -> None:
                         cell.fill = NO_FILL
 
 
-def write_sammanstallning(wb: Workbook, tally: Tally, generated_at: datetime) -> None:
+def write_sammanstallning(wb: Workbook, tally: Tally, generated_at: datetime,
+                          basis: Basis | None = None) -> None:
     ws = _replace_sheet(wb, schema.SAMMANSTALLNING, _result_index(wb, schema.SAMMANSTALLNING)
                         if schema.SAMMANSTALLNING not in wb.sheetnames else None)
-    grid, layout = presentation.sammanstallning_grid(tally, generated_at)
+    grid, layout = presentation.sammanstallning_grid(tally, generated_at, basis)
     fill_grid(ws, grid, layout)
     header, first, last = layout["chart"]
     add_target_chart(ws, header, first, last, anchor=f"M{layout['title_rows'][1]}")

@@ -17,8 +17,9 @@ from addin.certificates.backend import open_store
 from addin.certificates.files import sha256_file
 from addin.certificates.store import SequenceBehind
 from addin.cli.main import main
+from tests import example_facts as facts
 
-NUMBERS = [f"ASF-2026-{n:05d}" for n in range(1, 78)]
+LAST = facts.NUMBERS[-1]
 
 
 @pytest.fixture
@@ -53,12 +54,12 @@ def test_backup_and_restore_into_an_empty_register_verifies_every_certificate(
     assert main(["register", "backup", str(copy), "--register", register_db]) == 0
     text = capsys.readouterr().out
     assert text.startswith("Intygsregister: ")
-    assert "77 intyg, högsta nummer ASF-2026-00077" in text
+    assert f"{facts.ELIGIBLE} intyg, högsta nummer {LAST}" in text
     assert oct(copy.stat().st_mode & 0o777) == "0o600"
     assert main(["register", "backup", str(copy), "--register", register_db]) == 2  # no overwrite
 
     assert main(["register", "restore", str(copy), "--register", second_register]) == 0
-    assert "är inläst: 77 intyg, högsta nummer ASF-2026-00077" in capsys.readouterr().out
+    assert f"är inläst: {facts.ELIGIBLE} intyg, högsta nummer {LAST}" in capsys.readouterr().out
     with open_store(second_register) as store:
         for cert in issued:
             v = store.verify(cert.number, _code(cert.docx), sha256_file(cert.docx))
@@ -68,7 +69,7 @@ def test_backup_and_restore_into_an_empty_register_verifies_every_certificate(
         assert store.history(issued[0].number)[-1].to_status == "Återkallat"
     # the restored register goes on where the original stopped
     again = workflow.issue_workbook(book, out, register=second_register, today=TODAY).result
-    assert again.issued == [] and len(again.already) == 77
+    assert again.issued == [] and len(again.already) == facts.ELIGIBLE
 
 
 def test_restore_refuses_an_older_backup(book, tmp_path, register_db, capsys):
@@ -90,9 +91,9 @@ def test_restore_refuses_an_older_backup(book, tmp_path, register_db, capsys):
     with open_store(empty) as store:
         store.claim("ASF", 2026, [], "x", "w", datetime(2026, 11, 27))
     assert main(["register", "restore", str(empty), "--register", register_db]) == 2
-    assert ("där är det senaste numret för ASF-2026 inget, i registret ASF-2026-00077. Att läsa "
+    assert (f"där är det senaste numret för ASF-2026 inget, i registret {LAST}. Att läsa "
             "in den skulle sänka numreringen") in capsys.readouterr().err
-    assert status_counts(register_db) == {"Giltigt": 76, "Återkallat": 1}
+    assert status_counts(register_db) == {"Giltigt": facts.ELIGIBLE - 1, "Återkallat": 1}
 
 
 def test_a_register_restored_from_an_older_copy_refuses_to_hand_out_numbers_again(
@@ -105,7 +106,7 @@ def test_a_register_restored_from_an_older_copy_refuses_to_hand_out_numbers_agai
     shutil.copy(db, tmp_path / "före.sqlite3")
     assert main(["issue", str(book), "--out-dir", str(out), "--register", str(db),
                  "--today", "2026-11-27"]) == 0
-    shutil.copy(tmp_path / "före.sqlite3", db)  # "restored" without the 77 certificates
+    shutil.copy(tmp_path / "före.sqlite3", db)  # "restored" without the certificates
     other = tmp_path / "annan"
     other.mkdir()
     second = other / "register.xlsx"
@@ -143,7 +144,7 @@ def test_a_plain_copy_of_a_register_file_restores_into_postgres(book, tmp_path):
     for url in postgres_register():
         assert main(["register", "restore", str(db), "--register", url]) == 0
         with open_store(url) as store:
-            assert len(store.entries("ASF")) == 77
+            assert len(store.entries("ASF")) == facts.ELIGIBLE
             v = store.verify(issued[5].number, _code(issued[5].docx))
             assert v.known and v.entry.status == "Giltigt"
     sqlite3.connect(db).close()

@@ -17,6 +17,7 @@ from certhelpers import EXAMPLE, TODAY, sequence_last, status_counts
 from addin.core import schema
 from addin.certificates import issue_certificates, workflow
 from addin.certificates.backend import open_store
+from tests import example_facts as facts
 
 WORKER = """
 import json, sys
@@ -30,7 +31,7 @@ print(json.dumps({"issued": [[c.number, c.plats_id] for c in o.result.issued],
                   "already": o.result.already}))
 """
 
-NUMBERS_77 = [f"ASF-2026-{n:05d}" for n in range(1, 78)]
+NUMBERS = facts.NUMBERS
 
 
 def _renumbered_copy(target):
@@ -62,19 +63,20 @@ def test_eight_processes_two_workbooks(tmp_path, register_db):
     issued = [tuple(x) for r in results for x in r["issued"]]
     numbers = Counter(n for n, _ in issued)
     places = Counter(p for _, p in issued)
-    assert len(issued) == 2 * 77
+    assert len(issued) == 2 * facts.ELIGIBLE
     assert max(numbers.values()) == 1 and max(places.values()) == 1
-    assert sorted(numbers) == [f"ASF-2026-{n:05d}" for n in range(1, 155)]
-    assert len(list(out.glob("*.docx"))) == 154
-    assert status_counts(register_db) == {"Giltigt": 154}
-    assert sequence_last(register_db) == [154]
+    both = 2 * facts.ELIGIBLE
+    assert sorted(numbers) == [f"ASF-2026-{n:05d}" for n in range(1, both + 1)]
+    assert len(list(out.glob("*.docx"))) == both
+    assert status_counts(register_db) == {"Giltigt": both}
+    assert sequence_last(register_db) == [both]
     # every process that issued nothing for a placement saw it as already issued
     for r in results:
-        assert len(r["issued"]) + len(r["already"]) == 77
+        assert len(r["issued"]) + len(r["already"]) == facts.ELIGIBLE
 
     again = workflow.issue_workbook(a, out, register=register_db, workbook_out=tmp_path / "x.xlsx",
                                     today=TODAY)
-    assert again.result.issued == [] and len(again.result.already) == 77
+    assert again.result.issued == [] and len(again.result.already) == facts.ELIGIBLE
 
 
 def test_ten_simultaneous_issue_calls_issue_each_certificate_once(example_register, tmp_path,
@@ -102,16 +104,16 @@ def test_ten_simultaneous_issue_calls_issue_each_certificate_once(example_regist
     assert errors == [] and all(r is not None for r in results)
 
     issued = [c for r in results for c in r.issued]
-    assert sorted(c.number for c in issued) == NUMBERS_77
-    assert len({c.plats_id for c in issued}) == 77
+    assert sorted(c.number for c in issued) == NUMBERS
+    assert len({c.plats_id for c in issued}) == facts.ELIGIBLE
     for r in results:  # each call either issued a placement or saw it issued by another
-        assert len(r.issued) + len(r.already) == 77
-    assert sorted(p.name for p in out.iterdir()) == [f"{n}.docx" for n in NUMBERS_77]
-    assert status_counts(register_db) == {"Giltigt": 77}
+        assert len(r.issued) + len(r.already) == facts.ELIGIBLE
+    assert sorted(p.name for p in out.iterdir()) == [f"{n}.docx" for n in NUMBERS]
+    assert status_counts(register_db) == {"Giltigt": facts.ELIGIBLE}
     with open_store(register_db) as store:
         assert {e.number: e.files["docx"][1] for e in store.entries("ASF")} == {
             c.number: c.docx_sha256 for c in issued}
         second = issue_certificates(copy.deepcopy(example_register), out, "again", store,
                                     today=TODAY)
-    assert second.issued == [] and len(second.already) == 77
-    assert status_counts(register_db) == {"Giltigt": 77}
+    assert second.issued == [] and len(second.already) == facts.ELIGIBLE
+    assert status_counts(register_db) == {"Giltigt": facts.ELIGIBLE}

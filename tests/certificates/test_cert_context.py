@@ -8,6 +8,7 @@ from datetime import date
 from addin.core import schema
 from addin.core.certificate_plan import CONTEXT_KEYS, latest_final, plan
 from addin.core.model import Assessment
+from tests import example_facts as facts
 
 from certhelpers import TODAY
 
@@ -26,10 +27,17 @@ def _strings(value):
 def test_example_plan_splits_completed_placements(example_register):
     p = plan(example_register, TODAY)
     completed = [x for x in example_register.placements if x.status == schema.STATUS_AVSLUTAD]
-    assert len(p.candidates) + len(p.ineligible) == len(completed) == 78
-    # the planted level 5 on Bedömningar row 203 belongs to P0010: it must be fixed first
-    assert [(i.plats_id, "Bedömningar rad 203" in i.reason) for i in p.ineligible] == [("P0010", True)]
+    assert len(p.candidates) + len(p.ineligible) == len(completed) == facts.COMPLETED
+    assert len(p.candidates) == facts.ELIGIBLE
+    # the planted Fel (an identity number, a level 5 on Bedömningar row 203) must be fixed first
+    assert [i.plats_id for i in p.ineligible if "har fel som måste rättas" in i.reason] == \
+        facts.BLOCKED_BY_FEL
+    assert any("Bedömningar rad 203" in i.reason for i in p.ineligible)
     assert all(c.placement.status == schema.STATUS_AVSLUTAD for c in p.candidates)
+    # every other completed place only waits for its Slutbedömning, and is marked so
+    waiting = [i for i in p.ineligible if i.awaiting_final]
+    assert len(waiting) == facts.INELIGIBLE - len(facts.BLOCKED_BY_FEL)
+    assert all("saknar slutbedömning" in i.reason for i in waiting)
 
 
 def test_reasons_for_missing_final_assessment_and_status(example_register):

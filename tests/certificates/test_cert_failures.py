@@ -32,9 +32,10 @@ from addin.certificates.backend import open_store
 from addin.certificates.files import sha256_file
 from addin.certificates.stopped import IssueStopped
 from addin.cli.main import main
+from tests import example_facts as facts
 
 ROOT = Path(__file__).resolve().parents[2]
-NUMBERS = [f"ASF-2026-{n:05d}" for n in range(1, 78)]
+NUMBERS = facts.NUMBERS
 
 
 @pytest.fixture
@@ -93,11 +94,11 @@ def test_a_full_output_folder_says_what_was_issued_and_the_rerun_completes(
     assert code == 2
     assert err.startswith("Fel: Utfärdandet avbröts. Disken är full i mappen")
     assert "Utfärdade och registrerade: 6 intyg (ASF-2026-00001 – ASF-2026-00006)" in err
-    assert ("Inte utfärdade: 71 intyg; deras nummer (ASF-2026-00007 – ASF-2026-00077) är "
-            "reserverade och används av nästa körning.") in err
+    assert (f"Inte utfärdade: {facts.ELIGIBLE - 6} intyg; deras nummer (ASF-2026-00007 – "
+            f"{NUMBERS[-1]}) är reserverade och används av nästa körning.") in err
     assert "Frigör utrymme på disken. Kör sedan samma kommando igen" in err
     assert "Inget har ändrats" not in err and "Traceback" not in err
-    assert status_counts(db) == {"Giltigt": 6, "Utfärdas": 71}  # no number burnt
+    assert status_counts(db) == {"Giltigt": 6, "Utfärdas": facts.ELIGIBLE - 6}  # no number burnt
     assert _hidden(out) == []
     _all_verify(db, out, NUMBERS[:6])
 
@@ -105,7 +106,7 @@ def test_a_full_output_folder_says_what_was_issued_and_the_rerun_completes(
     monkeypatch.undo()
     r = workflow.issue_workbook(book, out, register=db, today=TODAY).result
     assert sorted(c.number for c in r.issued) == NUMBERS[6:]  # the same numbers, kept for it
-    assert status_counts(db) == {"Giltigt": 77}
+    assert status_counts(db) == {"Giltigt": facts.ELIGIBLE}
     _all_verify(db, out, NUMBERS)
 
 
@@ -120,7 +121,7 @@ def test_a_workbook_on_a_full_disk_keeps_the_certificates_and_catches_up(
                  "--today", "2026-11-27"])
     captured = capsys.readouterr()
     assert code == 1
-    assert "Klart: 77 nya intyg," in captured.out
+    assert f"Klart: {facts.ELIGIBLE} nya intyg," in captured.out
     assert ("Intygen är utfärdade och registrerade, men bladet Intygsregister kunde inte skrivas: "
             "register.xlsx kunde inte sparas: disken är full i mappen") in captured.out
     assert "Traceback" not in captured.out + captured.err
@@ -226,7 +227,7 @@ def test_postgres_stopped_mid_run_says_what_was_registered_and_the_rerun_complet
         assert "Utfärdade och registrerade: 20 intyg (ASF-2026-00001 – ASF-2026-00020)" in err
         assert ("Oklart om 10 intyg (ASF-2026-00021 – ASF-2026-00030) hann registreras innan "
                 "felet") in err
-        assert "Inte utfärdade: 47 intyg." in err
+        assert f"Inte utfärdade: {facts.ELIGIBLE - 30} intyg." in err
         assert "Inget har ändrats" not in err and "Traceback" not in err
         names = sorted(p.name for p in out.iterdir())
         assert names == sorted([f"{n}.docx" for n in NUMBERS[:20]]
@@ -235,7 +236,7 @@ def test_postgres_stopped_mid_run_says_what_was_registered_and_the_rerun_complet
         start()
         r = workflow.issue_workbook(book, out, register=url, today=TODAY).result
         assert sorted(c.number for c in r.issued) == NUMBERS[20:]  # taken over: same numbers
-        assert status_counts(url) == {"Giltigt": 77}
+        assert status_counts(url) == {"Giltigt": facts.ELIGIBLE}
         _all_verify(url, out, NUMBERS)
         assert _hidden(out) == []
         assert not list(out.glob("*.EJ-GILTIGT.*"))
@@ -318,7 +319,7 @@ def test_libreoffice_dies_with_its_parent_and_the_next_run_sweeps(book, tmp_path
     assert list(out.glob(".pdf-*"))  # a folder of PDFs with personal data was left ...
     r = workflow.issue_workbook(book, out, register=db, pdf=True, today=TODAY).result
     assert _hidden(out) == []  # ... and the next run removed it
-    assert not r.pdf_missing and len(r.pdf_completed) == 77
+    assert not r.pdf_missing and len(r.pdf_completed) == facts.ELIGIBLE
 
 
 def test_a_hung_libreoffice_is_stopped_soon_after_it_stops_making_progress(tmp_path, monkeypatch):

@@ -23,10 +23,11 @@ from addin.certificates.files import sha256_file
 from addin.certificates.backend import open_store
 from addin.certificates.store import ClaimRequest, owner_gone, owner_token
 from addin.cli.main import main
+from tests import example_facts as facts
 from tests import otheruser
 
 ROOT = Path(__file__).resolve().parents[2]
-NUMBERS_77 = [f"ASF-{TODAY.year}-{n:05d}" for n in range(1, 78)]  # numbered in the year of TODAY
+NUMBERS = facts.NUMBERS  # numbered in the year of certhelpers' TODAY
 
 # Issues the example and kills itself with SIGKILL right before writing file number KILL_AT
 # (0: just after the numbers were claimed), with a register transaction every FINALIZE files.
@@ -73,7 +74,7 @@ def test_killed_during_issuance_the_next_run_finishes(book, tmp_path, register_d
     # consistent: every number is a claim or a finished certificate, nothing else
     finished = (kill_at // every) * every
     assert status_counts(register_db) == {k: v for k, v in
-                                          {"Giltigt": finished, "Utfärdas": 77 - finished}.items()
+                                          {"Giltigt": finished, "Utfärdas": facts.ELIGIBLE - finished}.items()
                                           if v}
     assert len(list(out.glob("ASF-*.docx"))) == kill_at
     assert not list(out.glob(".tmp-*"))
@@ -81,18 +82,18 @@ def test_killed_during_issuance_the_next_run_finishes(book, tmp_path, register_d
     # the next run takes over the dead run's claims (same numbers) and finishes them
     outcome = workflow.issue_workbook(book, out, register=register_db, today=TODAY)
     r = outcome.result
-    assert sorted(c.number for c in r.issued) == NUMBERS_77[finished:]
+    assert sorted(c.number for c in r.issued) == NUMBERS[finished:]
     assert len(r.already) == finished
-    assert status_counts(register_db) == {"Giltigt": 77}
-    assert sorted(p.name for p in out.glob("*.docx")) == [f"{n}.docx" for n in NUMBERS_77]
+    assert status_counts(register_db) == {"Giltigt": facts.ELIGIBLE}
+    assert sorted(p.name for p in out.glob("*.docx")) == [f"{n}.docx" for n in NUMBERS]
     with open_store(register_db) as store:
         for entry in store.entries("ASF"):  # every file on disk is the one registered
             assert sha256_file(out / entry.files["docx"][0]) == entry.files["docx"][1]
-        first = out / f"{NUMBERS_77[finished]}.docx"  # rewritten by the run that took over
+        first = out / f"{NUMBERS[finished]}.docx"  # rewritten by the run that took over
         v = store.verify(first.stem, _code_from(first), sha256_file(first))
         assert v.known and v.entry.status == "Giltigt" and v.file_kind == "docx"
     again = workflow.issue_workbook(book, out, register=register_db, today=TODAY).result
-    assert again.issued == [] and len(again.already) == 77
+    assert again.issued == [] and len(again.already) == facts.ELIGIBLE
 
 
 KILLED_IN_PDF = """
@@ -113,13 +114,13 @@ def test_killed_while_making_pdfs_the_next_run_makes_them(book, tmp_path, regist
     proc = subprocess.run([sys.executable, "-c", KILLED_IN_PDF, str(book), str(out), register_db],
                           cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert proc.returncode == -signal.SIGKILL, proc.stderr
-    assert status_counts(register_db) == {"Giltigt": 77}
+    assert status_counts(register_db) == {"Giltigt": facts.ELIGIBLE}
     assert not list(out.glob("*.pdf"))
     assert pdf.find_soffice(), "LibreOffice (soffice) must be installed for this test"
     r = workflow.issue_workbook(book, out, register=register_db, pdf=True, today=TODAY).result
-    assert r.issued == [] and r.pdf_completed == NUMBERS_77 and not r.pdf_missing
+    assert r.issued == [] and r.pdf_completed == NUMBERS and not r.pdf_missing
     visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
-    assert visible == sorted([f"{n}.docx" for n in NUMBERS_77] + [f"{n}.pdf" for n in NUMBERS_77])
+    assert visible == sorted([f"{n}.docx" for n in NUMBERS] + [f"{n}.pdf" for n in NUMBERS])
     with open_store(register_db) as store:
         for entry in store.entries("ASF"):
             assert sha256_file(out / entry.files["pdf"][0]) == entry.files["pdf"][1]
@@ -196,10 +197,10 @@ def test_libreoffice_that_hangs_is_stopped_and_nothing_is_lost(book, tmp_path, m
                  "--today", "2026-11-27"])
     text = capsys.readouterr().out
     assert code == 1
-    assert "LibreOffice svarade inte inom väntetiden och stoppades, så 77 PDF-filer skapades " \
+    assert f"LibreOffice svarade inte inom väntetiden och stoppades, så {facts.ELIGIBLE} PDF-filer skapades " \
            "inte. Word-filerna är utfärdade och registrerade" in text
-    assert sorted(p.name for p in out.iterdir()) == [f"{n}.docx" for n in NUMBERS_77]
-    assert status_counts(db) == {"Giltigt": 77}
+    assert sorted(p.name for p in out.iterdir()) == [f"{n}.docx" for n in NUMBERS]
+    assert status_counts(db) == {"Giltigt": facts.ELIGIBLE}
     started = [int(x) for x in pids.read_text().split()]
     assert len(started) == 2  # one per worker, not retried after hanging
     for pid in started:  # stopped, not left running
@@ -209,7 +210,7 @@ def test_libreoffice_that_hangs_is_stopped_and_nothing_is_lost(book, tmp_path, m
     monkeypatch.undo()
     assert pdf.find_soffice(), "LibreOffice (soffice) must be installed for this test"
     r = workflow.issue_workbook(book, out, register=db, pdf=True, today=TODAY).result
-    assert r.issued == [] and r.pdf_completed == NUMBERS_77 and not r.pdf_missing
+    assert r.issued == [] and r.pdf_completed == NUMBERS and not r.pdf_missing
     with open_store(db) as store:
         for entry in store.entries("ASF"):
             assert sha256_file(out / entry.files["pdf"][0]) == entry.files["pdf"][1]

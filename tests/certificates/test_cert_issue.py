@@ -23,6 +23,7 @@ from addin.certificates.store import (
 from addin.cli.main import main
 from addin.core import schema
 from addin.operations import read_register
+from tests import example_facts as facts
 
 
 @pytest.fixture
@@ -30,6 +31,13 @@ def book(tmp_path):
     path = tmp_path / "register.xlsx"
     shutil.copy(EXAMPLE, path)
     return path
+
+
+def _platser_row(path, plats_id):
+    """The Platser row of a PlatsID, read from the workbook itself."""
+    ws = openpyxl.load_workbook(path, read_only=True)[schema.PLATSER]
+    return next(i for i, (value,) in enumerate(ws.iter_rows(max_col=1, values_only=True), start=1)
+                if value == plats_id)
 
 
 def _sheet_rows(path):
@@ -49,9 +57,9 @@ def test_issue_twice_issues_once_and_mirrors_the_sheet(book, tmp_path):
     out, db = tmp_path / "intyg", tmp_path / "reg.sqlite3"
     first = workflow.issue_workbook(book, out, register=db, issuer="anna", today=TODAY)
     r = first.result
-    assert len(r.issued) == 77 and [i.plats_id for i in r.ineligible] == ["P0010"]
+    assert len(r.issued) == facts.ELIGIBLE and len(r.ineligible) == facts.INELIGIBLE
     numbers = [c.number for c in r.issued]
-    assert numbers == [f"ASF-2026-{n:05d}" for n in range(1, 78)]
+    assert numbers == facts.NUMBERS
     assert sorted(p.name for p in out.iterdir()) == sorted(f"{n}.docx" for n in numbers)
     assert first.workbook == book and first.backup is not None and first.backup.exists()
     header, rows = _sheet_rows(book)
@@ -60,9 +68,9 @@ def test_issue_twice_issues_once_and_mirrors_the_sheet(book, tmp_path):
     assert all(row[4] == "anna" and row[7] == "Giltigt" and len(row[6]) == 64 for row in rows)
 
     second = workflow.issue_workbook(book, out, register=db, today=TODAY)
-    assert second.result.issued == [] and len(second.result.already) == 77
+    assert second.result.issued == [] and len(second.result.already) == facts.ELIGIBLE
     assert second.workbook is None  # nothing changed: the workbook is not rewritten
-    assert len(list(out.iterdir())) == 77
+    assert len(list(out.iterdir())) == facts.ELIGIBLE
     # the sheet read back agrees with the register, entry by entry
     reg = read_register(book, TODAY)
     with SqliteStore(db) as store:
@@ -77,7 +85,8 @@ def test_reissue_and_revoke_update_register_and_sheet(book, tmp_path):
     old = r.issued[0]
     again = workflow.issue_workbook(book, out, register=db, today=TODAY, reissue=old.plats_id)
     new = again.result.issued
-    assert len(new) == 1 and new[0].replaces == old.number and new[0].number == "ASF-2026-00078"
+    assert len(new) == 1 and new[0].replaces == old.number
+    assert new[0].number == f"ASF-2026-{facts.ELIGIBLE + 1:05d}"
     with SqliteStore(db) as store:
         assert store.get(old.number).status == "Ersatt"
         assert store.get(old.number).replaced_by == new[0].number
@@ -85,7 +94,7 @@ def test_reissue_and_revoke_update_register_and_sheet(book, tmp_path):
     _, rows = _sheet_rows(book)
     status = {row[0]: row[7] for row in rows}
     assert status[old.number] == "Ersatt" and status[new[0].number] == "Giltigt"
-    assert len(rows) == 78
+    assert len(rows) == facts.ELIGIBLE + 1
 
     entry, written = workflow.revoke(new[0].number, db, "fel person", workbook=book)
     assert entry.status == "Återkallat" and written == book
@@ -160,10 +169,10 @@ def test_a_file_that_appears_while_issuing_voids_only_its_number(book, tmp_path,
     text = str(stopped.value)
     assert "Utfärdade och registrerade: 2 intyg (ASF-2026-00001 – ASF-2026-00002)" in text
     assert "Numren ASF-2026-00003 makulerades och används aldrig." in text
-    assert ("Inte utfärdade: 75 intyg; deras nummer (ASF-2026-00004 – ASF-2026-00077) är "
-            "reserverade och används av nästa körning.") in text
+    assert (f"Inte utfärdade: {facts.ELIGIBLE - 2} intyg; deras nummer (ASF-2026-00004 – "
+            f"{facts.NUMBERS[-1]}) är reserverade och används av nästa körning.") in text
     assert "Inget har ändrats" not in text
-    assert status_counts(str(db)) == {"Giltigt": 2, "Makulerat": 1, "Utfärdas": 74}
+    assert status_counts(str(db)) == {"Giltigt": 2, "Makulerat": 1, "Utfärdas": facts.ELIGIBLE - 3}
     assert (out / "ASF-2026-00003.docx").read_bytes() == b"someone else's file"
     assert sorted(p.name for p in out.glob("*.docx")) == [
         "ASF-2026-00001.docx", "ASF-2026-00002.docx", "ASF-2026-00003.docx"]
@@ -171,8 +180,9 @@ def test_a_file_that_appears_while_issuing_voids_only_its_number(book, tmp_path,
     monkeypatch.undo()
     r = workflow.issue_workbook(book, out, register=db, today=TODAY).result
     numbers = sorted(c.number for c in r.issued)
-    assert numbers == [f"ASF-2026-{n:05d}" for n in range(4, 79)]  # the kept ones, and one new
-    assert status_counts(str(db)) == {"Giltigt": 77, "Makulerat": 1}
+    # the kept ones, and one new for the voided ASF-2026-00003
+    assert numbers == [f"ASF-2026-{n:05d}" for n in range(4, facts.ELIGIBLE + 2)]
+    assert status_counts(str(db)) == {"Giltigt": facts.ELIGIBLE, "Makulerat": 1}
 
 
 def test_missing_prefix_is_a_clear_error(book, tmp_path):
@@ -194,11 +204,15 @@ def test_command_line_issue_verify_revoke(book, tmp_path, capsys):
                  "--today", "2026-11-27"]) == 0
     text = capsys.readouterr().out
     assert "Utfärdade ASF-2026-00001 för plats" in text
-    assert "Inget intyg för plats P0010 (bladet Platser, rad 11): Platsen P0010 har fel" in text
-    assert "Klart: 77 nya intyg, 1 kunde inte få intyg." in text
+    blocked = facts.BLOCKED_BY_FEL[1]
+    row = _platser_row(book, blocked)
+    assert f"Inget intyg för plats {blocked} (bladet Platser, rad {row}): Platsen {blocked} har fel" \
+        in text
+    assert f"Klart: {facts.ELIGIBLE} nya intyg, {facts.INELIGIBLE} kunde inte få intyg." in text
     assert main(["issue", str(book), "--out-dir", str(out), "--register", str(db),
                  "--today", "2026-11-27"]) == 0
-    assert "Klart: 0 nya intyg, 77 hade redan ett giltigt intyg" in capsys.readouterr().out
+    assert (f"Klart: 0 nya intyg, {facts.ELIGIBLE} hade redan ett giltigt intyg"
+            in capsys.readouterr().out)
     cert = out / "ASF-2026-00005.docx"
     code = _code_from(cert)
     assert main(["verify", "ASF-2026-00005", code, "--file", str(cert), "--register", str(db)]) == 0
@@ -226,7 +240,8 @@ def test_sheet_is_appended_not_rewritten(book, tmp_path):
     header, rows = _sheet_rows(book)
     assert header[8] == "Anteckning" and rows[0][8] == "skickat per post"
     assert rows[1][4] == "ändrat för hand"  # an existing row is never rewritten
-    assert len(rows) == 78 and rows[-1][0] == "ASF-2026-00078"
+    assert len(rows) == facts.ELIGIBLE + 1
+    assert rows[-1][0] == f"ASF-2026-{facts.ELIGIBLE + 1:05d}"
     assert rows[5][7] == "Ersatt"
 
 

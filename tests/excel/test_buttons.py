@@ -28,6 +28,7 @@ from addin.operations import read_register
 from .conftest import EXAMPLE
 from .officejs_client import apply, payload
 from .test_server import post, sheet_writes
+from tests import example_facts as facts
 
 ISSUE = "utfarda_intyg"
 SEND = "skicka_till_styrgruppen"
@@ -45,7 +46,7 @@ def own_state(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="module")
 def expected():
-    """What the certificates package says the example should get (77 eligible, P0010 not)."""
+    """What the certificates package says the example should get (tests/example_facts.py)."""
     p = plan(read_register(EXAMPLE))
     return {c.plats_id for c in p.candidates}, {i.plats_id: i.reason for i in p.ineligible}
 
@@ -76,7 +77,8 @@ def register_rows(wb):
 def test_utfarda_intyg_issues_the_eligible_and_writes_intygsregister(client, example, expected,
                                                                      own_state):
     eligible, ineligible = expected
-    assert len(eligible) == 77 and set(ineligible) == {"P0010"}
+    assert len(eligible) == facts.ELIGIBLE and len(ineligible) == facts.INELIGIBLE
+    assert set(facts.BLOCKED_BY_FEL) <= set(ineligible)
     response = post(client, ISSUE, example)
     assert response.status_code == 200, response.text
     acts = response.json()["actions"]
@@ -99,11 +101,11 @@ def test_utfarda_intyg_issues_the_eligible_and_writes_intygsregister(client, exa
                                                                    for e in entries)
 
     run = last_run(client)
-    assert run["ok"] and run["sammanfattning"].startswith("Utfärda intyg: 77 nya intyg, 1 kunde "
-                                                          "inte få intyg.")
-    assert ineligible["P0010"] in run["sammanfattning"]
+    assert run["ok"] and run["sammanfattning"].startswith(
+        f"Utfärda intyg: {facts.ELIGIBLE} nya intyg, {facts.INELIGIBLE} kunde inte få intyg.")
+    assert next(iter(ineligible.values())) in run["sammanfattning"]
     assert "bara Word-filer" in run["sammanfattning"]  # AMANST_CERT_PDF=0 says so
-    assert len(run["lankar"]) == 77
+    assert len(run["lankar"]) == facts.ELIGIBLE
     assert run["lankar"][0]["url"] == f"/amanst/intyg/{entries[0].number}.docx"
 
 
@@ -116,7 +118,8 @@ def test_a_second_click_issues_nothing_and_writes_nothing(client, example, expec
     assert sheet_writes(acts, example, schema.INTYGSREGISTER) == []
     assert {e.number for e in live_entries()} == before
     assert last_run(client)["sammanfattning"].startswith(
-        "Utfärda intyg: 0 nya intyg, 77 hade redan ett giltigt intyg, 1 kunde inte få intyg.")
+        f"Utfärda intyg: 0 nya intyg, {facts.ELIGIBLE} hade redan ett giltigt intyg, "
+        f"{facts.INELIGIBLE} kunde inte få intyg.")
 
 
 def test_a_sheet_that_missed_a_run_catches_up_and_status_changes_are_written(client, example):
@@ -137,7 +140,7 @@ def test_a_sheet_that_missed_a_run_catches_up_and_status_changes_are_written(cli
     apply(acts, example)
     status = {r["Intygsnummer"]: r["Status"] for r in register_rows(example)}
     assert status[revoked] == schema.CERT_ATERKALLAT
-    assert sum(s == schema.CERT_GILTIGT for s in status.values()) == 76
+    assert sum(s == schema.CERT_GILTIGT for s in status.values()) == facts.ELIGIBLE - 1
 
 
 def test_ten_simultaneous_clicks_issue_each_certificate_once(client, expected, own_state):
@@ -159,11 +162,11 @@ def test_ten_simultaneous_clicks_issue_each_certificate_once(client, expected, o
     entries = live_entries()
     assert len(entries) == len(expected[0]) == len({e.plats_id for e in entries})
     with SqliteStore(amanst_settings.load().register_location()) as store:
-        assert len(store.entries("ASF")) == 77  # no number claimed and voided twice either
-    assert len(list((own_state / "intyg").glob("*.docx"))) == 77
+        assert len(store.entries("ASF")) == facts.ELIGIBLE  # no number claimed and voided twice
+    assert len(list((own_state / "intyg").glob("*.docx"))) == facts.ELIGIBLE
     runs = client.get("/amanst/senaste").json()["korningar"]
     issued = [int(r["sammanfattning"].split(": ")[1].split(" ")[0]) for r in runs]
-    assert sum(issued) == 77
+    assert sum(issued) == facts.ELIGIBLE
 
 
 def test_a_missing_prefix_is_a_swedish_message_and_nothing_is_issued(client, example):
@@ -177,7 +180,7 @@ def test_a_missing_prefix_is_a_swedish_message_and_nothing_is_issued(client, exa
     assert live_entries() == []
 
 
-def test_pdfs_are_made_when_libreoffice_is_present(client, own_state, monkeypatch):
+def test_pdfs_are_made_when_libreoffice_is_present(client, own_state, monkeypatch, expected):
     """One placement, so one PDF: the example with every other finished placement ongoing."""
     monkeypatch.setenv("AMANST_CERT_PDF", "1")
     wb = openpyxl.load_workbook(EXAMPLE)
@@ -187,7 +190,7 @@ def test_pdfs_are_made_when_libreoffice_is_present(client, own_state, monkeypatc
     kept = None
     for row in ws.iter_rows(min_row=2):
         if row[status_col].value == schema.STATUS_AVSLUTAD:
-            if kept is None and row[0].value != "P0010":
+            if kept is None and row[0].value in expected[0]:
                 kept = row[0].value
             else:
                 row[status_col].value = schema.STATUS_AVBRUTEN
@@ -344,7 +347,8 @@ def test_skicka_sends_to_the_steering_group(client, example, smtp):
     summary = run["sammanfattning"]
     assert summary.startswith("Skicka till styrgruppen: sammanställningen för 2026-01-01 – "
                               "2026-12-31 skickades till 2 mottagare")
-    assert "Platser: 131 (mål 130)" in summary and "@" not in summary and run["lankar"] == []
+    assert "Platser: 801 (mål 605)" in summary and "@" not in summary and run["lankar"] == []
+    assert "Preliminär: underlaget har 8 fel och 1 varning." in summary
     text = envelope.content.decode("utf-8", "replace") + summary
     assert not {t for t in participant_texts() if t in text}
 
@@ -379,9 +383,13 @@ def test_an_unreachable_mail_server_is_a_swedish_message(client, example, monkey
     assert "kunde inte nås" in response.text and "Traceback" not in response.text
 
 
-def test_skicka_sends_no_participant_data_over_the_network():
-    include = SCRIPTS[SEND].__xlscript__["include"]
-    assert schema.DELTAGARE not in include and schema.BEDOMNINGAR not in include
+def test_skicka_reads_what_kontrollera_reads_and_no_more():
+    """The summary states the register's Fel and counts by kön, so the button reads the sheets
+    Kontrollera reads (to the city's own server, kept nowhere); what it sends out holds no
+    participant data (test_skicka_sends_to_the_steering_group)."""
+    include = set(SCRIPTS[SEND].__xlscript__["include"])
+    assert include <= set(SCRIPTS["kontrollera"].__xlscript__["include"])
+    assert schema.DELTAGARE in include and schema.INTYGSREGISTER not in include
 
 
 # --- roles and the desktop --------------------------------------------------------------------
@@ -415,7 +423,7 @@ def test_desktop_entry_points(tmp_path, monkeypatch, example):
     book = xw.Book(json=payload(Path("exempel.xlsx"), SCRIPTS[ISSUE].__xlscript__["include"],
                                 workbook=example))
     message = desktop.utfarda_intyg(book)
-    assert message.startswith("Utfärda intyg: 77 nya intyg")
+    assert message.startswith(f"Utfärda intyg: {facts.ELIGIBLE} nya intyg")
     assert "addTable" in [a["func"] for a in book.json()["actions"]]
     book = xw.Book(json=payload(Path("exempel.xlsx"), SCRIPTS[SEND].__xlscript__["include"],
                                 workbook=example))

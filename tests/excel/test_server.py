@@ -205,8 +205,11 @@ def test_sammanstall_figures_equal_the_command_line(client, example):
     assert total[0] == "Totalt" and total[2] == expected["totalt"]["platser"]
     assert total[5] == expected["totalt"]["avslutade"]
     assert grid[0][0] == (f"Sammanställning {expected['period']['from']} – "
-                          f"{expected['period']['to']}")
-    assert schema.DELTAGARE not in include_of("sammanstall")  # no names travel for a tally
+                          f"{expected['period']['to']} – Preliminär (8 fel)")
+    assert any(str(r[0]).startswith("Preliminär: underlaget har 8 fel") for r in grid)
+    # the tally states the register's Fel and counts by kön, so it reads what Kontrollera reads
+    assert set(include_of("sammanstall")) == set(include_of("kontrollera")) - {
+        schema.INTYGSREGISTER, "Kontrollmarkeringar"}
     ws = example[schema.SAMMANSTALLNING]
     assert ws.cell(row=start + 1, column=1).value == expected["forvaltningar"][0]["forvaltning"]
 

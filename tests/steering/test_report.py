@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import docx
@@ -31,14 +31,16 @@ def _text(data: bytes) -> str:
 
 
 def test_the_report_renders_with_every_placeholder_filled(example_register):
-    summary = service.summarize([example_register], now=NOW)
+    summary = service.summarize([example_register], now=NOW, today=date(2026, 11, 27))
     data = report.render(summary)
     assert report.unfilled(data) == []
     text = _text(data)
     assert "{{" not in text and "{%" not in text
-    assert "Arbetsmarknadsanställningar 2026-01-01 – 2026-12-31" in text
-    assert "131 platser under perioden mot ett sammanlagt mål om 130 platser" in text
-    assert "<5" in text  # suppressed cells are in the tables, as text
+    assert "Arbetsmarknadsanställningar Helår 2026" in text
+    assert "801 platser under perioden mot ett sammanlagt mål om 605 platser" in text
+    assert "Preliminär: underlaget har 8 fel och 1 varning." in text
+    assert "Övriga förvaltningar (sammanslagna)" in text and "<5" not in text
+    assert "Kvinnor och män" in text and "Kvinna" in text and "Man" in text
     assert "Kompetensintyg" in text and "rekommendation 2" in text and "rekommendation 1" in text
     assert "Serviceförvaltningen" in text and "Har brutit social isolering" in text
     with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -48,7 +50,7 @@ def test_the_report_renders_with_every_placeholder_filled(example_register):
 
 def test_markup_in_a_workbook_value_stays_text(example_register):
     example_register.settings.values["Organisation"] = '</w:t></w:r><w:r><w:t>x & "y" {{ 7*7 }}'
-    data = report.render(service.summarize([example_register], now=NOW))
+    data = report.render(service.summarize([example_register], now=NOW, today=date(2026, 11, 27)))
     text = _text(data)  # the document still parses
     assert '</w:t></w:r><w:r><w:t>x & "y" {{ 7*7 }}' in text
     assert "49" not in re.findall(r"\d+", text.split("Avsnittet")[1][:200])
@@ -60,7 +62,7 @@ def test_an_unknown_placeholder_is_an_error_not_a_gap(example_register, tmp_path
     document.add_paragraph("{{ period }} {{ finns_inte }}")
     document.save(template)
     with pytest.raises(AmanstError, match="kunde inte fyllas i"):
-        report.render(service.summarize([example_register], now=NOW), template)
+        report.render(service.summarize([example_register], now=NOW, today=date(2026, 11, 27)), template)
 
 
 def test_the_template_cannot_reach_python(example_register, tmp_path):
@@ -69,7 +71,7 @@ def test_the_template_cannot_reach_python(example_register, tmp_path):
     document.add_paragraph("{{ period.__class__.__mro__[1].__subclasses__() }}")
     document.save(template)
     with pytest.raises(AmanstError):
-        report.render(service.summarize([example_register], now=NOW), template)
+        report.render(service.summarize([example_register], now=NOW, today=date(2026, 11, 27)), template)
 
 
 def test_the_committed_template_is_what_the_script_builds(tmp_path):
