@@ -21,7 +21,7 @@ REAL_TIME = {
     ("addin/boundary.py", "record_incident"): "an incident is logged at the moment it happened",
     ("addin/operations.py", "_write_kontroll"): "Kontroll's 'körd' stamp is when it ran",
     ("addin/operations.py", "_write_sammanstallning"): "Sammanställning's stamp is when it ran",
-    ("addin/cli/demo.py", "check_and_tally"): "the demo's printed run time",
+    ("addin/cli/demo.py", "tally_step"): "the demo's Sammanställning stamp is when it ran",
 }
 
 
