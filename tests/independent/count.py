@@ -14,6 +14,10 @@ Where the documents are silent this count decides, and the product must agree:
   not on Förvaltningar, its Status is not one of the four, a date or percent cell holds something
   that is not a date or a percent, or it has started (not Erbjuden) but has no Startdatum (it cannot
   be placed in time);
+- the share after 90 days is of the placements with a known outcome after 90 days (an outcome is
+  entered only once 90 days have passed, docs/arbetsboken.md, so the not-yet-known are not failures);
+- a PlatsID counted once (README: the same PlatsID in two workbooks) has its mervärde rows counted
+  once too, the first file's;
 - a placement with an unknown yrkesområde or anställningsform is counted under that name.
 """
 
@@ -166,11 +170,18 @@ FIGURES: dict[str, Callable[[Row, Period], bool]] = {
 }
 # shares: name → (numerator, denominator)
 SHARES = {"andel_avslutade_med_intyg": ("utfardade_intyg", "avslutade")}
+# docs/styrgrupp.md: a share is null when fewer than 10 placements ended the way its denominator
+# counts ("null när färre än 10 avslutade, som alla andelar")
+SHARE_MIN = 10
+# docs/arbetsboken.md, Deltagare.Kön: "Frivilligt: Kvinna, Man, Annat, Uppgift saknas"; a
+# placement whose participant left Kön empty is in none of these groups
+KON = ("Kvinna", "Man", "Annat", "Uppgift saknas")
 
 BREAKDOWNS: dict[str, Callable[[Row], str]] = {
     "forvaltningar": lambda r: r.forvaltning,
     "yrkesomraden": lambda r: r.yrkesomrade,
     "anstallningsformer": lambda r: r.anstallningsform,
+    "per_kon": lambda r: r.kon,
 }
 
 
@@ -186,6 +197,8 @@ class Book:
     rows: list[Row]
     left_out: int
     mervarde_rows: list[dict]
+    certified: set[str] = field(default_factory=set)
+    content: tuple = ()  # every sheet but the Intygsregister copy, to find a copy of a workbook
     settings: dict[str, object] = field(default_factory=dict)
 
 
@@ -228,7 +241,25 @@ def read_book(path: Path) -> Book:
     return Book(path.name, forv, [text(r["Yrkesområde"]) for r in sheets["Yrkesområden"]
                                   if text(r["Yrkesområde"])],
                 forms, [(text(r["Perspektiv"]), text(r["Mervärde"])) for r in sheets["Mervärden"]
-                        if text(r["Mervärde"])], rows, left_out, mervarde_rows, settings)
+                        if text(r["Mervärde"])], rows, left_out, mervarde_rows, certified,
+                _content(sheets), settings)
+
+
+def _content(sheets: dict[str, list[dict]]) -> tuple:
+    return tuple((name, tuple(tuple(map(text, r.values())) for r in rows))
+                 for name, rows in sorted(sheets.items()) if name != "Intygsregister")
+
+
+def distinct(books: list[Book]) -> list[Book]:
+    """docs/styrgrupp.md: the same file twice, or a copy with the same content, is counted once.
+    The sheet Intygsregister is left out of "content": it is a copy of the register, which counts."""
+    seen: set[tuple] = set()
+    result = []
+    for b in books:
+        if b.content not in seen:
+            seen.add(b.content)
+            result.append(b)
+    return result
 
 
 def _mal(value) -> int | None:
@@ -249,8 +280,12 @@ def counts(rows: Iterable[Row], period: Period) -> dict[str, int | float | None]
     result: dict[str, int | float | None] = {
         name: sum(1 for r in rows if counts_it(r, period)) for name, counts_it in FIGURES.items()}
     for name, (num, den) in SHARES.items():
-        result[name] = round(result[num] / result[den], 4) if result[den] else None
+        result[name] = _share(result[num], result[den])
     return result
+
+
+def _share(num, den) -> float | None:
+    return round(num / den, 4) if den >= SHARE_MIN else None
 
 
 def _ordered(names: Iterable[str]) -> list[str]:
@@ -260,8 +295,9 @@ def _ordered(names: Iterable[str]) -> list[str]:
 def tally_json(paths: list[Path], start: date, end: date) -> dict:
     """What `amanst tally --json --from START --to END PATHS...` should print."""
     period = Period(start, end)
-    books = [read_book(p) for p in paths]
-    rows = [r for b in books for r in b.rows]
+    given = [read_book(p) for p in paths]
+    books = distinct(given)
+    rows = counted_rows(books, given)
     mal: dict[str, int | None] = {}
     for b in books:
         for name, target in b.forvaltningar:
@@ -279,9 +315,10 @@ def tally_json(paths: list[Path], start: date, end: date) -> dict:
                                   *(r.yrkesomrade for r in rows if r.yrkesomrade)]),
         "anstallningsformer": _ordered([*(n for b in books for n, _ in b.anstallningsformer),
                                         *(r.anstallningsform for r in rows if r.anstallningsform)]),
+        "per_kon": list(KON),
     }
     key = {"forvaltningar": "forvaltning", "yrkesomraden": "yrkesomrade",
-           "anstallningsformer": "anstallningsform"}
+           "anstallningsformer": "anstallningsform", "per_kon": "kon"}
     result: dict = {"period": {"from": start.isoformat(), "to": end.isoformat()}}
     for breakdown, group_of in BREAKDOWNS.items():
         groups = []
@@ -299,19 +336,62 @@ def tally_json(paths: list[Path], start: date, end: date) -> dict:
     total = counts(rows, period)
     total.pop("andel_avslutade_med_intyg")
     result["totalt"] = {"mal": sum(targets) if targets else None, **total}
+    result["nyckeltal"] = nyckeltal(result["totalt"])
     result["utelamnade_rader"] = sum(b.left_out for b in books)
-    result["kallor"] = [b.name for b in books]
+    result["kallor"] = [b.name for b in given]  # docs/styrgrupp.md: "filerna som angavs"
     return result
+
+
+# docs/styrgrupp.md: the key figures of the Översikt, by name, from the totals; ended is
+# avslutade + avbrutna, share_end is to work or studies of those ended, share_90 of those with
+# a known outcome after 90 days (see the module docstring), share_intyg is
+# utfärdade intyg of avslutade (each null below SHARE_MIN, like every share)
+NYCKELTAL = ("mal", "platser", "paborjade", "pagaende", "ended", "avslutade", "avbrutna",
+             "till_arbete_eller_studier", "share_end", "med_utfall_efter_90",
+             "till_arbete_eller_studier_efter_90", "share_90", "utfardade_intyg", "share_intyg")
+
+
+def nyckeltal(totalt: dict) -> dict[str, object]:
+    """The values of the tally JSON's ``nyckeltal`` (labels are the product's wording, not counted)."""
+    ended = totalt["avslutade"] + totalt["avbrutna"]
+    values = {**totalt, "ended": ended,
+              "share_end": _share(totalt["till_arbete_eller_studier"], ended),
+              "share_90": _share(totalt["till_arbete_eller_studier_efter_90"],
+                                 totalt["med_utfall_efter_90"]),
+              "share_intyg": _share(totalt["utfardade_intyg"], totalt["avslutade"])}
+    return {name: values[name] for name in NYCKELTAL}
+
+
+def counted_rows(books: list[Book], given: list[Book] | None = None) -> list[Row]:
+    """README's tally row: the same PlatsID in two workbooks is counted once (the first file's row);
+    its certificate is the register's, which every workbook's Intygsregister sheet copies."""
+    # every given workbook's copy of the register counts, a workbook counted once included
+    certified = {p for b in (given or books) for p in b.certified}
+    seen: set[str] = set()
+    rows = []
+    for r in (r for b in books for r in b.rows):
+        if r.plats_id and r.plats_id in seen:
+            continue
+        seen.add(r.plats_id)
+        r.certified = r.plats_id in certified
+        rows.append(r)
+    return rows
 
 
 def mervarden(books: list[Book], period: Period) -> list[dict]:
     """Per (perspektiv, mervärde) of the catalog: the Ja, Delvis and Nej given in the period."""
     pairs = _ordered(pair for b in books for pair in b.mervarde_pairs)
+    owner: dict[str, int] = {}  # PlatsID → the first book that has the placement
+    for i, b in enumerate(books):
+        for r in b.rows:
+            owner.setdefault(r.plats_id, i)
     result = []
     for perspektiv, name in pairs:
         row = {"perspektiv": perspektiv, "mervarde": name, "ja": 0, "delvis": 0, "nej": 0}
-        for b in books:
+        for i, b in enumerate(books):
             for m in b.mervarde_rows:
+                if owner.get(text(m.get("PlatsID")), i) != i:
+                    continue  # the placement, and so its mervärde, is counted from an earlier book
                 d = a_date(m.get("Datum"))
                 answer = text(m.get("Bedömning"))
                 if (text(m.get("Perspektiv")), text(m.get("Mervärde"))) == (perspektiv, name) \
