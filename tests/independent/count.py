@@ -15,7 +15,8 @@ Where the documents are silent this count decides, and the product must agree:
   that is not a date or a percent, or it has started (not Erbjuden) but has no Startdatum (it cannot
   be placed in time);
 - the share after 90 days is of the placements with a known outcome after 90 days (an outcome is
-  entered only once 90 days have passed, docs/arbetsboken.md, so the not-yet-known are not failures);
+  entered only once 90 days have passed, docs/arbetsboken.md, so the not-yet-known are not
+  failures);
 - a PlatsID counted once (README: the same PlatsID in two workbooks) has its mervärde rows counted
   once too, the first file's;
 - a placement with an unknown yrkesområde or anställningsform is counted under that name.
@@ -79,7 +80,7 @@ def table(ws) -> list[dict]:
     result = []
     for values in rows:
         if any(text(v) for v in values):
-            result.append(dict(zip(header, values)))
+            result.append(dict(zip(header, values, strict=False)))
     return result
 
 
@@ -233,7 +234,8 @@ def read_book(path: Path) -> Book:
             plats_id, text(r["Förvaltning"]), text(r.get("Yrkesområde")),
             text(r.get("Anställningsform")), status, start, end, text(r.get("Utfall vid avslut")),
             text(r.get("Utfall efter 90 dagar")), work,
-            [_date_or_none(m.get("Datum")) for m in mervarde_rows if text(m.get("PlatsID")) == plats_id],
+            [_date_or_none(m.get("Datum")) for m in mervarde_rows
+             if text(m.get("PlatsID")) == plats_id],
             plats_id in certified, kon.get(text(r.get("DeltagarID")), ""),
             text(r.get("Anställningsform")) in health))
     settings = {text(r["Inställning"]): r.get("Värde") for r in sheets["Inställningar"]}
@@ -252,7 +254,8 @@ def _content(sheets: dict[str, list[dict]]) -> tuple:
 
 def distinct(books: list[Book]) -> list[Book]:
     """docs/styrgrupp.md: the same file twice, or a copy with the same content, is counted once.
-    The sheet Intygsregister is left out of "content": it is a copy of the register, which counts."""
+    The sheet Intygsregister is left out of "content": it is a copy of the register, which
+    counts."""
     seen: set[tuple] = set()
     result = []
     for b in books:
@@ -352,7 +355,8 @@ NYCKELTAL = ("mal", "platser", "paborjade", "pagaende", "ended", "avslutade", "a
 
 
 def nyckeltal(totalt: dict) -> dict[str, object]:
-    """The values of the tally JSON's ``nyckeltal`` (labels are the product's wording, not counted)."""
+    """The values of the tally JSON's ``nyckeltal`` (labels are the product's wording, not
+    counted)."""
     ended = totalt["avslutade"] + totalt["avbrutna"]
     values = {**totalt, "ended": ended,
               "share_end": _share(totalt["till_arbete_eller_studier"], ended),
@@ -395,7 +399,8 @@ def mervarden(books: list[Book], period: Period) -> list[dict]:
                 d = a_date(m.get("Datum"))
                 answer = text(m.get("Bedömning"))
                 if (text(m.get("Perspektiv")), text(m.get("Mervärde"))) == (perspektiv, name) \
-                        and d is not UNREADABLE and period.holds(d) and answer in ("Ja", "Delvis", "Nej"):
+                        and d is not UNREADABLE and period.holds(d) \
+                        and answer in ("Ja", "Delvis", "Nej"):
                     row[answer.lower()] += 1
         result.append(row)
     return result

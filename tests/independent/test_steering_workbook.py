@@ -1,7 +1,7 @@
 """Every figure of the steering workbook against the independent count.
 
 The workbook is written by `amanst steering --out`, as a coordinator makes it, and read back with
-openpyxl; tests/independent/steering.py checks each shown number, `<5`, `..` and share.
+openpyxl; tests/independent/steering.py checks each shown number, `<5`, `..`, share and pooled row.
 """
 
 from __future__ import annotations
@@ -23,10 +23,14 @@ PERIODS = [(date(2026, 1, 1), date(2026, 12, 31)), (date(2026, 1, 1), date(2026,
 
 
 def product_workbook(paths: list[Path], start: date, end: date, out: Path) -> Path:
+    """The product counts certificates in the register `amanst issue` wrote (conftest), the count
+    in the Intygsregister sheet the same run wrote as its copy."""
     printed = io.StringIO()
+    register = paths[0].parent / "register.sqlite3"
     with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
         code = cli.main(["steering", *map(str, paths), "--from", start.isoformat(), "--to",
-                         end.isoformat(), "--out", str(out), "--today", TODAY])
+                         end.isoformat(), "--out", str(out), "--today", TODAY,
+                         "--register", str(register)])
     assert code == 0, printed.getvalue()
     return out
 
