@@ -57,3 +57,20 @@ def test_the_checker_catches_a_wrong_figure(example_with_certificates, tmp_path)
     wb.save(out)
     problems = steering.check_workbook(out, books, count.Period(start, end))
     assert len(problems) == 1 and f"shows {cell.value}," in problems[0]
+
+
+def test_the_checker_catches_a_wrong_pooled_row(example_with_certificates, tmp_path):
+    """A pooled row must be the sum of the groups not named: change one of its counts."""
+    import openpyxl
+
+    start, end = PERIODS[0]
+    out = product_workbook([example_with_certificates], start, end, tmp_path / "styrgrupp.xlsx")
+    books = [count.read_book(example_with_certificates)]
+    wb = openpyxl.load_workbook(out)
+    cell = next(row[1] for row in wb["Utfall"].iter_rows()
+                if isinstance(row[0].value, str) and row[0].value.endswith("(sammanslagna)")
+                and isinstance(row[1].value, int))
+    cell.value += 1
+    wb.save(out)
+    problems = steering.check_workbook(out, books, count.Period(start, end))
+    assert len(problems) == 1 and "(sammanslagna)" in problems[0], problems
