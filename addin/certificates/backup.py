@@ -61,9 +61,9 @@ def backup(store: CertificateStore, path: Path, now: datetime | None = None) -> 
     """Write ``store``'s register to the new file ``path``; refuses to overwrite one."""
     path = Path(path).expanduser()
     if path.exists():
+        day = now or datetime.now()
         raise AmanstError(f"{path} finns redan och skrivs inte över. Välj ett nytt namn, till "
-                          f"exempel med dagens datum: intygsregister-{datetime.now():%Y-%m-%d}"
-                          ".sqlite3.")
+                          f"exempel med dagens datum: intygsregister-{day:%Y-%m-%d}.sqlite3.")
     if not path.parent.is_dir():
         raise AmanstError(f"Mappen {path.parent} finns inte.")
     rows = store.dump()

@@ -425,8 +425,8 @@ class _Job:
         if isinstance(exc, FileExists) and collided:
             report.voided.append(collided)  # a file of another origin has the number
             unused.remove(collided)
-            _quietly(lambda: self.store.abandon([collided], datetime.now()))
-        if _quietly(lambda: self.store.release(unused, datetime.now())):
+            _quietly(lambda: self.store.abandon([collided], self.now))
+        if _quietly(lambda: self.store.release(unused, self.now)):
             report.kept = unused
         report.registered = list(self.registered)
         report.not_issued = len(unused) + len(report.voided)

@@ -50,6 +50,7 @@ class Forvaltning:
     namnd: str
     mal: int | None
     name_en: str = ""  # the "(engelska)" columns: what the English certificate prints
+    row: int = 0  # the Excel row on Förvaltningar, for messages
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class Anstallningsform:
     rojer_halsouppgift: bool
     raknas_som_arbetsmarknadsanstallning: bool
     name_en: str = ""
+    row: int = 0  # the Excel row on Anställningsformer, for messages
 
     def valid_on(self, day: date) -> bool:
         return ((self.giltig_fran is None or self.giltig_fran <= day)

@@ -304,12 +304,12 @@ class _Book:
 
 def _read_forvaltningar(b: _Book, catalog: Catalog) -> None:
     r = b.rows(schema.FORVALTNINGAR)
-    for _ in r:
+    for row in r:
         name = r.text("Förvaltning")
         if name:
             catalog.forvaltningar.setdefault(name, Forvaltning(
                 name, r.text("Kod"), r.text("Nämnd"), r.int("Mål antal platser"),
-                r.optional("Förvaltning" + schema.EN)))
+                r.optional("Förvaltning" + schema.EN), row))
 
 
 def _read_yrkesomraden(b: _Book, catalog: Catalog) -> None:
@@ -345,13 +345,13 @@ def _read_nivaer(b: _Book, catalog: Catalog) -> None:
 
 def _read_anstallningsformer(b: _Book, catalog: Catalog) -> None:
     r = b.rows(schema.ANSTALLNINGSFORMER)
-    for _ in r:
+    for row in r:
         name = r.text("Anställningsform")
         if name:
             catalog.anstallningsformer.setdefault(name, Anstallningsform(
                 name, r.date("Giltig från"), r.date("Giltig till"), r.yes("Röjer hälsouppgift"),
                 r.yes("Räknas som arbetsmarknadsanställning"),
-                r.optional("Anställningsform" + schema.EN)))
+                r.optional("Anställningsform" + schema.EN), row))
 
 
 def _read_small_lists(b: _Book, catalog: Catalog) -> None:

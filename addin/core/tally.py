@@ -237,7 +237,9 @@ def kon_of(p: Placement, kon_by_participant: dict[str, str]) -> str | None:
 
 def _count_register(groups: _Groups, reg: Register, period_from: date, period_to: date,
                     certified: set[str]) -> None:
-    with_mervarde = {m.plats_id for m in reg.mervarden if m.datum is None or m.datum <= period_to}
+    # README: a mervärde row dated by the period's end; an undated row (a Fel) proves nothing
+    with_mervarde = {m.plats_id for m in reg.mervarden
+                     if m.datum is not None and m.datum <= period_to}
     kon_by_participant = {d.deltagar_id: d.kon for d in reg.participants}
     for p in reg.placements:
         reason = unreadable_reason(p, reg)

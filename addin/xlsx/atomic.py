@@ -27,6 +27,7 @@ from typing import BinaryIO
 
 from .. import leftovers
 from ..core.errors import WorkbookLocked
+from . import savepoints
 from .safety import check_writable
 
 _AT_FDCWD = -100
@@ -132,21 +133,25 @@ def write_atomic(target: Path, write: Callable[[BinaryIO], None]) -> None:
         _put(target, write)
 
 
-def _put(target: Path, write: Callable[[BinaryIO], None]) -> None:
+def _put(target: Path, write: Callable[[BinaryIO], None], points: bool = True) -> None:
+    """``points``: pass the save points (savepoints); a backup's copy is not the save."""
     mode = _target_mode(target)
     fd = _unnamed(target.parent, mode)
     if fd is None:
-        _write_named(target, mode, write)
+        _write_named(target, mode, write, points)
         return
+    reached = savepoints.reached if points else (lambda point: None)
     with os.fdopen(fd, "w+b") as fh:
-        write(fh)
+        write(savepoints.watched(fh) if points else fh)
         fh.flush()
         os.fsync(fh.fileno())
+        reached(savepoints.WRITTEN)
         if _name_unnamed(fh.fileno(), target):
+            reached(savepoints.REPLACED)
             return
         # no way to name it here: copy it under a temporary name, for the shortest while
         fh.seek(0)
-        _write_named(target, mode, lambda out: shutil.copyfileobj(fh, out, 1 << 20))
+        _write_named(target, mode, lambda out: shutil.copyfileobj(fh, out, 1 << 20), points)
 
 
 @contextmanager
@@ -172,7 +177,9 @@ def _cannot_write(target: Path, exc: OSError) -> str:
             "oförändrad.")
 
 
-def _write_named(target: Path, mode: int, write: Callable[[BinaryIO], None]) -> None:
+def _write_named(target: Path, mode: int, write: Callable[[BinaryIO], None],
+                 points: bool = True) -> None:
+    reached = savepoints.reached if points else (lambda point: None)
     fd, name = tempfile.mkstemp(prefix=leftovers.prefix("bok"),
                                 suffix=f".{target.stem}.tmp{target.suffix}", dir=target.parent)
     tmp = Path(name)
@@ -180,10 +187,12 @@ def _write_named(target: Path, mode: int, write: Callable[[BinaryIO], None]) -> 
         try:
             with os.fdopen(fd, "wb") as fh:
                 os.fchmod(fh.fileno(), mode)  # mkstemp makes it private; give it the target's
-                write(fh)
+                write(savepoints.watched(fh) if points else fh)
                 fh.flush()
                 os.fsync(fh.fileno())
+            reached(savepoints.WRITTEN)
             os.replace(tmp, target)
+            reached(savepoints.REPLACED)
         except _Interrupted as exc:
             tmp.unlink(missing_ok=True)
             raise KeyboardInterrupt from exc
@@ -199,7 +208,7 @@ def backup_if_same(target: Path, source: Path | None, now: datetime | None = Non
     leftovers.sweep(target.parent)
     # a failure is said of the workbook the user asked to save, which is unchanged
     with _failures_said(target), target.open("rb") as original:
-        _put(backup, lambda out: shutil.copyfileobj(original, out, 1 << 20))
+        _put(backup, lambda out: shutil.copyfileobj(original, out, 1 << 20), points=False)
     with contextlib.suppress(OSError):
         shutil.copystat(target, backup)
     return backup

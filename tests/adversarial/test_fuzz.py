@@ -66,7 +66,23 @@ def test_core_never_raises_and_never_changes_input(deltagare, platser, bedomning
     result = tally([reg], start, max(start, reg.settings.period_to or start))
     assert raw == before
     assert all(p.severity in ("Fel", "Varning") and p.message for p in problems)
-    assert result.total.platser >= 0
+    assert_tally_adds_up(result, rows=1 + len([r for r in platser if any(
+        v is not None and str(v).strip() for v in r.values())]))
+
+
+def assert_tally_adds_up(result, rows: int) -> None:
+    """What WORKBOOK.md's definitions imply whatever the rows hold."""
+    fields = list(result.total.__dataclass_fields__)
+    for name in fields:  # every counted row is in exactly one förvaltning
+        assert getattr(result.total, name) == sum(getattr(g.counts, name)
+                                                  for g in result.forvaltningar), name
+    t = result.total
+    assert t.platser <= rows - result.utelamnade_rader  # a counted row counts once
+    ended = t.avslutade + t.avbrutna
+    assert t.pagaende <= t.platser and ended <= t.platser and t.med_mervarde <= t.platser
+    assert t.till_arbete_eller_studier <= ended and t.med_utfall_efter_90 <= ended
+    assert t.till_arbete_eller_studier_efter_90 <= t.med_utfall_efter_90
+    assert t.utfardade_intyg <= t.avslutade
 
 
 def _data(ws) -> list[tuple]:
@@ -101,11 +117,12 @@ def test_validate_out_changes_no_data_cell_of_a_real_file(tmp_path_factory, plat
     wb.save(path)
     before = {w.title: _data(w) for w in openpyxl.load_workbook(path).worksheets}
     out = folder / "ut.xlsx"
-    operations.validate_workbook(path, out=out)
-    operations.tally_workbooks([path])
+    operations.validate_workbook(path, out=out, today=TODAY)
+    operations.tally_workbooks([path], today=TODAY)
     after_wb = openpyxl.load_workbook(out)
     for title, rows in before.items():
         after = _data(after_wb[title])
         assert len(after) == len(rows), (title, rows, after)
         for old, new in zip(rows, after):
             assert new == old, (title, old, new)
+

@@ -35,6 +35,7 @@ def zip_parts(data: bytes) -> dict[str, bytes]:
 
 
 PG_ENV = "AMANST_TEST_POSTGRES_URL"
+PG_HOWTO = "run them with a throwaway server: scripts/with-postgres.sh"
 
 
 def postgres_register():
@@ -47,7 +48,8 @@ def postgres_register():
 
     url = os.environ.get(PG_ENV, "").strip()
     if not url:
-        message = f"{PG_ENV} is not set: no PostgreSQL server for the register tests"
+        message = (f"{PG_ENV} is not set: no PostgreSQL server for the register tests "
+                   f"({PG_HOWTO})")
         if os.environ.get("CI"):
             pytest.fail(message + " (CI must run them: .ci/run starts PostgreSQL)")
         pytest.skip(message)

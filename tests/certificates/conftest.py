@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-from certhelpers import EXAMPLE, TODAY, postgres_register
+from certhelpers import EXAMPLE, PG_ENV, PG_HOWTO, TODAY, postgres_register
 
 from addin.operations import read_register
 
@@ -32,3 +32,14 @@ def register_db(request, tmp_path):
         yield str(tmp_path / "reg.sqlite3")
         return
     yield from postgres_register()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say loudly, at the end of the run, that the PostgreSQL cases did not run and how to run them."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if PG_ENV in str(r.longrepr)]
+    if skipped:
+        terminalreporter.write_sep("!", f"{len(skipped)} PostgreSQL tests SKIPPED", red=True,
+                                   bold=True)
+        terminalreporter.write_line(f"{PG_ENV} is not set, so the certificate register was not "
+                                    "tested on PostgreSQL.")
+        terminalreporter.write_line(f"To {PG_HOWTO[:1].lower()}{PG_HOWTO[1:]}", bold=True)

@@ -24,9 +24,10 @@ from addin.certificates.backend import open_store
 from addin.certificates.store import ClaimRequest, owner_gone, owner_token
 from addin.cli.main import main
 from tests import example_facts as facts
+from tests import otheruser
 
 ROOT = Path(__file__).resolve().parents[2]
-NUMBERS = facts.NUMBERS
+NUMBERS = facts.NUMBERS  # numbered in the year of certhelpers' TODAY
 
 # Issues the example and kills itself with SIGKILL right before writing file number KILL_AT
 # (0: just after the numbers were claimed), with a register transaction every FINALIZE files.
@@ -244,20 +245,25 @@ def test_a_locked_register_says_so(book, tmp_path, register_db, monkeypatch, cap
     assert not (tmp_path / "intyg").exists() or not list((tmp_path / "intyg").iterdir())
 
 
-def test_a_read_only_register_says_so_and_still_verifies(book, tmp_path, monkeypatch, capsys):
-    db, out = tmp_path / "reg.sqlite3", tmp_path / "intyg"
-    cert = workflow.issue_workbook(book, out, register=str(db), today=TODAY).result.issued[0]
-    db.chmod(0o444)
-    if os.geteuid() == 0:  # root writes anyway: show the register as the other users see it
-        real = os.access
-        monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if Path(p) == db
-                            else real(p, mode, **kw))
-    code = main(["issue", str(book), "--out-dir", str(out), "--register", str(db), "--reissue",
-                 cert.plats_id, "--today", "2026-11-27"])
-    err = capsys.readouterr().err
-    assert code == 2 and "är skrivskyddat" in err and "Traceback" not in err
-    assert main(["verify", cert.number, _code_from(cert.docx), "--register", str(db)]) == 0
-    assert "Status: Giltigt." in capsys.readouterr().out
+@pytest.mark.slow
+def test_a_read_only_register_says_so_and_still_verifies():
+    """A real read-only register: mode 0444, and amanst running as a user who does not own it."""
+    with otheruser.shared_folder() as folder:
+        book, db, out = folder / "register.xlsx", folder / "reg.sqlite3", folder / "intyg"
+        shutil.copy(EXAMPLE, book)
+        cert = workflow.issue_workbook(book, out, register=str(db), today=TODAY).result.issued[0]
+        db.chmod(0o444)
+        out.chmod(0o777)
+        before = db.read_bytes()
+        run = otheruser.run_amanst("issue", book.name, "--out-dir", out.name, "--register",
+                                   db.name, "--reissue", cert.plats_id, "--today",
+                                   TODAY.isoformat(), cwd=folder)
+        assert run.returncode == 2
+        assert "är skrivskyddat" in run.stderr and "Traceback" not in run.stderr
+        assert db.read_bytes() == before
+        check = otheruser.run_amanst("verify", cert.number, _code_from(cert.docx), "--register",
+                                     db.name, cwd=folder)
+        assert check.returncode == 0 and "Status: Giltigt." in check.stdout
 
 
 def test_a_postgres_register_that_cannot_be_reached_says_so_without_the_password(

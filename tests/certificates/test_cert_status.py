@@ -63,6 +63,7 @@ def _code_of(docx: Path) -> str:
     return text.split(marker)[1].split()[0]
 
 
+@pytest.mark.calendar
 def test_revoked_during_a_dead_reissue_stays_revoked(tmp_path, register_db, capsys):
     book, out = tmp_path / "register.xlsx", tmp_path / "intyg"
     shutil.copy(EXAMPLE, book)

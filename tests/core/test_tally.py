@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from addin.core import tally as tally_module
 from addin.operations import read_register
@@ -98,6 +99,7 @@ def _independent_count(path: Path, start: date, end: date) -> dict[str, dict[str
     return counts
 
 
+@pytest.mark.calendar
 def test_example_tally_matches_an_independent_count():
     start, end = date(2026, 1, 1), date(2026, 12, 31)
     t = tally_module.tally([read_register(EXAMPLE)], start, end)

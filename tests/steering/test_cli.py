@@ -10,6 +10,7 @@ from email.policy import default
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from addin.cli import demo
 from addin.cli.main import main
@@ -17,6 +18,7 @@ from addin.cli.main import main
 from .conftest import EXAMPLE
 
 
+@pytest.mark.calendar
 def test_steering_writes_the_workbook_and_a_draft(tmp_path, capsys):
     out, eml = tmp_path / "styrgrupp.xlsx", tmp_path / "utkast.eml"
     assert main(["steering", str(EXAMPLE), "--eml", str(eml), "--out", str(out),
@@ -27,6 +29,7 @@ def test_steering_writes_the_workbook_and_a_draft(tmp_path, capsys):
     assert "Skrev styrgruppens sammanställning" in capsys.readouterr().out
 
 
+@pytest.mark.calendar
 def test_steering_never_writes_over_a_register(tmp_path, capsys):
     register = tmp_path / "register.xlsx"
     shutil.copy(EXAMPLE, register)
@@ -36,6 +39,7 @@ def test_steering_never_writes_over_a_register(tmp_path, capsys):
     assert "skrivs inte över" in capsys.readouterr().err
 
 
+@pytest.mark.calendar
 def test_send_without_a_server_is_a_clear_message(tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("AMANST_SMTP_HOST", raising=False)
     assert main(["steering", str(EXAMPLE), "--send", "--out", str(tmp_path / "s.xlsx"),
@@ -43,6 +47,7 @@ def test_send_without_a_server_is_a_clear_message(tmp_path, capsys, monkeypatch)
     assert "AMANST_SMTP_HOST" in capsys.readouterr().err
 
 
+@pytest.mark.calendar
 def test_report_for_a_given_period(tmp_path, capsys):
     out = tmp_path / "rapport.docx"
     assert main(["report", str(EXAMPLE), "--from", "2026-01-01", "--to", "2026-08-31",
@@ -61,6 +66,7 @@ def test_another_period_is_never_sent_to_the_steering_group(tmp_path, capsys, mo
     assert not (tmp_path / "s.xlsx").exists()
 
 
+@pytest.mark.calendar
 def test_demo_writes_the_summary_the_draft_and_the_report(tmp_path):
     lines = list(demo.demo(tmp_path / "ut", today=date(2026, 11, 27)))
     names = {p.name for p in (tmp_path / "ut").iterdir()}

@@ -14,6 +14,7 @@ from openpyxl.comments import Comment
 
 from addin.core import checks, presentation, schema
 from addin import operations
+from tests import otheruser
 from addin.core.errors import WorkbookLocked, WorkbookStructureError, WorkbookUnreadable
 from addin.xlsx import reader, results
 from addin.xlsx.zipparts import PartWriter, UnsupportedPackage
@@ -233,10 +234,27 @@ def test_locked_by_excel(example: Path):
         operations.validate_workbook(example, out=example)
 
 
-def test_read_only_file(example: Path, monkeypatch):
-    monkeypatch.setattr(os, "access", lambda path, mode: False)
-    with pytest.raises(WorkbookLocked, match="skrivskyddad"):
-        operations.validate_workbook(example, out=example)
+@pytest.mark.slow
+def test_a_read_only_file_is_read_but_never_written():
+    """A real read-only file (mode 0444, and amanst running as a user who is not its owner)."""
+    with otheruser.shared_folder() as folder:
+        path = folder / "register.xlsx"
+        shutil.copy(EXAMPLE, path)
+        path.chmod(0o444)
+        before = path.read_bytes()
+        checked = otheruser.run_amanst("validate", path.name, "--today", "2026-11-27", cwd=folder)
+        assert checked.returncode == 1, checked.stderr  # read, with the example's planted Fel
+        written = otheruser.run_amanst("validate", path.name, "--out", path.name,
+                                       "--today", "2026-11-27", cwd=folder)
+        assert written.returncode == 2
+        assert "skrivskyddad" in written.stderr and "Traceback" not in written.stderr
+        assert path.read_bytes() == before
+        assert sorted(p.name for p in folder.iterdir()) == ["register.xlsx"]  # no backup, no temp
+
+        new = otheruser.run_amanst("validate", path.name, "--out", "ny.xlsx",
+                                   "--today", "2026-11-27", cwd=folder)  # a folder it cannot write
+        assert new.returncode == 2 and "skrivskyddad" in new.stderr
+        assert not (folder / "ny.xlsx").exists()
 
 
 def test_xml_with_a_doctype_is_refused_before_parsing(example: Path, tmp_path: Path):

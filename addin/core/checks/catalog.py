@@ -13,11 +13,11 @@ def catalog_consistency(ctx: Context) -> Iterator[Problem]:
     cat = ctx.register.catalog
     for f in cat.forvaltningar.values():
         if f.mal is not None and f.mal < 0:
-            yield problem(schema.FORVALTNINGAR, 0, "Mål antal platser", f.mal,
-                          "Målet kan inte vara negativt.")
+            yield problem(schema.FORVALTNINGAR, f.row, "Mål antal platser", f.mal,
+                          f"{f.name}: målet kan inte vara negativt.")
     for name, form in cat.anstallningsformer.items():
         if form.giltig_fran and form.giltig_till and form.giltig_till < form.giltig_fran:
-            yield problem(schema.ANSTALLNINGSFORMER, 0, "Giltig till", form.giltig_till,
+            yield problem(schema.ANSTALLNINGSFORMER, form.row, "Giltig till", form.giltig_till,
                           f"{name}: Giltig till ligger före Giltig från.")
 
 

@@ -1,0 +1,56 @@
+"""Generated registers: the tally JSON and the steering workbook against the independent count."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from tests.independent import count, steering
+from tests.independent.generate import registers
+from tests.independent.test_steering_workbook import product_workbook
+from tests.independent.test_tally_json import assert_same, product_tally
+
+pytestmark = pytest.mark.slow
+
+
+NOT_YET_ADAPTED = (
+    "after the steering merge (737a84c) the yrkesomraden groups of a generated register differ "
+    "from the count (names/order of unknown yrkesområden) and certificates now come from the "
+    "register, not the generated Intygsregister sheet; not yet adapted")
+
+
+@pytest.mark.xfail(strict=True, reason=NOT_YET_ADAPTED)
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(registers())
+def test_tally_json_of_generated_registers(generated):
+    with tempfile.TemporaryDirectory() as folder:
+        path = generated.write(Path(folder) / "register.xlsx")
+        start, end = generated.period
+        assert_same(product_tally([path], start, end), count.tally_json([path], start, end))
+
+
+@pytest.mark.xfail(strict=True, reason=NOT_YET_ADAPTED)
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(registers(), registers())
+def test_two_generated_registers_combined(one, two):
+    with tempfile.TemporaryDirectory() as folder:
+        paths = [one.write(Path(folder) / "a.xlsx"), two.write(Path(folder) / "b.xlsx")]
+        start, end = one.period
+        assert_same(product_tally(paths, start, end), count.tally_json(paths, start, end))
+        out = product_workbook(paths, start, end, Path(folder) / "styrgrupp.xlsx")
+        books = [count.read_book(p) for p in paths]
+        assert steering.check_workbook(out, books, count.Period(start, end)) == []
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(registers())
+def test_steering_workbook_of_generated_registers(generated):
+    with tempfile.TemporaryDirectory() as folder:
+        path = generated.write(Path(folder) / "register.xlsx")
+        start, end = generated.period
+        out = product_workbook([path], start, end, Path(folder) / "styrgrupp.xlsx")
+        problems = steering.check_workbook(out, [count.read_book(path)], count.Period(start, end))
+        assert problems == []
