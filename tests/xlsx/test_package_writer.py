@@ -332,11 +332,11 @@ def test_a_failed_fast_save_over_the_input_forgets_its_backup_and_says_so(
     original = example.read_bytes()
     real, written = atomic._put, []
 
-    def full_for_the_workbook(target, write):  # the backup fits, the new workbook doesn't
+    def full_for_the_workbook(target, write, **kw):  # the backup fits, the new workbook doesn't
         written.append(target.name)
         if target == example:
             raise OSError(28, "No space left on device")
-        real(target, write)
+        real(target, write, **kw)
 
     monkeypatch.setattr(atomic, "_put", full_for_the_workbook)
     with pytest.raises(WorkbookLocked, match=f"{example.name} kunde inte sparas: disken är full "
