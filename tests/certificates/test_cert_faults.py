@@ -253,7 +253,11 @@ def test_a_read_only_register_says_so_and_still_verifies():
         shutil.copy(EXAMPLE, book)
         cert = workflow.issue_workbook(book, out, register=str(db), today=TODAY).result.issued[0]
         db.chmod(0o444)
-        out.chmod(0o777)
+        # only the register is read-only: the workbook (its sheet Intygsregister and backup) and
+        # the output folder are the other user's to write, or issue refuses those first
+        for writable in (out, folder):
+            writable.chmod(0o777)
+        book.chmod(0o666)
         before = db.read_bytes()
         run = otheruser.run_amanst("issue", book.name, "--out-dir", out.name, "--register",
                                    db.name, "--reissue", cert.plats_id, "--today",
