@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 
 from tests.independent import count, steering
 from tests.independent.generate import registers
@@ -20,10 +20,13 @@ NOT_YET_ADAPTED = (
     "after the steering merge (737a84c) the yrkesomraden groups of a generated register differ "
     "from the count (names/order of unknown yrkesområden) and certificates now come from the "
     "register, not the generated Intygsregister sheet; not yet adapted")
+# while a check is a known failure, shrinking its counterexample only costs CI minutes
+NO_SHRINKING = (Phase.explicit, Phase.reuse, Phase.generate)
 
 
 @pytest.mark.xfail(strict=True, reason=NOT_YET_ADAPTED)
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+          phases=NO_SHRINKING)
 @given(registers())
 def test_tally_json_of_generated_registers(generated):
     with tempfile.TemporaryDirectory() as folder:
@@ -33,7 +36,8 @@ def test_tally_json_of_generated_registers(generated):
 
 
 @pytest.mark.xfail(strict=True, reason=NOT_YET_ADAPTED)
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+          phases=NO_SHRINKING)
 @given(registers(), registers())
 def test_two_generated_registers_combined(one, two):
     with tempfile.TemporaryDirectory() as folder:
