@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -32,7 +33,9 @@ def product_tally(paths: list[Path], start: date, end: date, register: Path | No
     """The product's JSON; without ``register`` it counts certificates in the test's own (empty)
     certificate register, so ``utfardade_intyg`` is 0 as in the example's empty Intygsregister."""
     out = io.StringIO()
-    extra = ["--register", str(register)] if register else []
+    if register is None:  # never the session's shared register (tests/excel sets one for all)
+        register = Path(tempfile.mkdtemp(prefix="amanst-empty-register-")) / "tom.sqlite3"
+    extra = ["--register", str(register)]
     with contextlib.redirect_stdout(out):
         code = cli.main(["tally", *map(str, paths), "--from", start.isoformat(), "--to",
                          end.isoformat(), "--json", "--today", TODAY, *extra])
