@@ -111,6 +111,7 @@ class Row:
     certified: bool  # a Giltigt row in its workbook's Intygsregister
     kon: str = ""
     health_form: bool = False
+    readable: bool = True  # False: the row holds its PlatsID but cannot be counted
 
 
 # --- figures: does this placement count? -----------------------------------------------------
@@ -174,8 +175,8 @@ SHARES = {"andel_avslutade_med_intyg": ("utfardade_intyg", "avslutade")}
 # docs/styrgrupp.md: a share is null when fewer than 10 placements ended the way its denominator
 # counts ("null när färre än 10 avslutade, som alla andelar")
 SHARE_MIN = 10
-# docs/arbetsboken.md, Deltagare.Kön: "Frivilligt: Kvinna, Man, Annat, Uppgift saknas"; a
-# placement whose participant left Kön empty is in none of these groups
+# docs/arbetsboken.md, Deltagare.Kön: "Frivilligt: Kvinna, Man, Annat, Uppgift saknas" (kon_of
+# says where a placement without one goes)
 KON = ("Kvinna", "Man", "Annat", "Uppgift saknas")
 
 BREAKDOWNS: dict[str, Callable[[Row], str]] = {
@@ -199,6 +200,7 @@ class Book:
     left_out: int
     mervarde_rows: list[dict]
     certified: set[str] = field(default_factory=set)
+    certificate_rows: list[dict] = field(default_factory=list)  # the Intygsregister sheet
     content: tuple = ()  # every sheet but the Intygsregister copy, to find a copy of a workbook
     settings: dict[str, object] = field(default_factory=dict)
 
@@ -228,6 +230,10 @@ def read_book(path: Path) -> Book:
                 or not a_percent_is_readable(r.get("Sysselsättningsgrad"))
                 or (status != "Erbjuden" and start is None)):
             left_out += 1
+            # docs/styrgrupp.md: of rows with one PlatsID "bara den första räknas"; a first row
+            # that cannot be read still holds the PlatsID, and is listed as not counted
+            rows.append(Row(text(r.get("PlatsID")), "", "", "", status, None, None, "", "",
+                            set(), [], False, readable=False))
             continue
         plats_id = text(r.get("PlatsID"))
         rows.append(Row(
@@ -236,7 +242,7 @@ def read_book(path: Path) -> Book:
             text(r.get("Utfall efter 90 dagar")), work,
             [_date_or_none(m.get("Datum")) for m in mervarde_rows
              if text(m.get("PlatsID")) == plats_id],
-            plats_id in certified, kon.get(text(r.get("DeltagarID")), ""),
+            plats_id in certified, kon_of(text(r.get("DeltagarID")), status, kon),
             text(r.get("Anställningsform")) in health))
     settings = {text(r["Inställning"]): r.get("Värde") for r in sheets["Inställningar"]}
     wb.close()
@@ -244,7 +250,18 @@ def read_book(path: Path) -> Book:
                                   if text(r["Yrkesområde"])],
                 forms, [(text(r["Perspektiv"]), text(r["Mervärde"])) for r in sheets["Mervärden"]
                         if text(r["Mervärde"])], rows, left_out, mervarde_rows, certified,
-                _content(sheets), settings)
+                sheets.get("Intygsregister", []), _content(sheets), settings)
+
+
+def kon_of(deltagar_id: str, status: str, kon: dict[str, str]) -> str:
+    """docs/styrgrupp.md: a participant without Kön (or with a value outside the list) and a
+    started place with no DeltagarID are "Uppgift saknas"; an offered place nobody holds yet and a
+    DeltagarID missing from Deltagare are in no kön group."""
+    if not deltagar_id:
+        return "" if status == "Erbjuden" else "Uppgift saknas"
+    if deltagar_id not in kon:
+        return ""
+    return kon[deltagar_id] if kon[deltagar_id] in KON else "Uppgift saknas"
 
 
 def _content(sheets: dict[str, list[dict]]) -> tuple:
@@ -340,8 +357,9 @@ def tally_json(paths: list[Path], start: date, end: date) -> dict:
     total.pop("andel_avslutade_med_intyg")
     result["totalt"] = {"mal": sum(targets) if targets else None, **total}
     result["nyckeltal"] = nyckeltal(result["totalt"])
-    result["utelamnade_rader"] = sum(b.left_out for b in books)
-    result["kallor"] = [b.name for b in given]  # docs/styrgrupp.md: "filerna som angavs"
+    result["utelamnade_rader"] = sum(1 for r in first_rows(books) if not r.readable)
+    # docs/styrgrupp.md: the files the figures were counted from; a copy stands once
+    result["kallor"] = [b.name for b in books]
     return result
 
 
@@ -366,19 +384,27 @@ def nyckeltal(totalt: dict) -> dict[str, object]:
     return {name: values[name] for name in NYCKELTAL}
 
 
-def counted_rows(books: list[Book], given: list[Book] | None = None) -> list[Row]:
-    """README's tally row: the same PlatsID in two workbooks is counted once (the first file's row);
-    its certificate is the register's, which every workbook's Intygsregister sheet copies."""
-    # every given workbook's copy of the register counts, a workbook counted once included
-    certified = {p for b in (given or books) for p in b.certified}
+def first_rows(books: list[Book]) -> list[Row]:
+    """README's tally row: the same PlatsID in two workbooks is one place, the first file's row
+    (docs/styrgrupp.md: "bara den första räknas"); rows without a PlatsID are each their own."""
     seen: set[str] = set()
     rows = []
     for r in (r for b in books for r in b.rows):
         if r.plats_id and r.plats_id in seen:
             continue
         seen.add(r.plats_id)
-        r.certified = r.plats_id in certified
         rows.append(r)
+    return rows
+
+
+def counted_rows(books: list[Book], given: list[Book] | None = None) -> list[Row]:
+    """The first row of each place when it can be read; its certificate is the register's,
+    which every workbook's Intygsregister sheet copies."""
+    # every given workbook's copy of the register counts, a workbook counted once included
+    certified = {p for b in (given or books) for p in b.certified}
+    rows = [r for r in first_rows(books) if r.readable]
+    for r in rows:
+        r.certified = r.plats_id in certified
     return rows
 
 
@@ -393,9 +419,14 @@ def mervarden(books: list[Book], period: Period) -> list[dict]:
     for perspektiv, name in pairs:
         row = {"perspektiv": perspektiv, "mervarde": name, "ja": 0, "delvis": 0, "nej": 0}
         for i, b in enumerate(books):
+            own = {r.plats_id for r in b.rows}
             for m in b.mervarde_rows:
-                if owner.get(text(m.get("PlatsID")), i) != i:
-                    continue  # the placement, and so its mervärde, is counted from an earlier book
+                plats_id = text(m.get("PlatsID"))
+                if plats_id in own and owner[plats_id] != i:
+                    # its workbook's placement, and so its mervärde, is counted from an earlier
+                    # book; a row for a place its workbook does not have stays (a Fel the checks
+                    # report)
+                    continue
                 d = a_date(m.get("Datum"))
                 answer = text(m.get("Bedömning"))
                 if (text(m.get("Perspektiv")), text(m.get("Mervärde"))) == (perspektiv, name) \

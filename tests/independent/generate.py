@@ -75,6 +75,8 @@ class Generated:
         for row in settings.iter_rows(min_row=2):
             if row[0].value == "Minsta redovisade antal":
                 row[1].value = self.minsta_antal
+            elif row[0].value == "Intygsprefix":  # the register's certificates are per prefix
+                row[1].value = "TST"
         wb.save(path)
         return path
 

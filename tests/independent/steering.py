@@ -1,9 +1,13 @@
 """The steering workbook read back with openpyxl and held against the independent count.
 
-Imports nothing from addin. The workbook shows suppressed figures (docs/styrgrupp.md and the
-legend on its cover): a number is the count itself, ``<T`` a count from 1 to T-1, ``..`` a count
-hidden so that no ``<T`` can be worked out (so at least T) or a table withheld whole, an empty
-share a zero denominator. ``check_workbook`` returns every disagreement as a readable line.
+Imports nothing from addin. The workbook shows suppressed figures (docs/styrgrupp.md, "Så skyddas
+små antal – över hela året", and the legend on its cover): the places per förvaltning and
+yrkesområde (platser, påbörjade, pågående, avslutade eller avbrutna) are the counts themselves,
+small or not; any other number is the count itself and 0 or at least the threshold T (a sum of
+tertial values that are each 0 or at least T is too); ``..`` is a figure not reported (too few in
+the whole city in a tertial the period covers; that nothing small can be worked out from what is
+shown is the attacker's test, tests/steering/test_year_attack.py); an empty share a denominator
+under 10. ``check_workbook`` returns every disagreement as a readable line.
 
 Tables are found by their header row (the first cell is the breakdown's name) and read down to the
 first empty label. Columns are matched to figures by header text in ``COLUMNS``: a new column
@@ -30,6 +34,11 @@ UNNAMED = "Uppgift saknas"
 WITHHELD = ".."
 SHARE_MIN = count.SHARE_MIN
 POOLED = "(sammanslagna)"
+# docs/styrgrupp.md: "Kön Annat och Uppgift saknas redovisas tillsammans", in this row
+KON_TOGETHER = ("Annat kön eller uppgift saknas", ("Annat", "Uppgift saknas"))
+# docs/styrgrupp.md: "Platserna per förvaltning och yrkesområde visas exakt (mål, platser,
+# påbörjade, pågående, avslutade eller avbrutna)"; the city's are their sum, so exact as well
+PLACE_FIGURES = frozenset({"platser", "paborjade", "pagaende", "ended"})
 TERTIAL_MONTHS = {1: "jan–apr", 2: "maj–aug", 3: "sep–dec"}
 
 
@@ -150,8 +159,10 @@ def groups(books: list[count.Book], p: Period) -> dict[str, dict[str, list[Row]]
         "Förvaltningar": {n: [r for r in rows if r.forvaltning == n] for n in forv},
         "Yrkesområden": {n: rs for n, rs in by_yrke.items() if _active(rs, p)},
         "Anställningsformer": {n: rs for n, rs in by_form.items() if _active(rs, p)},
-        # the Kön sheet: by the participant's Kön; one left empty is in no group (and no Totalt)
-        "Kön": {k: [r for r in rows if r.kon == k] for k in count.KON},
+        # the Kön sheet: by the participant's Kön (count.kon_of), Annat and Uppgift saknas together
+        "Kön": {**{k: [r for r in rows if r.kon == k] for k in count.KON
+                   if k not in KON_TOGETHER[1]},
+                KON_TOGETHER[0]: [r for r in rows if r.kon in KON_TOGETHER[1]]},
         "all": {"": rows},
     }
 
@@ -210,18 +221,17 @@ class Checker:
         self.problems: list[str] = []
 
     def count(self, where: str, shown, true: int, withheld: bool, exact: bool = False) -> None:
-        """``exact``: docs/styrgrupp.md, the places per förvaltning and yrkesområde are shown as
-        they are, small or not. Which cells the product withholds (..) across the year's reports is
-        not decided here (addin/core/disclosure.py's year-wide rule); a .. is checked to hide a
-        count of at least the threshold, or a table or column withheld whole."""
+        """``exact``: a place figure (PLACE_FIGURES), shown as it is, small or not. Any other
+        figure is the count, 0 or at least the threshold, or ``..`` (see the module docstring);
+        ``withheld``: the whole column shows ``..``."""
         below = f"<{self.t}"
         if exact:
             if shown != true:
                 self.problems.append(f"{where}: shows {shown!r}, the count is {true}")
             return
-        if withheld and shown == WITHHELD:
+        if shown == WITHHELD:
             return
-        if isinstance(shown, bool) or not (isinstance(shown, int) or shown in (below, WITHHELD)):
+        if isinstance(shown, bool) or not (isinstance(shown, int) or shown == below):
             self.problems.append(f"{where}: shows {shown!r}, not a count, {below} or ..")
         elif isinstance(shown, int) and shown != true:
             self.problems.append(f"{where}: shows {shown}, the count is {true}")
@@ -229,8 +239,6 @@ class Checker:
             self.problems.append(f"{where}: shows the small count {true}")
         elif shown == below and not 0 < true < self.t:
             self.problems.append(f"{where}: shows {below}, the count is {true}")
-        elif shown == WITHHELD and true < self.t:
-            self.problems.append(f"{where}: shows .. (at least {self.t}), the count is {true}")
 
     def share(self, where: str, shown, num: int, den: int, hidden_parts: bool) -> None:
         if den < SHARE_MIN or hidden_parts:
@@ -257,7 +265,8 @@ def _figure(name: str, rows: list[Row], p: Period) -> int:
 
 def check_group_table(c: Checker, table: Table, expected: list[tuple[str, list[Row]]],
                       all_rows: list[Row], p: Period, mal: dict[str, int | None],
-                      exact: bool = False) -> None:
+                      exact: bool = False, places_exact: bool = False) -> None:
+    """``exact``: every count as it is; ``places_exact``: the place figures as they are."""
     labels = [r[0] for r in table.rows]
     want = [n for n, _ in expected] + [TOTAL]
     if labels != want:
@@ -280,7 +289,8 @@ def check_group_table(c: Checker, table: Table, expected: list[tuple[str, list[R
                 if shown_row[i] != want_mal:
                     c.problems.append(f"{where}: shows {shown_row[i]!r}, mål is {want_mal!r}")
             elif kind[0] == "count":
-                c.count(where, shown_row[i], _figure(kind[1], rows, p), withheld[header], exact)
+                c.count(where, shown_row[i], _figure(kind[1], rows, p), withheld[header],
+                        exact or (places_exact and kind[1] in PLACE_FIGURES))
             else:
                 num_col = _header_of(columns, kind[1])
                 den_col = _header_of(columns, kind[2])
@@ -292,7 +302,8 @@ def check_group_table(c: Checker, table: Table, expected: list[tuple[str, list[R
 
 def check_pooled_table(c: Checker, table: Table, named: dict[str, list[Row]], universe: list[Row],
                        p: Period, mal: dict[str, int | None], health: set[str] = frozenset(),
-                       exact: bool = False, all_named: bool = False) -> None:
+                       exact: bool = False, all_named: bool = False,
+                       places_exact: bool = False) -> None:
     """A table whose rows are groups, maybe pooled rows, and Totalt (docs/styrgrupp.md).
 
     A named row is its group; the health row (HEALTH_GROUP) pools the health-revealing forms not
@@ -327,7 +338,7 @@ def check_pooled_table(c: Checker, table: Table, named: dict[str, list[Row]], un
             c.problems.append(f"{table.sheet}: row {label!r} is no group")
             return
     expected = [(label, members[label]) for label in labels[:-1]]
-    check_group_table(c, table, expected, universe, p, mal, exact)
+    check_group_table(c, table, expected, universe, p, mal, exact, places_exact)
 
 
 def _withheld(table: Table, column: int) -> bool:
@@ -379,7 +390,7 @@ def check_tertials(c: Checker, table: Table, rows: list[Row], p: Period) -> None
                 c.problems.append(f"Utveckling: column {header!r} has no independent count")
                 continue
             c.count(f"Utveckling / {name} / {header}", shown[i], values[header],
-                    _withheld(table, i))
+                    _withheld(table, i), exact=header == "Påbörjade")
 
 
 def check_cover(c: Checker, table: Table, rows: list[Row], p: Period,
@@ -395,7 +406,7 @@ def check_cover(c: Checker, table: Table, rows: list[Row], p: Period,
             if shown != want:
                 c.problems.append(f"{where}: shows {shown!r}, mål is {want!r}")
         elif kind[0] == "count":
-            c.count(where, shown, _figure(kind[1], rows, p), False)
+            c.count(where, shown, _figure(kind[1], rows, p), False, kind[1] in PLACE_FIGURES)
         else:
             num, den = _figure(kind[1], rows, p), _figure(kind[2], rows, p)
             c.share(where, None if shown == "–" else shown, num, den,
@@ -452,13 +463,14 @@ def check_workbook(path: Path, books: list[count.Book], p: Period) -> list[str]:
         for name, target in b.forvaltningar:
             if mal.get(name) is None:
                 mal[name] = target
-    # sheet → (dimension, tables expected, exact and every group named, Totalt's rows)
-    plan = {"Förvaltningar": ("Förvaltningar", 1, True, rows),
-            "Utfall": ("Förvaltningar", 3, False, rows),
-            "Kön": ("Kön", 2, False, kon_rows),
-            "Yrkesområden": ("Yrkesområden", 1, True, rows),
-            "Anställningsformer": ("Anställningsformer", 1, False, rows)}
-    for sheet, (dimension, n, exact, universe) in plan.items():
+    # sheet → (dimension, tables expected, exact and every group named, Totalt's rows, the place
+    # figures exact)
+    plan = {"Förvaltningar": ("Förvaltningar", 1, True, rows, True),
+            "Utfall": ("Förvaltningar", 3, False, rows, True),
+            "Kön": ("Kön", 2, False, kon_rows, False),
+            "Yrkesområden": ("Yrkesområden", 1, True, rows, True),
+            "Anställningsformer": ("Anställningsformer", 1, False, rows, False)}
+    for sheet, (dimension, n, exact, universe, places_exact) in plan.items():
         if sheet in TERTIAL_OMITS and is_tertial(p):
             n = 0  # docs/styrgrupp.md: the sheet says where the figures are instead
         if len(found.get(sheet, [])) != n:
@@ -466,7 +478,7 @@ def check_workbook(path: Path, books: list[count.Book], p: Period) -> list[str]:
             continue
         for table in found[sheet]:
             check_pooled_table(c, table, g[dimension], universe, p, mal, health_forms(books),
-                               exact=exact, all_named=exact)
+                               exact=exact, all_named=exact, places_exact=places_exact)
     check_chart_data(c, found.get("Diagramdata", []), g["Förvaltningar"], p, mal)
     if is_tertial(p) and found.get("Mervärde"):
         c.problems.append("Mervärde: tables in a tertial report")
