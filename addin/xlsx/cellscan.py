@@ -96,12 +96,17 @@ def scan_part(data: bytes) -> CellFacts:
     return facts
 
 
-def scan(path: Path, sheets: set[str]) -> dict[str, CellFacts]:
-    """Error values and formula cells of the named sheets (the names as the workbook has them)."""
+def scan(path: Path, sheets: set[str], marked: set[str] | None = None) -> dict[str, CellFacts]:
+    """Error values and formula cells of the named sheets (the names as the workbook has them).
+
+    ``marked``: the parts that may hold either (``safety.Inspection``); the others are not read.
+    """
     result: dict[str, CellFacts] = {}
     with zipfile.ZipFile(path) as archive:
         for name, part in sheet_parts(archive).items():
-            if name in sheets:
+            if name in sheets and marked is not None and part not in marked:
+                result[name] = CellFacts()
+            elif name in sheets:
                 try:
                     result[name] = scan_part(archive.read(part))
                 except KeyError:

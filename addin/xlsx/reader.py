@@ -65,14 +65,14 @@ def raw_sheet(name: str, rows: list[list[Any]], first_row: int = 1) -> RawSheet:
 
 def read_raw_book(path: Path) -> dict[str, RawSheet]:
     """Read the register's sheets with calamine; refuse unsafe or unreadable files first."""
-    inspect_xlsx(path)
+    inspection = inspect_xlsx(path)
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
         with limits.parsing(path.name):
             workbook = CalamineWorkbook.from_path(str(path))
             names = [name for name in workbook.sheet_names if _wanted(name)]
-            facts = cellscan.scan(path, set(names))
+            facts = cellscan.scan(path, set(names), inspection.marked)
             book: dict[str, RawSheet] = {}
             for name in names:
                 sheet = workbook.get_sheet_by_name(name)

@@ -14,12 +14,17 @@ here with a Swedish message before any parser runs:
   (counted, and read from the last row number) — so a million-row sheet or one cell at row
   1,048,576 is refused before calamine builds its range. What the rows cannot show (a cell far
   to the right) is bounded by the reader (``MAX_CELLS``) and the parsing limits (``limits``).
+
+The same pass notes which sheet parts may hold a formula or an error value (``Inspection``), so
+that ``cellscan`` reads only those again: a register without either is inflated once here and once
+by calamine, not three times.
 """
 
 from __future__ import annotations
 
 import os
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import WorkbookLocked, WorkbookUnreadable
@@ -51,7 +56,15 @@ def lock_owner_file(path: Path) -> Path | None:
     return None
 
 
-def inspect_xlsx(path: Path, for_writing: bool = False) -> None:
+@dataclass
+class Inspection:
+    """What the look before parsing found besides refusals: the sheet parts where a formula or
+    an error value may be (bytes ``<f``, ``:f``, ``t="e"`` or ``t='e'``)."""
+
+    marked: set[str] = field(default_factory=set)
+
+
+def inspect_xlsx(path: Path, for_writing: bool = False) -> Inspection:
     """Raise a Swedish WorkbookUnreadable / WorkbookLocked unless ``path`` is a sound .xlsx."""
     name = path.name
     if not path.exists():
@@ -79,7 +92,7 @@ def inspect_xlsx(path: Path, for_writing: bool = False) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             _check_kind(archive, path)
-            _check_archive(archive, name)
+            return _check_archive(archive, name)
     except zipfile.BadZipFile:
         raise WorkbookUnreadable(f"Arbetsboken {name} är skadad och går inte att öppna. Öppna den "
                                  "i Excel och spara den igen, eller använd en "
@@ -167,7 +180,7 @@ def _check_kind(archive: zipfile.ZipFile, path: Path) -> None:
             f"({path.suffix or 'ingen'}). Byt namn på filen till {path.stem}.xlsx och försök igen.")
 
 
-def _check_archive(archive: zipfile.ZipFile, name: str) -> None:
+def _check_archive(archive: zipfile.ZipFile, name: str) -> Inspection:
     infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
         raise WorkbookUnreadable(f"Arbetsboken {name} innehåller orimligt många delar och "
@@ -180,13 +193,18 @@ def _check_archive(archive: zipfile.ZipFile, name: str) -> None:
                 info.file_size > 10_000_000 and ratio > MAX_RATIO):
             raise WorkbookUnreadable(f"Arbetsboken {name} packas upp till orimligt mycket data "
                                      "(en så kallad zip-bomb) och öppnas inte.")
+    inspection = Inspection()
     for info in infos:
         if info.filename.endswith((".xml", ".rels", ".vml")) and info.file_size:
-            reason = scan_part(archive, info)
+            scanner = _Scanner(sheet=info.filename.startswith("xl/worksheets/"))
+            reason = scan_part(archive, info, scanner)
             if reason is not None:
                 raise WorkbookUnreadable(_REFUSALS[reason].format(
                     name=name, part=info.filename, sheet=_sheet_name(archive, info.filename),
                     rows=f"{MAX_ROWS:,}".replace(",", "\u00a0")))
+            if scanner.marked:
+                inspection.marked.add(info.filename)
+    return inspection
 
 
 _REFUSALS = {
@@ -226,28 +244,36 @@ def _sheet_name(archive: zipfile.ZipFile, part: str) -> str:
     return part
 
 
-def scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> str | None:
+def scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo,
+              scanner: _Scanner | None = None) -> str | None:
     """Why a part is refused (a key of ``_REFUSALS``), or None; reads it whole, in chunks."""
-    sheet = info.filename.startswith("xl/worksheets/")
+    if scanner is None:
+        scanner = _Scanner(sheet=info.filename.startswith("xl/worksheets/"))
     with archive.open(info) as part:
-        scanner = _Scanner()
         while True:
             chunk = part.read(_CHUNK)
             if not chunk:
                 return scanner.finish()
-            reason = scanner.feed(chunk) or (scanner.rows(chunk) if sheet else None)
+            reason = scanner.feed(chunk)
             if reason is not None:
                 return reason
+
+
+# Bytes that show a sheet's cell may hold an error value (cellscan looks closer); a formula is a
+# ``<f>`` element (``_formula_tag``), not ``<formula1>`` of a data validation.
+_ERROR_MARKERS = (b't="e"', b"t='e'")
 
 
 class _Scanner:
     """Markup checks over a part fed in chunks; keeps the unfinished tail between chunks."""
 
-    def __init__(self) -> None:
+    def __init__(self, sheet: bool = False) -> None:
+        self.sheet = sheet
         self.tail = b""
         self.in_body = False
         self.seen = 0
         self.row_count = 0
+        self.marked = False
 
     def rows(self, chunk: bytes) -> str | None:
         """Rows so far, counted and from the last row number (row elements in order or not)."""
@@ -258,6 +284,12 @@ class _Scanner:
             digits = chunk[last + 8:last + 20].split(b'"', 1)[0]
             number = int(digits) if digits.isdigit() else 0
         return "rows" if max(self.row_count, number) > MAX_ROWS else None
+
+    def _sheet_chunk(self, data: bytes, chunk: bytes) -> str | None:
+        if not self.marked:
+            self.marked = _formula_tag(data) or any(m in data for m in _ERROR_MARKERS)
+        return self.rows(chunk)
+
 
     def feed(self, chunk: bytes) -> str | None:
         if len(chunk) >= _CHUNK and b"<" not in chunk:
@@ -276,6 +308,8 @@ class _Scanner:
         self.tail = data[keep:]
         if len(self.tail) > MAX_MARKUP + 16:
             return "markup"
+        if reason is None and self.sheet:
+            return self._sheet_chunk(data, chunk)
         return reason
 
     def _prolog(self, data: bytes) -> tuple[str | None, int]:
@@ -301,14 +335,23 @@ class _Scanner:
         return None
 
 
+def _formula_tag(data: bytes) -> bool:
+    """A ``<f>``, ``<f ...>``, ``<f/>`` or prefixed ``<x:f>`` element, found from the rare ``f``."""
+    at = data.find(b"f")
+    while at >= 0:
+        if at and data[at - 1] in b"<:" and data[at + 1:at + 2] in (b"", b" ", b">", b"/"):
+            return True
+        at = data.find(b"f", at + 1)
+    return False
+
+
 _ENDS = {b"<!--": b"-->", b"<![CDATA[": b"]]>", b"<?": b"?>"}
 
 
 def _markup(data: bytes, pos: int) -> tuple[str | None, int]:
     """Check every ``<!`` and ``<?`` from ``pos``; returns (reason, where unchecked data starts)."""
     while True:
-        bang, query = data.find(b"<!", pos), data.find(b"<?", pos)
-        found = min((p for p in (bang, query) if p >= 0), default=-1)
+        found = _next_markup(data, pos)
         if found < 0:
             return None, max(pos, len(data) - 16)
         head = data[found:found + 9]
@@ -325,6 +368,22 @@ def _markup(data: bytes, pos: int) -> tuple[str | None, int]:
         if end - found > MAX_MARKUP:
             return "markup", found
         pos = end + len(_ENDS[opener])
+
+
+def _next_markup(data: bytes, pos: int) -> int:
+    """Where the next ``<!`` or ``<?`` at or after ``pos`` starts, or -1.
+
+    ``<`` is in every tag, so the search is for the rare ``!`` and ``?`` (a one-byte search runs
+    at memory speed) and each is kept only when a ``<`` comes right before it.
+    """
+    found = -1
+    for mark in (b"!", b"?"):
+        at = data.find(mark, pos + 1)
+        while at >= 0 and data[at - 1] != 0x3C:  # "<"
+            at = data.find(mark, at + 1)
+        if at >= 0 and (found < 0 or at - 1 < found):
+            found = at - 1
+    return found
 
 
 def check_writable(path: Path) -> None:
