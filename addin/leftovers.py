@@ -70,10 +70,17 @@ def process_gone(host_boot_ns: tuple[str, str, str] | str, pid: str, start: str)
     return proc_start(int(pid)) != start
 
 
+_TAGS: dict[int, str] = {}  # by PID: a forked child gets its own
+
+
 def tag() -> str:
-    """This process's tag: machine hash, PID and start time."""
+    """This process's tag: machine hash, PID and start time (read once per process: every
+    certificate file is named with it)."""
     pid = os.getpid()
-    return f"{machine_hash()}_{pid}_{proc_start(pid) or 0}"
+    found = _TAGS.get(pid)
+    if found is None:
+        found = _TAGS[pid] = f"{machine_hash()}_{pid}_{proc_start(pid) or 0}"
+    return found
 
 
 def prefix(kind: str) -> str:

@@ -17,8 +17,10 @@ exception is delivered between two instructions).
 from __future__ import annotations
 
 import ctypes
+import os
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable, Sized
 from functools import wraps
 from typing import Any, TypeVar
@@ -205,32 +207,61 @@ def _limited(f: Callable[..., Any]) -> Callable[..., Any]:
 def deadline(render: Callable[[], T], seconds: float = RENDER_SECONDS) -> T:
     """``render()``, stopped with ``RenderTimeout`` when it takes longer than ``seconds``.
 
-    A timer thread raises the exception asynchronously in the rendering thread (CPython's
+    A watchdog thread raises the exception asynchronously in the rendering thread (CPython's
     ``PyThreadState_SetAsyncExc``); it is delivered between two bytecode instructions, which is
-    where a Jinja loop spends its time. The timer only fires while the render is still running.
+    where a Jinja loop spends its time. It fires only while the render is still running. One
+    watchdog serves every render of the process (a thread per render cost more than the render
+    of a small certificate).
     """
-    target = threading.get_ident()
-    lock = threading.Lock()
-    running = [True]
-
-    def fire() -> None:
-        with lock:
-            if running[0]:
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target),
-                                                           ctypes.py_object(RenderTimeout))
-
-    timer = threading.Timer(seconds, fire)
-    timer.daemon = True
+    token = _WATCHDOG.arm(seconds)
     try:
         try:
-            timer.start()
             return render()
         finally:
-            with lock:
-                running[0] = False
-            timer.cancel()  # a Python call: an exception injected just before arrives here
+            _WATCHDOG.disarm(token)  # a Python call: an exception injected just before arrives here
     except RenderTimeout:
         raise RenderTimedOut(seconds) from None
+
+
+class _Watchdog:
+    """Deadlines of running renders, and the one daemon thread that enforces them."""
+
+    def __init__(self) -> None:
+        self.cond = threading.Condition()
+        self.due: dict[object, tuple[float, int]] = {}  # token → (monotonic deadline, thread)
+        self.pid = 0  # the process whose watchdog thread runs (a forked child starts its own)
+
+    def arm(self, seconds: float) -> object:
+        token = object()
+        with self.cond:
+            if self.pid != os.getpid():
+                self.pid = os.getpid()
+                threading.Thread(target=self._run, name="amanst-render-watchdog",
+                                 daemon=True).start()
+            self.due[token] = (time.monotonic() + seconds, threading.get_ident())
+            self.cond.notify()
+        return token
+
+    def disarm(self, token: object) -> None:
+        with self.cond:
+            self.due.pop(token, None)
+
+    def _run(self) -> None:
+        with self.cond:
+            while True:
+                now = time.monotonic()
+                for token, (when, target) in list(self.due.items()):
+                    if when <= now:
+                        del self.due[token]
+                        ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                            ctypes.c_ulong(target), ctypes.py_object(RenderTimeout))
+                nearest = min((when for when, _ in self.due.values()), default=None)
+                self.cond.wait(None if nearest is None else max(nearest - now, 0.001))
+
+
+_WATCHDOG = _Watchdog()
+# a forked child has no watchdog thread, and the lock may have been held at the fork
+os.register_at_fork(after_in_child=_WATCHDOG.__init__)
 
 
 class RenderTimedOut(Exception):
