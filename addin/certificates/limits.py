@@ -227,6 +227,9 @@ class _Watchdog:
     """Deadlines of running renders, and the one daemon thread that enforces them."""
 
     def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
         self.cond = threading.Condition()
         self.due: dict[object, tuple[float, int]] = {}  # token → (monotonic deadline, thread)
         self.pid = 0  # the process whose watchdog thread runs (a forked child starts its own)
@@ -261,7 +264,7 @@ class _Watchdog:
 
 _WATCHDOG = _Watchdog()
 # a forked child has no watchdog thread, and the lock may have been held at the fork
-os.register_at_fork(after_in_child=_WATCHDOG.__init__)
+os.register_at_fork(after_in_child=_WATCHDOG.reset)
 
 
 class RenderTimedOut(Exception):
