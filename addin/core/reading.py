@@ -157,6 +157,7 @@ class _Rows:
                  plausible: tuple[date, date] | None = None):
         self.sheet, self.spec, self.problems, self.plausible = sheet, spec, problems, plausible
         self.composed: dict[str, str] = {}
+        self.dates: dict[str, date] = {}  # text → the date it was read as (only good ones)
         index: dict[str, int] = {}
         for i, h in enumerate(sheet.headers):
             index.setdefault(_key(h), i)
@@ -244,7 +245,16 @@ class _Rows:
 
     def date(self, header: str) -> date | None:
         value = self.values[self.index[header]]
-        if value.__class__ is not date:
+        if value.__class__ is str:  # dates from Excel on the web come as text, and repeat
+            parsed = self.dates.get(value)
+            if parsed is None:
+                parsed = self._typed(header, to_date,
+                                     f"'{header}' är inget datum. Skriv datumet som ÅÅÅÅ-MM-DD.")
+                if parsed is None:
+                    return None
+                self.dates[value] = parsed
+            value = parsed
+        elif value.__class__ is not date:
             value = self._typed(header, to_date,
                                 f"'{header}' är inget datum. Skriv datumet som ÅÅÅÅ-MM-DD.")
             if value is None:

@@ -40,6 +40,7 @@ import logging
 import zlib
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
@@ -116,13 +117,22 @@ def _scalars(values: list) -> bool:
     return all(types.issuperset(map(type, row)) for row in values)
 
 
-def decode_book(body: str) -> dict:
-    """The request's JSON as the client's book, or a 400 with a Swedish message."""
+def decode_book(body: bytes | str) -> dict:
+    """The request's JSON as the client's book, or a 400 with a Swedish message.
+
+    orjson reads the megabytes of a workbook several times faster than ``json``; what it refuses
+    but ``json`` reads (a lone surrogate in a cell, bytes that are not UTF-8, which are replaced
+    as before) goes to ``json``, so the same requests are read as before, only sooner.
+    """
     try:
-        data = json.loads(body)
-    except (ValueError, RecursionError):  # RecursionError: nesting deeper than Python's limit
-        raise HTTPException(status_code=400,
-                            detail="Förfrågan är inte giltig JSON och kunde inte läsas.") from None
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):  # RecursionError: nesting deeper than the limit
+            raise HTTPException(status_code=400, detail="Förfrågan är inte giltig JSON och "
+                                "kunde inte läsas.") from None
     if not _shape_ok(data):
         raise HTTPException(status_code=400,
                             detail="Förfrågan har inte arbetsbokens format och kunde inte läsas.")
@@ -162,10 +172,9 @@ async def parse_book_input(request: Request) -> dict:
     raw = await request.body()
     if raw and encoding == "gzip":
         raw = gunzip(raw, amanst_settings.load().max_book_bytes)
-    body = raw.decode("utf-8", errors="replace") if raw else ""
-    if not body:
+    if not raw:
         raise HTTPException(status_code=400, detail="Förfrågan saknar arbetsboken.")
-    return decode_book(body)
+    return decode_book(raw)
 
 
 def buttons() -> list[dict[str, Any]]:

@@ -48,13 +48,13 @@ def spy(monkeypatch):
     """Count body decodes and button runs (``fail=True`` makes a decode fail the request)."""
     calls = {"decode": 0, "script": 0}
 
-    class CountingJson:
-        @staticmethod
-        def loads(text, *args, **kwargs):
-            calls["decode"] += 1
-            return json.loads(text, *args, **kwargs)
+    real_decode = webapp.decode_book
 
-    monkeypatch.setattr(webapp, "json", CountingJson)
+    def counting_decode(body):
+        calls["decode"] += 1
+        return real_decode(body)
+
+    monkeypatch.setattr(webapp, "decode_book", counting_decode)
     for name in ("kontrollera", "sammanstall", "nytt_bedomningsformular", "spara_bedomning"):
         real = getattr(xactions, name)
 
