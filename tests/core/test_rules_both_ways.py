@@ -11,9 +11,10 @@ usual day, a new year, the last days of the tertials, a year's end and a leap da
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -47,13 +48,37 @@ class Case:
         return f"{self.rule}-{'fails' if self.expect else 'passes'}-{self.name}"
 
 
+RAW: dict[int, dict] = {}  # id of a register built here → the raw sheets it was read from
+
+
 def reg(today: date, **kwargs) -> Register:
     """The builders' valid register with some rows replaced, read as of ``today``."""
     kwargs.setdefault("participants", [participant()])
     kwargs.setdefault("placements", [placement()])
     kwargs.setdefault("assessments", [assessment()])
     kwargs.setdefault("mervarden", [mervarde()])
-    return load_register(book(**kwargs), source="test", today=today)
+    raw = book(**kwargs)
+    register = load_register(raw, source="test", today=today)
+    RAW[id(register)] = raw
+    return register
+
+
+def cell_text(value, column: str = "") -> str:
+    """docs/arbetsboken.md, the Kontroll sheet: "Värde är cellens innehåll som text" (a date as
+    ÅÅÅÅ-MM-DD, a percentage with a decimal comma and %, an empty cell empty, a hidden or control
+    character as its code)."""
+    if column == "Sysselsättningsgrad" and isinstance(value, (int, float)):
+        return f"{value:g} %".replace(".", ",")
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "".join(ch.encode("unicode_escape").decode() if unicodedata.category(ch) in ("Cc", "Cf")
+                   else ch for ch in str(value).strip())
 
 
 def offered(**overrides) -> dict:
@@ -523,8 +548,14 @@ def test_case(case: Case, today: date):
         return
     assert found == (case.expect if isinstance(case.expect, list) else [case.expect]), \
         [p.message for p in problems]
+    raw = RAW.get(id(register), {})
     for p in problems:
         assert case.says in p.message
         assert p.message.endswith(".") and p.message[0].isupper()
+        sheet = raw.get(p.sheet)
+        cells = dict(sheet.rows) if sheet else {}
+        if p.row in cells and p.column in sheet.headers:  # a problem at a cell the case wrote
+            assert p.value == cell_text(cells[p.row][sheet.headers.index(p.column)],
+                                        p.column), p
     own = list(RULES_BY_NAME[case.rule](checks.Context(register, today)))
     assert own == problems, f"the problem does not come from {case.rule}"

@@ -97,7 +97,7 @@ def sysselsattningsgrad_in_range(ctx: Context) -> Iterator[Problem]:
     for p in ctx.register.placements:
         grad = p.sysselsattningsgrad
         if grad is not None and not 1 <= grad <= 100:
-            yield problem(P, p.row, "Sysselsättningsgrad", f"{grad:g} %",
+            yield problem(P, p.row, "Sysselsättningsgrad", f"{grad:g} %".replace(".", ","),
                           "Sysselsättningsgraden ska vara mellan 1 och 100 %.")
         elif grad is None and p.status == schema.STATUS_AVSLUTAD and not p.unreadable:
             yield problem(P, p.row, "Sysselsättningsgrad", "",

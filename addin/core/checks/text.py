@@ -15,6 +15,13 @@ def _unsafe_characters(value: str) -> bool:
     return any(unicodedata.category(ch) in ("Cc", "Cf") for ch in value)
 
 
+def visible(value: str) -> str:
+    """The text with each hidden or control character written as its code (``\\u202e``,
+    ``\\n``), so the Kontroll sheet shows where it is; å, ä, ö and the rest stay as they are."""
+    return "".join(ch.encode("unicode_escape").decode() if unicodedata.category(ch) in ("Cc", "Cf")
+                   else ch for ch in value)
+
+
 def no_hidden_characters(ctx: Context) -> Iterator[Problem]:
     fields = ((D, ctx.register.participants, ("Förnamn", "fornamn"), ("Efternamn", "efternamn")),
               (P, ctx.register.placements, ("Arbetsplats", "arbetsplats"),
@@ -24,7 +31,7 @@ def no_hidden_characters(ctx: Context) -> Iterator[Problem]:
             for column, attr in columns:
                 value = getattr(record, attr)
                 if value and not value.isprintable() and _unsafe_characters(value):
-                    shown = value.encode("unicode_escape").decode()
+                    shown = visible(value)
                     yield problem(sheet, record.row, column, shown,
                                   f"{column} innehåller dolda tecken eller styrtecken (till "
                                   "exempel radbrytning eller tecken som vänder textriktningen). "
