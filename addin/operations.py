@@ -47,7 +47,8 @@ def bulk_objects() -> Iterator[None]:
 
 def read_register(path: Path, today: date | None = None) -> Register:
     with bulk_objects():
-        return load_register(reader.read_raw_book(path), source=path.name, today=today)
+        return load_register(reader.read_raw_book(path), source=path.name,
+                             today=today or date.today())
 
 
 def _write_kontroll(path: Path, out: Path, raw: dict, problems: list[Problem]) -> Path | None:
@@ -117,6 +118,7 @@ class ValidateResult:
 
 def validate_workbook(path: Path, out: Path | None = None, today: date | None = None
                       ) -> ValidateResult:
+    today = today or date.today()
     with bulk_objects():
         raw = reader.read_raw_book(path)
         register = load_register(raw, source=path.name, today=today)

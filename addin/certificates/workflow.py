@@ -51,7 +51,7 @@ class WorkbookIssue:
 def _load(path: Path, today: date | None) -> tuple[dict[str, RawSheet], Register]:
     with bulk_objects():
         raw = reader.read_raw_book(path)
-        return raw, load_register(raw, source=path.name, today=today)
+        return raw, load_register(raw, source=path.name, today=today or date.today())
 
 
 def sync_workbook(path: Path, store: CertificateStore, out: Path | None = None,

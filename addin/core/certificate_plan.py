@@ -416,7 +416,7 @@ def _not_found(register: Register, wanted: set[str]) -> list[Ineligible]:
             for missing in sorted(wanted - found)]
 
 
-def plan(register: Register, today: date | None = None,
+def plan(register: Register, today: date,
          certified: dict[str, str] | None = None, only: Collection[str] | None = None,
          reissue: bool = False,
          english_fallback: Mapping[tuple[str, str], str] | None = None) -> Plan:
@@ -427,7 +427,7 @@ def plan(register: Register, today: date | None = None,
     reissue); with ``reissue`` a valid certificate does not stop a placement.
     ``english_fallback`` is the English of the shipped catalog (see ``certificate_english``).
     """
-    look = _lookups(register, today or date.today(), certified, reissue, english_fallback)
+    look = _lookups(register, today, certified, reissue, english_fallback)
     wanted = set(only) if only is not None else None
     result = Plan()
     for p in _in_scope(register, wanted):

@@ -480,10 +480,10 @@ def read_certificates(b: _Book) -> list[CertificateEntry]:
             for row in r]
 
 
-def load_register(book: RawBook, source: str = "", today: date | None = None) -> Register:
+def load_register(book: RawBook, source: str = "", *, today: date) -> Register:
     """Read a workbook's sheets into a Register; raise WorkbookStructureError if one is missing."""
     check_structure(book)
-    b = _Book(book, today or date.today())
+    b = _Book(book, today)
     catalog = read_catalog(b)
     settings = read_settings(b)
     return Register(source, catalog, settings, read_participants(b), read_placements(b),

@@ -104,7 +104,7 @@ class Loaded:
     raw: dict[str, RawSheet]  # the sheets as read (for marks and appends), stubs not included
 
 
-def load(book: Any, needed: Sequence[str], today: date | None = None) -> Loaded:
+def load(book: Any, needed: Sequence[str], today: date) -> Loaded:
     """Read the ``needed`` sheets once into a Register; every other input sheet counts as empty.
 
     A needed sheet or column that is missing raises ``WorkbookStructureError`` (a Swedish

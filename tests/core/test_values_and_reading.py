@@ -95,5 +95,5 @@ def test_missing_sheet_and_column_are_named():
     platser = raw[schema.PLATSER]
     raw[schema.PLATSER] = RawSheet(platser.name, [h for h in platser.headers if h != "Status"], [])
     with pytest.raises(WorkbookStructureError) as err:
-        load_register(raw)
+        load_register(raw, today=TODAY)
     assert "bladet 'Mervärde'" in str(err.value) and "kolumnen 'Status'" in str(err.value)

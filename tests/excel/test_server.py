@@ -108,7 +108,7 @@ def test_kontrollera_lists_the_same_problems_as_the_command_line(client, example
 
 def test_every_offending_cell_is_coloured_and_noted(client, example):
     register = read_register(EXAMPLE)
-    problems = checks.validate(register)
+    problems = checks.validate(register, date.today())  # the button checks as of today
     original = openpyxl.load_workbook(EXAMPLE)
     run(client, "kontrollera", example)
     marks = presentation.marks(problems)
@@ -154,7 +154,8 @@ def test_a_users_own_note_is_never_replaced(client, example):
     from openpyxl.comments import Comment
 
     register = read_register(EXAMPLE)
-    problem = next(p for p in checks.validate(register) if p.sheet == schema.PLATSER and p.row)
+    problem = next(p for p in checks.validate(register, date.today())
+                   if p.sheet == schema.PLATSER and p.row)
     ws = example[problem.sheet]
     col = [c.value for c in ws[1]].index(problem.column) + 1
     ws.cell(row=problem.row, column=col).comment = Comment("Min egen anteckning", "Handläggare")

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -88,7 +89,7 @@ def test_validate_out_writes_kontroll_and_marks_and_keeps_everything(example: Pa
 
 def test_a_second_check_removes_marks_that_no_longer_apply(example: Path):
     operations.validate_workbook(example, out=example)
-    first = checks.validate(operations.read_register(example))
+    first = checks.validate(operations.read_register(example), date.today())
     fixed = next(p for p in first if p.sheet == schema.PLATSER and p.column == "Avbrottsorsak")
     column = schema.SPEC_BY_NAME[schema.PLATSER].headers.index("Avbrottsorsak") + 1
     wb = openpyxl.load_workbook(example)
@@ -103,12 +104,13 @@ def test_a_second_check_removes_marks_that_no_longer_apply(example: Path):
     cell = wb[schema.PLATSER].cell(row=fixed.row, column=column)
     assert cell.value == "Fått arbete"
     assert cell.comment is None and cell.fill.fill_type is None
-    still = [p for p in checks.validate(operations.read_register(example)) if p.row]
+    still = [p for p in checks.validate(operations.read_register(example), date.today())
+             if p.row]
     assert len(still) == len([p for p in first if p.row]) - 1
 
 
 def test_a_users_own_note_is_never_replaced_or_removed(example: Path):
-    first = checks.validate(operations.read_register(example))
+    first = checks.validate(operations.read_register(example), date.today())
     target = next(p for p in first if p.sheet == schema.PLATSER and p.column == "Avbrottsorsak")
     column = schema.SPEC_BY_NAME[schema.PLATSER].headers.index("Avbrottsorsak") + 1
     wb = openpyxl.load_workbook(example)
@@ -296,8 +298,8 @@ def test_a_file_saved_by_libreoffice_reads_the_same(tmp_path: Path):
                     "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out_dir),
                     str(source)], check=True, capture_output=True, timeout=180)
     saved = out_dir / "exempel.xlsx"
-    original = checks.validate(operations.read_register(source))
-    again = checks.validate(operations.read_register(saved))
+    original = checks.validate(operations.read_register(source), date.today())
+    again = checks.validate(operations.read_register(saved), date.today())
     assert [p.as_dict() for p in again] == [p.as_dict() for p in original]
     assert operations.tally_workbooks([saved]).tally.as_json()["forvaltningar"] == \
         operations.tally_workbooks([source]).tally.as_json()["forvaltningar"]

@@ -26,9 +26,9 @@ RULES: tuple[Rule, ...] = (*participants.RULES, *text.RULES, *placements.RULES, 
                            *mervarde.RULES, *catalog.RULES)
 
 
-def validate(register: Register, today: date | None = None) -> list[Problem]:
+def validate(register: Register, today: date) -> list[Problem]:
     """All problems of a register, reading problems included, in sheet, row and column order."""
-    ctx = Context(register, today or date.today())
+    ctx = Context(register, today)
     problems = list(register.read_problems)
     read_cells = {(p.sheet, p.row, p.column) for p in problems}
     for check in RULES:
