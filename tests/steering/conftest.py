@@ -40,13 +40,18 @@ def _name(common: str) -> x509.Name:
 
 @pytest.fixture(scope="session")
 def tls_files(tmp_path_factory) -> tuple[Path, Path, Path]:
-    """(ca.pem, server.pem, server.key) for 127.0.0.1 and localhost, valid for a day."""
+    """(ca.pem, server.pem, server.key) for 127.0.0.1 and localhost.
+
+    Valid over fixed dates, not around the present: OpenSSL checks them against the machine's
+    real clock while a test run may move Python's (tests/timetravel.py).
+    """
     folder = tmp_path_factory.mktemp("tls")
-    now = dt.datetime.now(dt.timezone.utc)
+    valid_from = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+    valid_to = dt.datetime(2099, 12, 31, tzinfo=dt.timezone.utc)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca = (x509.CertificateBuilder().subject_name(_name("amanst test CA")).issuer_name(_name("amanst test CA"))
           .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
-          .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=1))
+          .not_valid_before(valid_from).not_valid_after(valid_to)
           .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
           .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True,
                                        content_commitment=False, key_encipherment=False,
@@ -57,7 +62,7 @@ def tls_files(tmp_path_factory) -> tuple[Path, Path, Path]:
     key = ec.generate_private_key(ec.SECP256R1())
     cert = (x509.CertificateBuilder().subject_name(_name("127.0.0.1")).issuer_name(ca.subject)
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=1))
+            .not_valid_before(valid_from).not_valid_after(valid_to)
             .add_extension(x509.SubjectAlternativeName([
                 x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]),
                 critical=False)

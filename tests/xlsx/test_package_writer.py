@@ -266,7 +266,9 @@ def test_the_written_workbook_survives_a_libreoffice_round_trip(example: Path, t
 
 def _slow_writer_script(folder: Path, named: bool) -> str:
     return (
-        "import sys, time\n"
+        "import signal, sys, time\n"
+        # as in a terminal, whatever the suite was started from (a background job ignores SIGINT)
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "from pathlib import Path\n"
         "from addin.xlsx import atomic\n"
         f"if {named}:\n"
