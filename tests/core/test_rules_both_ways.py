@@ -77,8 +77,9 @@ def cell_text(value, column: str = "") -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return "".join(ch.encode("unicode_escape").decode() if unicodedata.category(ch) in ("Cc", "Cf")
-                   else ch for ch in str(value).strip())
+    return "".join(ch.encode("unicode_escape").decode()
+                   if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch
+                   for ch in str(value).strip())
 
 
 def offered(**overrides) -> dict:
@@ -164,6 +165,13 @@ CASES: list[Case] = [
     fails("no_hidden_characters", "line-break-in-arbetsuppgifter",
           lambda t: reg(t, placements=[placement(Arbetsuppgifter="Städning\nDisk")]),
           (P, 2, "Arbetsuppgifter", FEL), "dolda tecken"),
+    # U+2028 and U+2029 are line breaks by another name (categories Zl, Zp, not Cc)
+    fails("no_hidden_characters", "line-separator-in-efternamn",
+          lambda t: reg(t, participants=[participant(Efternamn="Berg\u2028Lund")]),
+          (D, 2, "Efternamn", FEL), "dolda tecken"),
+    fails("no_hidden_characters", "paragraph-separator-in-arbetsplats",
+          lambda t: reg(t, placements=[placement(Arbetsplats="Kök\u2029Centrum")]),
+          (P, 2, "Arbetsplats", FEL), "dolda tecken"),
     passes("no_hidden_characters", "letters-of-the-world",
            lambda t: reg(t, participants=[participant(Förnamn="Nguyễn Zoë", Efternamn="محمد")],
                          placements=[placement(Arbetsplats="Kök – Centrum, hus 2")])),

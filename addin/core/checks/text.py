@@ -8,17 +8,20 @@ from collections.abc import Iterator
 from ..model import Problem
 from .base import Context, D, P, problem
 
+# Characters that hide or reorder text (bidirectional overrides, zero-width marks), control
+# characters and the line and paragraph separators (U+2028, U+2029: a line break by another
+# name): in a name on a certificate they can make it read as something else.
+_HIDDEN = ("Cc", "Cf", "Zl", "Zp")
 
-# Characters that hide or reorder text (bidirectional overrides, zero-width marks) and control
-# characters: in a name on a certificate they can make it read as something else.
+
 def _unsafe_characters(value: str) -> bool:
-    return any(unicodedata.category(ch) in ("Cc", "Cf") for ch in value)
+    return any(unicodedata.category(ch) in _HIDDEN for ch in value)
 
 
 def visible(value: str) -> str:
     """The text with each hidden or control character written as its code (``\\u202e``,
     ``\\n``), so the Kontroll sheet shows where it is; å, ä, ö and the rest stay as they are."""
-    return "".join(ch.encode("unicode_escape").decode() if unicodedata.category(ch) in ("Cc", "Cf")
+    return "".join(ch.encode("unicode_escape").decode() if unicodedata.category(ch) in _HIDDEN
                    else ch for ch in value)
 
 
