@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 MODULES = {
     "checks": ("addin/core/checks/*",
-               ["tests/core/test_checks.py", "tests/core/test_rules_both_ways.py",
+               ["tests/core/test_checks.py", "tests/core/test_kontroll_rows.py",
+                "tests/core/test_rules_both_ways.py",
                 "tests/core/test_values_and_reading.py"]),
     "tally": ("addin/core/tally.py",
               ["tests/core/test_tally.py", "tests/independent/test_tally_json.py",
