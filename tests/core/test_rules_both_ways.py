@@ -172,6 +172,9 @@ CASES: list[Case] = [
     fails("no_hidden_characters", "paragraph-separator-in-arbetsplats",
           lambda t: reg(t, placements=[placement(Arbetsplats="Kök\u2029Centrum")]),
           (P, 2, "Arbetsplats", FEL), "dolda tecken"),
+    # a no-break space is not printable by Python's measure but hides nothing (category Zs)
+    passes("no_hidden_characters", "no-break-space-in-a-name",
+           lambda t: reg(t, participants=[participant(Förnamn="Anna\u00a0Maria")])),
     passes("no_hidden_characters", "letters-of-the-world",
            lambda t: reg(t, participants=[participant(Förnamn="Nguyễn Zoë", Efternamn="محمد")],
                          placements=[placement(Arbetsplats="Kök – Centrum, hus 2")])),
@@ -199,6 +202,11 @@ CASES: list[Case] = [
               participant(DeltagarID="D2", Personnummer=luhn_number(date(1990, 3, 4), 123,
                                                                     long=False).replace("-", ""))]),
           [(D, 2, "Personnummer", FEL), (D, 3, "Personnummer", FEL)], "rad 2 (D1) och rad 3 (D2)"),
+    # the same ten digits a century apart are two people (19190506-… and 20190506-…)
+    passes("personnummer_once", "the-same-ten-digits-a-century-apart",
+           lambda t: reg(t, participants=[
+               participant(Personnummer=luhn_number(date(1919, 5, 6), 123)),
+               participant(DeltagarID="D2", Personnummer=luhn_number(date(2019, 5, 6), 123))])),
     passes("personnummer_once", "two-people",
            lambda t: reg(t, participants=[
                participant(Personnummer=luhn_number(date(1990, 3, 4), 123)),
