@@ -58,8 +58,8 @@ def lock_owner_file(path: Path) -> Path | None:
 
 @dataclass
 class Inspection:
-    """What the look before parsing found besides refusals: the sheet parts where a formula or
-    an error value may be (bytes ``<f``, ``:f``, ``t="e"`` or ``t='e'``)."""
+    """What the look before parsing found besides refusals: the sheet parts where a formula (an
+    ``<f>`` element) or an error value (``t="e"``) may be."""
 
     marked: set[str] = field(default_factory=set)
 
@@ -244,11 +244,8 @@ def _sheet_name(archive: zipfile.ZipFile, part: str) -> str:
     return part
 
 
-def scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo,
-              scanner: _Scanner | None = None) -> str | None:
+def scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, scanner: _Scanner) -> str | None:
     """Why a part is refused (a key of ``_REFUSALS``), or None; reads it whole, in chunks."""
-    if scanner is None:
-        scanner = _Scanner(sheet=info.filename.startswith("xl/worksheets/"))
     with archive.open(info) as part:
         while True:
             chunk = part.read(_CHUNK)
