@@ -6,14 +6,13 @@ prints nothing, so the command line, the demo and any other front end can share 
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from . import resources
+from .collector import bulk_objects
 from .core import checks, schema
 from .core.basis import Basis
 from .core.compute import Computed, compute
@@ -26,23 +25,6 @@ from .xlsx import reader
 
 EXAMPLE_NAME = "exempel.xlsx"
 TEMPLATE_NAME = "arbetsmarknadsanstallningar.xlsx"
-
-
-@contextmanager
-def bulk_objects() -> Iterator[None]:
-    """Pause the cyclic garbage collector while millions of values are read and checked.
-
-    Reading a city's register makes a few million small objects and no reference cycles; the
-    collector would traverse all of them again and again as they pile up (half the time of
-    ``validate``). It runs again afterwards.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def read_register(path: Path, today: date | None = None) -> Register:

@@ -15,11 +15,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ..collector import bulk_objects
 from ..core.errors import AmanstError
 from ..core.model import RawSheet, Register
 from ..core.reading import load_register
 from ..core.schema import INTYGSREGISTER
-from ..operations import bulk_objects
 from ..xlsx import reader
 from ..xlsx.atomic import kept_backup
 from ..xlsx.safety import check_writable

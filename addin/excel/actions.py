@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from ..collector import bulk_objects
 from ..core import checks, schema
 from ..core.compute import compute
 from ..core.errors import AmanstError
 from ..core.figures import NO_REGISTER, CertificateFacts
 from ..core.reading import find_sheet as find_raw
-from ..operations import ValidateResult, bulk_objects
+from ..operations import ValidateResult
 from . import book as xbook
 from . import form as xform
 
@@ -47,10 +48,11 @@ def _register_sheets(names: tuple[str, ...]) -> tuple[str, ...]:
 def kontrollera(book: Any, today: date | None = None, now: datetime | None = None) -> Outcome:
     """Check every rule; mark offending cells; list the problems on Kontroll."""
     today, now = today or date.today(), now or datetime.now()
-    with bulk_objects():  # a request makes ~100,000 small objects and no cycles
+    with bulk_objects():  # ~100,000 small objects and no cycles, let go before the block ends
         loaded = xbook.load(book, _register_sheets(KONTROLLERA_SHEETS), today)
         problems = checks.validate(loaded.register, today)
-    xbook.write_kontroll(book, problems, loaded.raw, now)
+        xbook.write_kontroll(book, problems, loaded.raw, now)
+        del loaded
     result = ValidateResult(problems)
     return Outcome(f"Kontrollera: {result.summary} Se bladet {schema.KONTROLL}.",
                    {"fel": result.errors, "varningar": result.warnings})
