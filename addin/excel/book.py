@@ -65,12 +65,19 @@ def find_sheet(book: Any, name: str) -> Any | None:
 def read_grid(sheet: Any) -> list[list[Any]]:
     """The sheet's values from A1 to the last used cell, as rows of plain values.
 
-    A remote book's values are taken as the client sent them (``raw_value``: ``""`` for an empty
-    cell, a date as an ISO string ending in ``Z``), which ``addin.values`` reads like any other
-    reader's; converting them cell by cell in xlwings first took a third of a large run. A
-    desktop book goes through xlwings' conversion, which turns COM's dates into ``datetime``.
+    A remote book's values are taken as the client sent them (``""`` for an empty cell, a date
+    as an ISO string ending in ``Z``), which ``addin.values`` reads like any other reader's;
+    converting them cell by cell in xlwings first took a third of a large run. When they already
+    are the rectangle from A1 (as the Office.js client sends them) the client's own rows are
+    returned, not a copy: callers only read them. A desktop book goes through xlwings'
+    conversion, which turns COM's dates into ``datetime``.
     """
     last_row, last_col = _parse_a1(sheet.used_range.address.split(":")[-1])
+    if is_remote(sheet.book):
+        sent = sheet.api.get("values")
+        if (isinstance(sent, list) and len(sent) == last_row
+                and all(row.__class__ is list and len(row) == last_col for row in sent)):
+            return sent
     rng = cells(sheet, 1, 1, last_row, last_col)
     if is_remote(sheet.book):
         values = rng.raw_value

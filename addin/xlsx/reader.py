@@ -58,7 +58,10 @@ def raw_sheet(name: str, rows: list[list[Any]], first_row: int = 1) -> RawSheet:
         return RawSheet(name, [], [], first_row)
     headers = ["" if v is None else str(v).strip() for v in rows[header_index]]
     width = len(headers)
-    body = [(first_row + i, list(r[:width]))
+    # A row is kept as it came when it is a list no wider than the header (nothing changes a
+    # row once read; _Rows pads a short one in a copy): a copy of every row was a tenth of a
+    # Kontrollera on the server.
+    body = [(first_row + i, r if r.__class__ is list and len(r) <= width else list(r[:width]))
             for i, r in enumerate(rows) if i > header_index]
     return RawSheet(name, headers, body, first_row + header_index)
 

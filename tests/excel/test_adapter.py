@@ -62,3 +62,22 @@ def test_serve_sets_defaults_but_keeps_what_is_set():
     assert env["XLWINGS_LICENSE_KEY"] == "noncommercial"
     assert env["XLWINGS_PROJECT_DIR"] == str(resources.SERVER_DIR)
     assert (resources.SERVER_DIR / "custom_scripts" / "__init__.py").exists()
+
+
+def test_read_grid_takes_the_clients_rows_as_they_came():
+    book = remote_book("kontrollera")
+    sheet = xbook.find_sheet(book, schema.PLATSER)
+    sent = sheet.api["values"]
+    grid = xbook.read_grid(sheet)
+    assert grid is sent  # no copy of a sheet that is already the rectangle from A1
+    assert grid[0][:2] == ["PlatsID", "Förvaltning"]
+
+
+def test_read_grid_copies_ragged_rows_and_leaves_the_book_as_it_was():
+    book = remote_book("kontrollera")
+    sheet = xbook.find_sheet(book, schema.PLATSER)
+    sent = sheet.api["values"]
+    sent[3] = sent[3][:2]  # a client that left a row short: read through xlwings, as before
+    before = [list(row) for row in sent]
+    grid = xbook.read_grid(sheet)
+    assert grid is not sent and grid == before and sent == before
