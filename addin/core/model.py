@@ -138,6 +138,9 @@ class Participant:
     kon: str
     intygssprak: str
     birth_date: date | None = None
+    # why the personnummer is not valid (Swedish), "" when it is or is empty: it is read once,
+    # here, and the rule (checks.participants) reports it
+    identity_fault: str = ""
 
 
 @dataclass(slots=True)

@@ -13,7 +13,6 @@ is composed (NFC) as it is read. Each sheet has its own reader below; ``load_reg
 
 from __future__ import annotations
 
-import contextlib
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
@@ -427,14 +426,16 @@ def read_participants(b: _Book) -> list[Participant]:
     r = b.rows(schema.DELTAGARE)
     for row in r:
         pnr = r.identity("Personnummer")
-        birth = None
+        birth, fault = None, ""
         if pnr:
             # an invalid number is reported by the checks, which own the rule
-            with contextlib.suppress(InvalidIdentity):
+            try:
                 birth = parse_identity(pnr, b.today).birth_date
+            except InvalidIdentity as reason:
+                fault = str(reason)
         participants.append(Participant(row, r.text("DeltagarID"), r.text("Förnamn"),
                                         r.text("Efternamn"), pnr, r.text("Kön"),
-                                        r.text("Intygsspråk"), birth))
+                                        r.text("Intygsspråk"), birth, fault))
     return participants
 
 
