@@ -457,9 +457,9 @@ def read_placements(b: _Book) -> list[Placement]:
 
 def read_assessments(b: _Book) -> list[Assessment]:
     r = b.rows(schema.BEDOMNINGAR, dated=True)
-    return [Assessment(row, r.text("PlatsID"), r.date("Datum"), r.text("Tillfälle"),
-                       r.text("Modul"), r.text("Kompetens"), r.int("Nivå"), r.text("Kommentar"),
-                       r.text("Bedömd av"))
+    text, day, number = r.text, r.date, r.int  # the largest sheet: bound once, not per cell
+    return [Assessment(row, text("PlatsID"), day("Datum"), text("Tillfälle"), text("Modul"),
+                       text("Kompetens"), number("Nivå"), text("Kommentar"), text("Bedömd av"))
             for row in r]
 
 

@@ -12,6 +12,7 @@ import gc
 from datetime import date, datetime
 
 import xlwings as xw
+from fastapi.testclient import TestClient
 
 from addin import collector
 from addin.excel import actions
@@ -22,13 +23,22 @@ from .conftest import EXAMPLE
 from .officejs_client import payload
 
 
-def test_the_server_freezes_what_it_made_while_starting(client):
-    # the client fixture runs the app's lifespan, as uvicorn does in every worker
-    assert client.get("/").status_code == 200
-    assert gc.get_freeze_count() > 10_000  # the imports and the app: tens of thousands
-    frozen = gc.get_freeze_count()
-    collector.settle_after_start()  # a second start in the same process freezes nothing more
-    assert gc.get_freeze_count() == frozen
+def test_the_server_settles_its_collector_when_it_starts(app, monkeypatch):
+    # tests/excel/conftest.py keeps the test process's collector as Python's default; here the
+    # app starts as uvicorn starts it in every worker, lifespan included
+    monkeypatch.setattr(collector, "_settled", False)
+    saved = gc.get_threshold()
+    try:
+        with TestClient(app) as client:
+            assert client.get("/").status_code == 200
+            assert gc.get_freeze_count() > 10_000  # the imports and the app: tens of thousands
+            assert gc.get_threshold() == (collector.YOUNG_THRESHOLD, *saved[1:])
+            frozen = gc.get_freeze_count()
+            collector.settle_after_start()  # a second start in one process changes nothing
+            assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*saved)
 
 
 class _Watch:
