@@ -1,8 +1,10 @@
 """Load on loopback: 20 concurrent users pressing Kontrollera on the example workbook.
 
-Starts the documented production command (``uvicorn xlwings_server.main:main_app --workers N``,
-docs/excel-tillagg.md) with 1 worker and then with as many workers as cores (``--workers``; none:
-``amanst serve``, one process), development sign-in, on 127.0.0.1 on a free port in a subprocess;
+Starts, one after the other in the same run: ``uvicorn xlwings_server.main:main_app --workers N``
+with 1 worker and with as many workers as cores (``--workers``; none: ``amanst serve``, one
+process), and then the documented production setup (docs/excel-tillagg.md, "Run"): 1 and as many
+single-process servers as cores, each on its own port, behind nginx with ``least_conn``
+(``--nginx``; skipped without nginx). Development sign-in, on 127.0.0.1 on free ports;
 builds Kontrollera's request once as the Office.js client does
 (``tests/excel/officejs_client.py``; the example has 182 places, about 0.8 MB), then ``--users``
 threads, each with its own HTTP connection, post it back to back for ``--seconds`` (and at most
@@ -26,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -85,6 +88,68 @@ def start_server(state: str, extra_env: dict[str, str] | None = None,
             time.sleep(0.2)
     stop_server(proc)
     raise RuntimeError("the server did not start")
+
+
+# docs/excel-tillagg.md, "nginx in front", without TLS (loopback): one upstream server per
+# process, least_conn. What nginx does with the upstream connection is its default
+# (https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_http_version: HTTP/1.0,
+# "Connection: close"), so every request reaches the process with the fewest in progress.
+NGINX_CONF = """
+user {user}; worker_processes 1; daemon off; pid {state}/nginx.pid; error_log {state}/nginx.log;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {state}/body; proxy_temp_path {state}/proxy;
+  fastcgi_temp_path {state}/fcgi; uwsgi_temp_path {state}/uwsgi; scgi_temp_path {state}/scgi;
+  upstream amanst {{ least_conn; {servers} }}
+  server {{
+    listen {host}:{port};
+    client_max_body_size 6m; client_body_buffer_size 6m; proxy_read_timeout 300s;
+    location / {{ proxy_pass http://amanst; proxy_set_header Host $host;
+                 proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; }}
+  }}
+}}
+"""
+
+
+def start_behind_nginx(state: str, processes: int, extra_env: dict[str, str] | None = None
+                       ) -> tuple[list[subprocess.Popen], str]:
+    """The documented production setup: ``processes`` single-process servers, each on its own
+    port, and nginx in front with ``least_conn``; returns every process (nginx last) and nginx's
+    base URL."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        raise RuntimeError("nginx is not installed (apt install nginx-light)")
+    started: list[subprocess.Popen] = []
+    bases = []
+    try:
+        for _ in range(processes):
+            proc, base = start_server(state, extra_env, workers=1)
+            started.append(proc)
+            bases.append(base)
+        port = free_port()
+        conf = Path(state) / "nginx.conf"
+        import getpass
+        conf.write_text(NGINX_CONF.format(
+            user=getpass.getuser(), state=state, host=HOST, port=port,
+            servers=" ".join(f"server {b.removeprefix('http://')};" for b in bases)))
+        proxy = subprocess.Popen([nginx, "-c", str(conf), "-p", state],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        started.append(proxy)
+        base = f"http://{HOST}:{port}"
+        for _ in range(STARTUP_TRIES):
+            if proxy.poll() is not None:
+                raise RuntimeError(f"nginx exited at start (code {proxy.returncode})")
+            try:
+                if httpx.get(base + "/", timeout=2).status_code == 200:
+                    return started, base
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise RuntimeError("nginx did not start")
+    except BaseException:
+        for proc in started:
+            stop_server(proc)
+        raise
 
 
 def stop_server(proc: subprocess.Popen) -> None:
@@ -202,21 +267,30 @@ def run_load(base: str, data: bytes, *, users: int = 20, seconds: float = 60.0,
 
 def measure(data: bytes, *, users: int, seconds: float, max_requests: int,
             extra_env: dict[str, str] | None = None, expect=valid_actions,
-            headers: dict[str, str] | None = None, workers: int | None = None
-            ) -> tuple[Result, dict[str, int]]:
-    """Start a server, load it, read its memory, stop it."""
+            headers: dict[str, str] | None = None, workers: int | None = None,
+            behind_nginx: int | None = None) -> tuple[Result, dict[str, int]]:
+    """Start a server (or ``behind_nginx`` processes and nginx), load it, read its memory, stop
+    it."""
     with tempfile.TemporaryDirectory(prefix="amanst-load-") as state:
-        proc, base = start_server(state, extra_env, workers)
+        os.chmod(state, 0o755)  # nginx's worker reads its temp folders there
+        if behind_nginx:
+            procs, base = start_behind_nginx(state, behind_nginx, extra_env)
+            servers = procs[:-1]
+        else:
+            proc, base = start_server(state, extra_env, workers)
+            procs = servers = [proc]
         if workers:
             time.sleep(2)  # every worker up before the clock starts
         try:
-            before = memory_kb(proc.pid)
+            before = [memory_kb(p.pid) for p in servers]
             result = run_load(base, data, users=users, seconds=seconds,
                               max_requests=max_requests, expect=expect, headers=headers)
-            after = memory_kb(proc.pid)
+            after = [memory_kb(p.pid) for p in servers]
         finally:
-            stop_server(proc)
-    return result, {"rss_before_kb": before["VmRSS"], "peak_kb": after["VmHWM"]}
+            for proc in reversed(procs):
+                stop_server(proc)
+    return result, {"rss_before_kb": sum(m["VmRSS"] for m in before),
+                    "peak_kb": sum(m["VmHWM"] for m in after)}
 
 
 def report(title: str, result: Result, memory: dict[str, int], users: int) -> None:
@@ -238,8 +312,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-requests", type=int, default=20_000)
     parser.add_argument("--flood-seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, nargs="*", default=[1, os.cpu_count() or 1],
-                        help="worker counts to run the production command with, one after the "
+                        help="worker counts to run uvicorn --workers with, one after the "
                              "other in this run (none: amanst serve, one process)")
+    parser.add_argument("--nginx", type=int, nargs="*", default=[1, os.cpu_count() or 1],
+                        help="process counts to run behind nginx least_conn, the documented "
+                             "production setup (none: skip; needs nginx)")
     args = parser.parse_args(argv)
 
     data = kontrollera_request()
@@ -260,6 +337,22 @@ def main(argv: list[str] | None = None) -> int:
         first = next(iter(rates.values()))
         print("\n  throughput by workers: " + ", ".join(
             f"{w}: {r:.1f} req/s ({r / first:.2f}x)" for w, r in rates.items()))
+    proxied = {}
+    for processes in args.nginx or []:
+        if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
+            print("\nnginx is not installed: the production setup is not measured")
+            break
+        result, memory = measure(data, users=args.users, seconds=args.seconds,
+                                 max_requests=args.max_requests, behind_nginx=processes)
+        report(f"Kontrollera, signed in (development), production setup: {processes} "
+               f"process{'es' if processes > 1 else ''} behind nginx least_conn", result, memory,
+               args.users)
+        proxied[processes] = result.requests / result.seconds if result.seconds else 0.0
+        failed = failed or result.errors > 0
+    if len(proxied) > 1:
+        first = next(iter(proxied.values()))
+        print("\n  throughput by processes behind nginx: " + ", ".join(
+            f"{w}: {r:.1f} req/s ({r / first:.2f}x)" for w, r in proxied.items()))
     if args.flood_seconds > 0:
         prod = {"XLWINGS_ENVIRONMENT": "prod", "XLWINGS_AUTH_PROVIDERS": '["custom"]',
                 "XLWINGS_ENABLE_SOCKETIO": "false"}

@@ -1,16 +1,20 @@
 """The load benchmark in short form: ``bench/bench_load.py``'s own code, 20 users for about 5 s
-against ``amanst serve`` on loopback. Asserts correctness only (no errors, every answer a valid
+against ``amanst serve`` on loopback, and for 4 s against the documented production setup (two
+processes behind nginx). Asserts correctness only (no errors, every answer a valid
 action list, the server stopped afterwards); the timings are the benchmark's business."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
+import shutil
 import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_load.py"
 
@@ -69,3 +73,33 @@ def test_the_unauthenticated_flood_in_the_benchmark_gets_only_401(tmp_path):
     finally:
         bench.stop_server(proc)
     assert result.errors == 0 and result.requests > 0
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_the_production_setup_behind_nginx_shares_the_users_between_its_processes(tmp_path):
+    # docs/excel-tillagg.md: one server process per core, nginx in front with least_conn
+    if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
+        if os.environ.get("CI"):
+            pytest.fail("nginx is not installed; .ci/run installs nginx-light")
+        pytest.skip("nginx is not installed (apt install nginx-light)")
+    bench = _bench()
+    os.chmod(tmp_path, 0o755)  # nginx's worker keeps its temporary folders there
+    procs, base = bench.start_behind_nginx(str(tmp_path), 2)
+    servers = procs[:-1]
+    try:
+        before = [_cpu_seconds(p.pid) for p in servers]
+        result = bench.run_load(base, bench.kontrollera_request(), users=20, seconds=4,
+                                max_requests=1_000)
+        used = [_cpu_seconds(p.pid) - b for p, b in zip(servers, before, strict=True)]
+    finally:
+        for proc in reversed(procs):
+            bench.stop_server(proc)
+    assert all(proc.poll() is not None for proc in procs)
+    assert result.errors == 0, result.error_samples
+    assert result.requests >= 20
+    # least_conn hands work to both processes: each did a real share of it
+    assert min(used) > 0.25 * max(used), used
