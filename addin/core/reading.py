@@ -244,20 +244,17 @@ class _Rows:
 
     def date(self, header: str) -> date | None:
         value = self.values[self.index[header]]
-        if value.__class__ is str:  # dates from Excel on the web come as text, and repeat
-            parsed = self.dates.get(value)
-            if parsed is None:
-                parsed = self._typed(header, to_date,
-                                     f"'{header}' är inget datum. Skriv datumet som ÅÅÅÅ-MM-DD.")
-                if parsed is None:
+        if value.__class__ is not date:
+            # dates from Excel on the web come as text, and repeat: each text is parsed once
+            known = self.dates.get(value) if value.__class__ is str else None
+            if known is None:
+                known = self._typed(header, to_date,
+                                    f"'{header}' är inget datum. Skriv datumet som ÅÅÅÅ-MM-DD.")
+                if known is None:
                     return None
-                self.dates[value] = parsed
-            value = parsed
-        elif value.__class__ is not date:
-            value = self._typed(header, to_date,
-                                f"'{header}' är inget datum. Skriv datumet som ÅÅÅÅ-MM-DD.")
-            if value is None:
-                return None
+                if value.__class__ is str:
+                    self.dates[value] = known
+            value = known
         plausible = self.plausible
         if plausible is None or plausible[0] <= value <= plausible[1]:
             return value

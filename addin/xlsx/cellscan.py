@@ -104,11 +104,13 @@ def scan(path: Path, sheets: set[str], marked: set[str] | None = None) -> dict[s
     result: dict[str, CellFacts] = {}
     with zipfile.ZipFile(path) as archive:
         for name, part in sheet_parts(archive).items():
-            if name in sheets and marked is not None and part not in marked:
+            if name not in sheets:
+                continue
+            if marked is not None and part not in marked:
                 result[name] = CellFacts()
-            elif name in sheets:
-                try:
-                    result[name] = scan_part(archive.read(part))
-                except KeyError:
-                    result[name] = CellFacts()
+                continue
+            try:
+                result[name] = scan_part(archive.read(part))
+            except KeyError:
+                result[name] = CellFacts()
     return result
