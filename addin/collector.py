@@ -3,8 +3,8 @@
 Reading a register makes hundreds of thousands of small objects (a list per row, a record per
 place and assessment) and no reference cycles. The collector is triggered by the number of
 objects made, so without care it traverses the same live rows again and again while they pile up,
-and a full collection also walks every object the server imported at start. Two tools, each
-measured in bench/bench_issue12.py:
+and a full collection also walks every object the server imported at start. Two tools (their
+effect on a Kontrollera is in the README's Prestanda and bench/bench_load.py's server rows):
 
 - ``bulk_objects()`` pauses the collector while a register is read and checked. Whoever uses it
   lets go of the bulk inside the block: in CPython an object that is freed takes itself off the

@@ -26,6 +26,7 @@ unauthenticated flood costs next to real work, measured in the same run.
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import shutil
@@ -78,16 +79,26 @@ def start_server(state: str, extra_env: dict[str, str] | None = None,
     proc = subprocess.Popen(command, cwd=REPO, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://{HOST}:{port}"
+    try:
+        wait_until_up(proc, base, "the server")
+    except RuntimeError:
+        stop_server(proc)
+        raise
+    return proc, base
+
+
+def wait_until_up(proc: subprocess.Popen, base: str, what: str) -> None:
+    """Until ``base`` answers its start page with 200; RuntimeError if ``proc`` exits first or
+    it never does."""
     for _ in range(STARTUP_TRIES):
         if proc.poll() is not None:
-            raise RuntimeError(f"the server exited at start (code {proc.returncode})")
+            raise RuntimeError(f"{what} exited at start (code {proc.returncode})")
         try:
             if httpx.get(base + "/", timeout=2).status_code == 200:
-                return proc, base
+                return
         except httpx.HTTPError:
             time.sleep(0.2)
-    stop_server(proc)
-    raise RuntimeError("the server did not start")
+    raise RuntimeError(f"{what} did not start")
 
 
 # docs/excel-tillagg.md, "nginx in front", without TLS (loopback): one upstream server per
@@ -129,7 +140,6 @@ def start_behind_nginx(state: str, processes: int, extra_env: dict[str, str] | N
             bases.append(base)
         port = free_port()
         conf = Path(state) / "nginx.conf"
-        import getpass
         conf.write_text(NGINX_CONF.format(
             user=getpass.getuser(), state=state, host=HOST, port=port,
             servers=" ".join(f"server {b.removeprefix('http://')};" for b in bases)))
@@ -137,15 +147,8 @@ def start_behind_nginx(state: str, processes: int, extra_env: dict[str, str] | N
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         started.append(proxy)
         base = f"http://{HOST}:{port}"
-        for _ in range(STARTUP_TRIES):
-            if proxy.poll() is not None:
-                raise RuntimeError(f"nginx exited at start (code {proxy.returncode})")
-            try:
-                if httpx.get(base + "/", timeout=2).status_code == 200:
-                    return started, base
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        raise RuntimeError("nginx did not start")
+        wait_until_up(proxy, base, "nginx")
+        return started, base
     except BaseException:
         for proc in started:
             stop_server(proc)

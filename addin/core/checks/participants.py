@@ -25,7 +25,7 @@ def names_required(ctx: Context) -> Iterator[Problem]:
 def personnummer_valid(ctx: Context) -> Iterator[Problem]:
     # parse_identity ran once for each number when the register was read (identity_fault)
     for d in ctx.register.participants:
-        if d.personnummer and d.identity_fault:
+        if d.identity_fault:
             yield problem(D, d.row, "Personnummer", d.personnummer,
                           f"Ogiltigt personnummer eller samordningsnummer: {d.identity_fault}")
 
