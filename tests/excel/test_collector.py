@@ -34,8 +34,9 @@ def test_the_server_settles_its_collector_when_it_starts(app, monkeypatch):
             assert gc.get_freeze_count() > 10_000  # the imports and the app: tens of thousands
             assert gc.get_threshold() == (collector.YOUNG_THRESHOLD, *saved[1:])
             frozen = gc.get_freeze_count()
-            collector.settle_after_start()  # a second start in one process changes nothing
-            assert gc.get_freeze_count() == frozen
+            collector.settle_after_start()  # a second start in one process freezes nothing more
+            # (frozen objects that are freed meanwhile leave the count: it may only go down)
+            assert gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
         gc.set_threshold(*saved)
