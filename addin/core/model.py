@@ -162,8 +162,8 @@ class Placement:
     avbrottsorsak: str
     utfall_vid_avslut: str
     utfall_efter_90: str
-    unreadable: bool = False  # a date or number could not be read: left out of the tally
     arbetsuppgifter_en: str = ""  # optional: the tasks in English, for an English certificate
+    unreadable: bool = False  # a date or number could not be read: left out of the tally
 
 
 @dataclass(slots=True)

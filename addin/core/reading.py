@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
-from . import schema
+from . import columnar, schema
 from .errors import WorkbookStructureError
 from .identity import InvalidIdentity, parse_identity
 from .model import (
@@ -437,34 +437,29 @@ def read_participants(b: _Book) -> list[Participant]:
 
 
 def read_placements(b: _Book) -> list[Placement]:
-    placements: list[Placement] = []
     r = b.rows(schema.PLATSER, dated=True)
-    for row in r:
-        p = Placement(row, r.text("PlatsID"), r.text("Förvaltning"), r.text("Arbetsplats"),
-                      r.text("Yrkesområde"), r.text("Anställningsform"), r.text("DeltagarID"),
-                      r.text("Handledare"), r.date("Startdatum"), r.date("Planerat slutdatum"),
-                      r.date("Slutdatum"), r.text("Status"), r.percent("Sysselsättningsgrad"),
-                      r.text("Arbetsuppgifter"), r.text("Avbrottsorsak"),
-                      r.text("Utfall vid avslut"), r.text("Utfall efter 90 dagar"))
-        p.arbetsuppgifter_en = r.optional("Arbetsuppgifter" + schema.EN)
-        p.unreadable = r.bad
-        placements.append(p)
-    return placements
+    text, day = r.text, r.date
+    return columnar.records(r, Placement, (
+        (text, "PlatsID"), (text, "Förvaltning"), (text, "Arbetsplats"), (text, "Yrkesområde"),
+        (text, "Anställningsform"), (text, "DeltagarID"), (text, "Handledare"),
+        (day, "Startdatum"), (day, "Planerat slutdatum"), (day, "Slutdatum"), (text, "Status"),
+        (r.percent, "Sysselsättningsgrad"), (text, "Arbetsuppgifter"), (text, "Avbrottsorsak"),
+        (text, "Utfall vid avslut"), (text, "Utfall efter 90 dagar"),
+        (r.optional, "Arbetsuppgifter" + schema.EN)), unreadable=True)
 
 
 def read_assessments(b: _Book) -> list[Assessment]:
-    r = b.rows(schema.BEDOMNINGAR, dated=True)
-    text, day, number = r.text, r.date, r.int  # the largest sheet: bound once, not per cell
-    return [Assessment(row, text("PlatsID"), day("Datum"), text("Tillfälle"), text("Modul"),
-                       text("Kompetens"), number("Nivå"), text("Kommentar"), text("Bedömd av"))
-            for row in r]
+    r = b.rows(schema.BEDOMNINGAR, dated=True)  # the largest sheet: a column at a time
+    return columnar.records(r, Assessment, (
+        (r.text, "PlatsID"), (r.date, "Datum"), (r.text, "Tillfälle"), (r.text, "Modul"),
+        (r.text, "Kompetens"), (r.int, "Nivå"), (r.text, "Kommentar"), (r.text, "Bedömd av")))
 
 
 def read_mervarden(b: _Book) -> list[MervardeEntry]:
     r = b.rows(schema.MERVARDE, dated=True)
-    return [MervardeEntry(row, r.text("PlatsID"), r.date("Datum"), r.text("Perspektiv"),
-                          r.text("Mervärde"), r.text("Bedömning"), r.text("Kommentar"))
-            for row in r]
+    return columnar.records(r, MervardeEntry, (
+        (r.text, "PlatsID"), (r.date, "Datum"), (r.text, "Perspektiv"), (r.text, "Mervärde"),
+        (r.text, "Bedömning"), (r.text, "Kommentar")))
 
 
 def read_certificates(b: _Book) -> list[CertificateEntry]:
