@@ -75,8 +75,8 @@ def read_grid(sheet: Any) -> list[list[Any]]:
     last_row, last_col = _parse_a1(sheet.used_range.address.split(":")[-1])
     if is_remote(sheet.book):
         sent = sheet.api.get("values")
-        if (isinstance(sent, list) and len(sent) == last_row
-                and all(row.__class__ is list and len(row) == last_col for row in sent)):
+        if (isinstance(sent, list) and len(sent) == last_row  # each row checked in C
+                and set(map(type, sent)) == {list} and set(map(len, sent)) == {last_col}):
             return sent
     rng = cells(sheet, 1, 1, last_row, last_col)
     if is_remote(sheet.book):

@@ -60,9 +60,14 @@ def raw_sheet(name: str, rows: list[list[Any]], first_row: int = 1) -> RawSheet:
     width = len(headers)
     # A row is kept as it came when it is a list no wider than the header (nothing changes a
     # row once read; _Rows pads a short one in a copy): a copy of every row was a tenth of a
-    # Kontrollera on the server.
-    body = [(first_row + i, r if r.__class__ is list and len(r) <= width else list(r[:width]))
-            for i, r in enumerate(rows) if i > header_index]
+    # Kontrollera on the server. The common case is paired in C (20,000 rows on the server).
+    below = rows[header_index + 1:]
+    numbers = range(first_row + header_index + 1, first_row + len(rows))
+    if set(map(type, below)) <= {list} and max(map(len, below), default=0) <= width:
+        body = list(zip(numbers, below, strict=True))
+    else:
+        body = [(n, r if r.__class__ is list and len(r) <= width else list(r[:width]))
+                for n, r in zip(numbers, below, strict=True)]
     return RawSheet(name, headers, body, first_row + header_index)
 
 
