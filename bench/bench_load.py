@@ -6,9 +6,11 @@ process), and then the documented production setup (docs/excel-tillagg.md, "Run"
 single-process servers as cores, each on its own port, behind nginx with ``least_conn``
 (``--nginx``; skipped without nginx). Development sign-in, on 127.0.0.1 on free ports;
 builds Kontrollera's request once as the Office.js client does
-(``tests/excel/officejs_client.py``; the example has 182 places, about 0.8 MB), then ``--users``
-threads, each with its own HTTP connection, post it back to back for ``--seconds`` (and at most
-``--max-requests`` in all). Every answer must be 200 with a list of actions; anything else counts
+(``tests/excel/officejs_client.py``; the example has 935 places and 14,885 assessments, 2.8 MB of
+JSON) and compresses it as the task pane does (``amanst-run.js``: ``CompressionStream("gzip")``,
+zlib's default level; ``--plain`` sends it uncompressed, as a browser without CompressionStream
+would), then ``--users`` threads, each with its own HTTP connection, post it back to back for
+``--seconds`` (and at most ``--max-requests`` in all). Every answer must be 200 with a list of actions; anything else counts
 as an error. Reports requests, errors, throughput, p50/p95/max latency and the server's memory
 (VmRSS before, VmHWM = peak resident set after, from /proc/<pid>/status), then stops the server.
 
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import gzip
 import json
 import os
 import shutil
@@ -197,6 +200,14 @@ def kontrollera_request() -> bytes:
     return json.dumps(body, ensure_ascii=False).encode("utf-8")
 
 
+GZIP = {"Content-Encoding": "gzip"}
+
+
+def as_task_pane_sends(data: bytes) -> bytes:
+    """The body compressed as amanst-run.js sends it (gzip at zlib's default level, 6)."""
+    return gzip.compress(data, 6)
+
+
 def valid_actions(response: httpx.Response) -> bool:
     """200 with ``{"actions": [...]}``, every action an object naming its function."""
     if response.status_code != 200:
@@ -320,17 +331,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nginx", type=int, nargs="*", default=[1, os.cpu_count() or 1],
                         help="process counts to run behind nginx least_conn, the documented "
                              "production setup (none: skip; needs nginx)")
+    parser.add_argument("--plain", action="store_true",
+                        help="send the JSON uncompressed instead of gzip as the task pane does")
     args = parser.parse_args(argv)
 
-    data = kontrollera_request()
+    plain = kontrollera_request()
+    data, headers = (plain, {}) if args.plain else (as_task_pane_sends(plain), GZIP)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-    print(f"Kontrollera on {EXAMPLE.name}: request {len(data) / 1e6:.2f} MB, "
+    print(f"Kontrollera on {EXAMPLE.name}: request {len(plain) / 1e6:.2f} MB of JSON, sent "
+          f"{'as it is' if args.plain else f'gzip-compressed: {len(data) / 1e6:.2f} MB'}, "
           f"{os.cpu_count()} CPUs, load average {load:.1f}, server on {HOST}")
     failed = False
     rates = {}
     for workers in args.workers or [None]:
         result, memory = measure(data, users=args.users, seconds=args.seconds,
-                                 max_requests=args.max_requests, workers=workers)
+                                 max_requests=args.max_requests, workers=workers,
+                                 headers=headers)
         label = (f"production command, {workers} worker{'s' if workers > 1 else ''}" if workers
                  else "amanst serve, one process")
         report(f"Kontrollera, signed in (development), {label}", result, memory, args.users)
@@ -346,7 +362,8 @@ def main(argv: list[str] | None = None) -> int:
             print("\nnginx is not installed: the production setup is not measured")
             break
         result, memory = measure(data, users=args.users, seconds=args.seconds,
-                                 max_requests=args.max_requests, behind_nginx=processes)
+                                 max_requests=args.max_requests, behind_nginx=processes,
+                                 headers=headers)
         report(f"Kontrollera, signed in (development), production setup: {processes} "
                f"process{'es' if processes > 1 else ''} behind nginx least_conn", result, memory,
                args.users)
@@ -361,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
                 "XLWINGS_ENABLE_SOCKETIO": "false"}
         flood, flood_memory = measure(
             data, users=args.users, seconds=args.flood_seconds, max_requests=args.max_requests,
-            extra_env=prod, expect=lambda r: r.status_code == 401)
+            extra_env=prod, expect=lambda r: r.status_code == 401, headers=headers)
         report("The same requests without a token (production settings): all must be 401",
                flood, flood_memory, args.users)
         if result.requests and flood.requests:

@@ -33,7 +33,7 @@ def _without_minute(answer: bytes) -> bytes:
 
 def test_twenty_users_for_five_seconds_get_only_valid_action_lists(tmp_path):
     bench = _bench()
-    data = bench.kontrollera_request()
+    data = bench.as_task_pane_sends(bench.kontrollera_request())  # gzip, as the task pane does
     proc, base = bench.start_server(str(tmp_path))
     try:
         assert base.startswith("http://127.0.0.1:")
@@ -44,7 +44,7 @@ def test_twenty_users_for_five_seconds_get_only_valid_action_lists(tmp_path):
             return bench.valid_actions(response)
 
         result = bench.run_load(base, data, users=20, seconds=5, max_requests=2_000,
-                                expect=expect)
+                                expect=expect, headers=bench.GZIP)
         memory = bench.memory_kb(proc.pid)
     finally:
         bench.stop_server(proc)
