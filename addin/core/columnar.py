@@ -45,7 +45,7 @@ _NUMBERS = frozenset((bool, int, float))
 
 
 def is_blank(value: Any) -> bool:
-    """A cell that does not make its row count (``_Rows.__iter__`` has the same test inline)."""
+    """A cell that does not make its row count: a row of such cells is skipped."""
     return value is None or value == "" or (value.__class__ is str and not value.strip())
 
 

@@ -168,10 +168,7 @@ class _Rows:
     def __iter__(self) -> Iterator[int]:
         width = len(self.sheet.headers)
         for row_number, values in self.sheet.rows:
-            for v in values:  # the first non-empty cell ends the look; most rows stop at once
-                if v is not None and v != "" and (v.__class__ is not str or v.strip()):
-                    break
-            else:
+            if all(map(columnar.is_blank, values)):  # stops at the first filled cell
                 continue
             if len(values) < width:
                 values = list(values) + [None] * (width - len(values))
