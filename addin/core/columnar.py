@@ -88,12 +88,15 @@ def _by_columns(rows: SheetReader, make: Callable[..., Any], fields: Sequence[Fi
     if min(map(len, values)) < width:
         values = [v if len(v) >= width else [*v, *repeat(None, width - len(v))] for v in values]
     first = list(map(itemgetter(0), values))
-    blank_firsts = {v for v in _distinct(first) if is_blank(v)}
+    first_distinct = _distinct(first)
+    blank_firsts = {v for v in first_distinct if is_blank(v)}
     if blank_firsts:
         keep = [i for i, v in enumerate(first)
                 if v not in blank_firsts or not all(map(is_blank, values[i]))]
         numbers = [numbers[i] for i in keep]
         values = [values[i] for i in keep]
+        first = [first[i] for i in keep]
+        first_distinct = set(first)
     columns: list[Any] = [numbers]
     problem_rows: set[int] = set()
     for get, header in fields:
@@ -101,8 +104,12 @@ def _by_columns(rows: SheetReader, make: Callable[..., Any], fields: Sequence[Fi
         if at is None:  # an optional column the workbook does not have: the same for every row
             columns.append(repeat(get(header)))
             continue
-        column = list(map(itemgetter(at), values))
-        read, troubled = _read_distinct(rows, get, header, at, width, _distinct(column))
+        if at == 0:  # the first column (PlatsID, mostly) was looked at for blank rows
+            column, distinct = first, first_distinct
+        else:
+            column = list(map(itemgetter(at), values))
+            distinct = _distinct(column)
+        read, troubled = _read_distinct(rows, get, header, at, width, distinct)
         if troubled:
             problem_rows.update(i for i, v in enumerate(column) if v in troubled)
         if all(map(is_, read, read.values())):
