@@ -18,6 +18,7 @@ generated from the declarations (``python -m addin.settings``), and a test keeps
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sys
@@ -211,7 +212,10 @@ def declared() -> list[tuple[str, Any, Mapping[str, Any]]]:
     return [(f.name, f.default, f.metadata) for f in fields(Settings)]
 
 
+@functools.cache
 def _types() -> dict[str, Any]:
+    # the annotations are text (``from __future__ import annotations``): evaluating them for every
+    # setting read was a millisecond of every button on the server
     return typing.get_type_hints(Settings)
 
 

@@ -22,8 +22,8 @@ Errors go through the one boundary (``addin.boundary``): an ``AmanstError`` (or
 under an incident number and the user sees only the number.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: xlwings Server reads each button's annotations
+# with typing.get_type_hints on every click, and text annotations are evaluated anew each time.
 from collections.abc import Callable, Sequence
 from typing import Any
 
