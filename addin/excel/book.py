@@ -419,9 +419,8 @@ def write_kontroll(book: Any, problems: Sequence[Problem], raw: dict[str, RawShe
     rows = presentation.kontroll_rows(problems)
     # Värde is the offending cell's value as Excel held it ("0012" stays text, a date a date),
     # not the core's display string of it.
-    by_row = {name: dict(sheet_raw.rows) for name, sheet_raw in raw.items()}
     for out, p in zip(rows[1:], problems, strict=False):
-        found = _raw_value(raw, by_row, p.sheet, p.row, p.column)
+        found = _raw_value(raw, p.sheet, p.row, p.column)
         if found is not None:
             out[3] = found
     rows.append([])
@@ -445,15 +444,24 @@ def write_kontroll(book: Any, problems: Sequence[Problem], raw: dict[str, RawShe
 _CLIENT_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?Z")
 
 
-def _raw_value(raw: dict[str, RawSheet], by_row: dict[str, dict[int, list[Any]]], sheet: str,
-               row: int | None, column: str) -> Any:
+def _row_values(sheet_raw: RawSheet, row: int) -> list[Any] | None:
+    """The values of Excel row ``row``: ``raw_sheet`` keeps one entry per row below the header,
+    in order, so it is looked up by position (and found by a search otherwise)."""
+    rows = sheet_raw.rows
+    at = row - sheet_raw.header_row - 1
+    if 0 <= at < len(rows) and rows[at][0] == row:
+        return rows[at][1]
+    return next((values for number, values in rows if number == row), None)
+
+
+def _raw_value(raw: dict[str, RawSheet], sheet: str, row: int | None, column: str) -> Any:
     """The value the client sent for a cell, with a date (an ISO string ending in Z, see
     ``read_grid``) as a date again; None when the cell is not in what was read."""
     sheet_raw = raw.get(sheet)
     if sheet_raw is None or not row:
         return None
     col = _column_numbers(sheet_raw).get(column.casefold())
-    values = by_row.get(sheet, {}).get(row)
+    values = _row_values(sheet_raw, row)
     if col is None or values is None:
         return None
     value = values[col - 1] if col - 1 < len(values) else None
