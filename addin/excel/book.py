@@ -169,9 +169,8 @@ def text_format(sheet: Any, top: int, left: int, bottom: int, right: int) -> Non
     if is_remote(sheet.book):
         rows, cols = bottom - top + 1, right - left + 1
         # null values leave the cells' contents as they are ("Blank and null values").
-        sheet.book.app.macro(WRITE_ACTION)(sheet.index - 1, top - 1, left - 1,
-                                       [[None] * cols for _ in range(rows)],
-                                       [[TEXT_FORMAT] * cols for _ in range(rows)])
+        _client_write(sheet, top, left, [[None] * cols for _ in range(rows)],
+                      [[TEXT_FORMAT] * cols for _ in range(rows)])
     else:
         cells(sheet, top, left, bottom, right).number_format = TEXT_FORMAT
 
@@ -213,8 +212,21 @@ def _write_action(sheet: Any, top: int, left: int, typed: list[list[tuple[Any, A
     values = [[v for v, _ in row] for row in typed]
     formats = [[f for _, f in row] for row in typed]
     keep_formats = all(f is None for row in formats for f in row)
-    sheet.book.app.macro(WRITE_ACTION)(sheet.index - 1, top - 1, left - 1, values,
-                                       None if keep_formats else formats)
+    _client_write(sheet, top, left, values, None if keep_formats else formats)
+
+
+def _client_write(sheet: Any, top: int, left: int, values: list[list[Any]],
+                  formats: list[list[Any]] | None) -> None:
+    """The client's action ``amanstWrite`` for a block from (``top``, ``left``), in the actions
+    of the sheet's own book.
+
+    Not through ``book.app.macro``: xlwings Server's remote App appends a macro to the book
+    opened last in the process (``books.active``), and while one request waits (for its turn,
+    or for a button running in a thread) another request's book is opened, which would then
+    get this book's writes, another user's data in another user's workbook.
+    """
+    sheet.book.impl.append_json_action(
+        func="runMacro", args=[WRITE_ACTION, sheet.index - 1, top - 1, left - 1, values, formats])
 
 
 def cells(sheet: Any, top: int, left: int, bottom: int | None = None,

@@ -81,3 +81,19 @@ def test_read_grid_copies_ragged_rows_and_leaves_the_book_as_it_was():
     before = [list(row) for row in sent]
     grid = xbook.read_grid(sheet)
     assert grid is not sent and grid == before and sent == before
+
+
+def test_a_write_goes_to_its_own_book_when_another_book_was_opened_since():
+    # xlwings' remote App runs a macro in the book opened last (books.active); the server opens
+    # one book per request, and a request that waits (its turn, a button in a thread) must not
+    # send its writes to the next request's user, nor get theirs
+    first = remote_book("kontrollera")
+    second = remote_book("kontrollera")
+    sheet = xbook.find_sheet(first, schema.PLATSER)
+    xbook.write_block(sheet, 30, 2, [["P-skrivs-här", 3]])
+    xbook.text_format(sheet, 31, 2, 31, 3)
+    writes = [a["args"] for a in first.json()["actions"] if a["func"] == "runMacro"]
+    assert [w[:4] for w in writes] == [[xbook.WRITE_ACTION, sheet.index - 1, 29, 1],
+                                       [xbook.WRITE_ACTION, sheet.index - 1, 30, 1]]
+    assert writes[0][4] == [["P-skrivs-här", 3]]
+    assert second.json()["actions"] == []
