@@ -12,6 +12,8 @@ of its script route, ``run_button``, which then does what that route does; FastA
   an unreadable body becomes 400 too): malformed or too deeply nested JSON, a content type that
   is not JSON, a book or sheet of the wrong shape (forms and bodies without a content type never
   get here: ``sameorigin.SameOrigin`` refuses them with 403 before the app reads them);
+- unpacks the sheets the task pane sends packed, each value once (``packed``), into the rows
+  xlwings' own client would have sent;
 - signs the user in before the body is decoded, so a request without a valid token costs no JSON
   parsing (401 first);
 - refuses a body over the setting ``max_body_bytes`` with 413 before anything reads it
@@ -59,7 +61,7 @@ from xlwings_server.templates import templates
 from .. import settings as amanst_settings
 from ..collector import bulk_objects
 from ..core.errors import AmanstError
-from . import files, issuer_service, roles, runlog, server_settings, site, verification_page
+from . import files, issuer_service, packed, roles, runlog, server_settings, site, verification_page
 from .bodylimit import BodyLimit
 from .excelapi import MIN_EXCEL_API
 from .scripts import SCRIPTS
@@ -101,13 +103,21 @@ def _shape_ok(data: Any) -> bool:
 
 
 def _sheet_ok(sheet: Any) -> bool:
+    """A sheet as xlwings reads it; one the task pane packed is unpacked into its rows here."""
     if not isinstance(sheet, dict) or not isinstance(sheet.get("name"), str):
         return False
-    values = sheet.get("values")
-    if not isinstance(values, list) or not all(isinstance(row, list) for row in values):
-        return False
-    if not _scalars(values):
-        return False
+    if packed.KEY in sheet:
+        sent = sheet.pop(packed.KEY)
+        rows = packed.unpack(sent)
+        if rows is None or not _scalars([sent["distinct"]]):  # each value once, not each cell
+            return False
+        sheet["values"] = rows
+    else:
+        values = sheet.get("values")
+        if not isinstance(values, list) or not all(isinstance(row, list) for row in values):
+            return False
+        if not _scalars(values):
+            return False
     for key in ("tables", "notes", "pictures", "shapes", "charts", "pivot_tables"):
         items = sheet.get(key, [])
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
@@ -130,19 +140,19 @@ def decode_book(body: bytes | str) -> dict:
     but ``json`` reads (a lone surrogate in a cell, bytes that are not UTF-8, which are replaced
     as before) goes to ``json``, so the same requests are read as before, only sooner.
     """
-    try:
-        with bulk_objects():  # a list per row, no cycles: see collector
-            data = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+    with bulk_objects():  # a list per row, no cycles: see collector
         try:
-            data = json.loads(text)
-        except (ValueError, RecursionError):  # RecursionError: nesting deeper than the limit
-            raise HTTPException(status_code=400, detail="Förfrågan är inte giltig JSON och "
-                                "kunde inte läsas.") from None
-    if not _shape_ok(data):
-        raise HTTPException(status_code=400,
-                            detail="Förfrågan har inte arbetsbokens format och kunde inte läsas.")
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+            try:
+                data = json.loads(text)
+            except (ValueError, RecursionError):  # RecursionError: nesting deeper than the limit
+                raise HTTPException(status_code=400, detail="Förfrågan är inte giltig JSON och "
+                                    "kunde inte läsas.") from None
+        if not _shape_ok(data):  # which unpacks what the task pane packed (packed)
+            raise HTTPException(status_code=400, detail="Förfrågan har inte arbetsbokens format "
+                                "och kunde inte läsas.")
     return data
 
 
@@ -236,10 +246,11 @@ async def run_button(request: Request) -> Any:
 
     The order is the point: an unknown button is 404 and a request without a valid sign-in 401
     before the body is decoded, so neither costs any JSON parsing; then the body (400, 413), the
-    button's role (403), the arguments (400). Why not dependency overrides on xlwings' route, as
-    for the rest of the server: with any override in place FastAPI rebuilds every dependency of
-    the route on each request (16 signatures and their pydantic fields, 3 ms of every click).
-    What follows the checks is xlwings Server's route as it is (``routers/xlwings.py``).
+    button's role (403), the arguments (400). Why not dependency overrides on
+    xlwings' route, as for the rest of the server: with any override in place FastAPI rebuilds
+    every dependency of the route on each request (16 signatures and their pydantic fields, 3 ms
+    of every click). What follows the checks is xlwings Server's route as it is
+    (``routers/xlwings.py``).
     """
     func = await known_script(request)
     current_user = await dep.get_user(request, await authenticate(

@@ -63,6 +63,53 @@ def test_kontrollera_lists_every_problem_marks_the_cells_and_waits_for_excel(ope
     assert pane.stats()["refused"] == 0
 
 
+def test_the_pane_sends_each_sheet_it_reads_packed_and_the_server_reads_the_same_rows(open_pane):
+    # amanst-run.js's packValues against the server's unpacking (addin/excel/packed.py) and the
+    # tests' double of it (tests/excel/officejs_client.py, used by the server tests and bench)
+    import gzip
+
+    from addin.excel.packed import unpack
+    from tests.excel.officejs_client import pack_values
+
+    pane = open_pane()
+    bodies = []
+
+    def keep(route):
+        bodies.append((route.request.headers.get("content-encoding"), route.request.post_data_buffer))
+        route.continue_()
+
+    pane.page.route("**/xlwings/custom-scripts-call/kontrollera", keep)
+    pane.click("Kontrollera")
+    assert pane.wait_for_run("Kontrollera")["status"] == "klar"
+    ((encoding, raw),) = bodies
+    assert encoding == "gzip"
+    sent = json.loads(gzip.decompress(raw))
+    read = {s["name"]: s for s in sent["sheets"] if "amanst_packed" in s}
+    kontrollera = next(b for b in json.loads(pane.page.evaluate(
+        "() => document.getElementById('amanst-buttons').textContent"))
+        if b["function_name"] == "kontrollera")["include"].split(",")
+    holding = {s["name"] for s in sent["sheets"] if s["used_range_address"]}  # empty: [[""]]
+    assert set(read) == set(kontrollera) & holding and schema.BEDOMNINGAR in read
+    assert all(s["values"] == [[]] for s in read.values())
+    bedomningar = read[schema.BEDOMNINGAR]["amanst_packed"]
+    assert len(bedomningar["distinct"]) * 20 < len(bedomningar["index"])  # each value once
+    rows = {name: unpack(sheet["amanst_packed"]) for name, sheet in read.items()}
+    assert rows[schema.BEDOMNINGAR][0] == list(schema.SPEC_BY_NAME[schema.BEDOMNINGAR].headers)
+    for name, sheet in read.items():
+        assert pack_values(rows[name]) == sheet["amanst_packed"], name
+        assert len(rows[name]) == len(pane.sheet(name)["values"]), name
+    # values the example does not hold side by side: JavaScript's Map keeps 1, "1" and true apart
+    tricky = [["1", 1, True], [1, None, ""], ["", "1", False], [0, False, "Å"]]
+    src = pane.page.evaluate("() => [...document.scripts].find((s) => s.src.endsWith('/amanst.js'))"
+                             ".src.replace(/amanst[.]js$/, 'amanst-run.js')")
+    in_js = pane.page.evaluate("([src, v]) => import(src).then((m) => m.packValues(v))",
+                               [src, tricky])
+    assert in_js == pack_values(tricky) and unpack(in_js) == tricky
+    assert [(type(v), v) for v in in_js["distinct"]] == [
+        (str, "1"), (int, 1), (bool, True), (type(None), None), (str, ""), (bool, False), (int, 0),
+        (str, "Å")]  # 1 == True in Python: compared with their types
+
+
 # 1.9 is the manifest's minimum (addin/excel/excelapi.py): no notes, no Table.resize there.
 @pytest.mark.parametrize("api", ["1.18", "1.9"])
 def test_every_button_in_order_through_the_pane(open_pane, api):

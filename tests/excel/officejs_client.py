@@ -127,6 +127,40 @@ def payload(path: Path, include: str | list[str] = "", workbook: Any = None) -> 
             "names": _names(wb), "sheets": sheets}
 
 
+def _key(value: Any) -> tuple[type, Any]:
+    """A value as a JavaScript Map tells values apart: 1 is not "1" nor true; 1 and 1.0 are one
+    number in JavaScript."""
+    return (float if value.__class__ is int else value.__class__, value)
+
+
+def pack_values(values: list[list[Any]]) -> dict[str, Any] | None:
+    """A sheet's rows packed as the task pane packs them (``packValues`` in amanst-run.js): each
+    distinct value once, in the order first met, and every cell's position among them."""
+    width = len(values[0]) if values else 0
+    if not width or any(len(row) != width for row in values):
+        return None
+    seen: dict[tuple[type, Any], int] = {}
+    distinct: list[Any] = []
+    index: list[int] = []
+    for row in values:
+        for value in row:
+            position = seen.setdefault(_key(value), len(distinct))
+            if position == len(distinct):
+                distinct.append(value)
+            index.append(position)
+    return {"width": width, "distinct": distinct, "index": index}
+
+
+def packed(body: dict[str, Any]) -> dict[str, Any]:
+    """``payload``'s book with every sheet read packed, as the task pane's ``readBook`` sends it
+    (a copy: the book given is not changed)."""
+    sheets = []
+    for sheet in body["sheets"]:
+        packed = pack_values(sheet["values"]) if sheet["used_range_address"] else None
+        sheets.append({**sheet, "values": [[]], "amanst_packed": packed} if packed else sheet)
+    return {**body, "sheets": sheets}
+
+
 # --- replaying actions onto openpyxl (a test double for Excel) ----------------------------------
 
 TEXT_FORMAT = "@"

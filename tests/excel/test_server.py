@@ -22,7 +22,7 @@ from addin.excel.scripts import SCRIPTS
 from addin.operations import read_register
 
 from .conftest import EXAMPLE
-from .officejs_client import apply, payload
+from .officejs_client import apply, packed, payload
 
 CALL = "/xlwings/custom-scripts-call/"
 
@@ -31,8 +31,12 @@ def include_of(script: str) -> list[str]:
     return SCRIPTS[script].__xlscript__["include"]
 
 
-def post(client, script: str, wb, args=None, headers=None, name="exempel.xlsx"):
+def post(client, script: str, wb, args=None, headers=None, name="exempel.xlsx", plain=False):
+    """The button's request as the task pane sends it (its sheets packed); ``plain``: as xlwings'
+    own client sends it."""
     body = payload(Path(name), include_of(script), workbook=wb)
+    if not plain:
+        body = packed(body)
     if args is not None:
         body["args"] = args
     return client.post(CALL + script, json=body, headers=headers or {})
@@ -185,6 +189,21 @@ def test_kontrollera_sends_only_what_it_needs_and_no_formats_are_read(client, ex
     sent = {s["name"] for s in body["sheets"] if s["values"] != [[]]}
     assert sent <= set(include_of("kontrollera"))
     assert schema.KONTROLL not in include_of("kontrollera")
+
+
+@pytest.mark.parametrize("script", ["kontrollera", "sammanstall"])
+def test_the_task_panes_packed_sheets_and_xlwings_plain_ones_give_the_same_actions(
+        client, example, script):
+    # the plain form is what xlwings' own client sends; the task pane packs what it reads
+    as_pane = post(client, script, example)
+    plain = post(client, script, example, plain=True)
+    assert as_pane.status_code == plain.status_code == 200, (as_pane.text, plain.text)
+
+    def without_time(acts):  # the run's own time stamp is the one thing allowed to differ
+        return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?", "T", json.dumps(acts))
+
+    assert without_time(as_pane.json()["actions"]) == without_time(plain.json()["actions"])
+    assert len(as_pane.json()["actions"]) > 5
 
 
 # --- Sammanställ ------------------------------------------------------------------------------

@@ -8,9 +8,12 @@
 //    which stops near 700 places. Here the sheets' structure comes from xlwings' own
 //    getBookData in its lazy mode (no values), and the values are read sheet by sheet in blocks
 //    of rows sized to stay far under the limit (BUDGET), halving a block that Excel refuses.
-// 2. The workbook is sent to the server gzip-compressed (CompressionStream), so a city's
-//    register of 10,000 places fits the server's body limit; one that still does not, gets a
-//    Swedish message before anything is sent.
+// 2. Each sheet read is sent packed, each distinct value once and an index per cell
+//    (packValues; the server's addin/excel/packed.py unpacks it into xlwings' rows): a register
+//    repeats its values, and the server then decodes a few thousand strings instead of one per
+//    cell. The workbook is sent gzip-compressed (CompressionStream), so a city's register of
+//    10,000 places fits the server's body limit; one that still does not, gets a Swedish message
+//    before anything is sent.
 // 3. What the server writes comes back as xlwings actions; our own action amanstWrite (below,
 //    registered as an xlwings callback) writes a block of values together with its number
 //    formats, so text stays text ("@"), dates are dates, numbers numbers.
@@ -131,6 +134,31 @@ async function readValues(context, sheetName, address, progress) {
   return values;
 }
 
+// A sheet's rows as the server's addin/excel/packed.py reads them: each distinct value once, in
+// the order first met, and for every cell, row after row, its position among them. A Map tells
+// 1 from "1" and true (SameValueZero), as the server does. Rows of unequal width (which Excel
+// never gives) are left as they are.
+export function packValues(values) {
+  const width = values.length ? values[0].length : 0;
+  if (!width || values.some((row) => row.length !== width)) return null;
+  const distinct = [];
+  const seen = new Map();
+  const index = new Array(values.length * width);
+  let at = 0;
+  for (const row of values) {
+    for (const value of row) {
+      let position = seen.get(value);
+      if (position === undefined) {
+        position = distinct.length;
+        seen.set(value, position);
+        distinct.push(value);
+      }
+      index[at++] = position;
+    }
+  }
+  return { width, distinct, index };
+}
+
 export async function readBook(context, meta, progress) {
   const include = meta.include || "";
   // xlwings' own payload, without values: sheets, used ranges, tables, notes, names.
@@ -142,7 +170,14 @@ export async function readBook(context, meta, progress) {
       sheet.values = [[""]];  // an empty sheet: a 1×1 window, as xlwings sends it
       continue;
     }
-    sheet.values = await readValues(context, sheet.name, sheet.used_range_address, progress);
+    const values = await readValues(context, sheet.name, sheet.used_range_address, progress);
+    const packed = packValues(values);
+    if (packed) {
+      sheet.values = [[]];  // as xlwings sends a sheet it has not read
+      sheet.amanst_packed = packed;
+    } else {
+      sheet.values = values;
+    }
   }
   payload.book.excel_api = excelApiVersion();
   return payload;
