@@ -13,8 +13,9 @@ JSON as xlwings sends it), packs each sheet and compresses the whole as the task
 uncompressed), then ``--users`` threads, each with its own HTTP connection, post it back to back
 for ``--seconds`` (and at most ``--max-requests`` in all). Every answer must be 200 with a list of
 actions; anything else counts as an error. Reports requests, errors, throughput, p50/p95/max
-latency and the server's memory (VmRSS before, VmHWM = peak resident set after, from
-/proc/<pid>/status), then stops the server.
+latency, the shortest and longest of the users' mean latencies (how evenly they are served) and
+the server's memory (VmRSS before, VmHWM = peak resident set after, from /proc/<pid>/status),
+then stops the server.
 
 With ``--flood-seconds`` (default 10; 0 to skip) a second server is started the way production
 runs (``XLWINGS_ENVIRONMENT=prod`` with xlwings Server's test auth provider) and the same users
@@ -231,6 +232,7 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     error_samples: list[str] = field(default_factory=list)
+    by_user: dict[int, list[float]] = field(default_factory=dict)  # each user's latencies
 
     @property
     def requests(self) -> int:
@@ -254,7 +256,7 @@ def run_load(base: str, data: bytes, *, users: int = 20, seconds: float = 60.0,
     start = time.perf_counter()
     deadline = start + seconds
 
-    def user() -> None:
+    def user(number: int) -> None:
         with httpx.Client(base_url=base, timeout=120) as http:
             while time.perf_counter() < deadline:
                 with lock:
@@ -270,12 +272,13 @@ def run_load(base: str, data: bytes, *, users: int = 20, seconds: float = 60.0,
                 elapsed = time.perf_counter() - t0
                 with lock:
                     result.latencies.append(elapsed)
+                    result.by_user.setdefault(number, []).append(elapsed)
                     if not ok:
                         result.errors += 1
                         if len(result.error_samples) < 5:
                             result.error_samples.append(detail)
 
-    threads = [threading.Thread(target=user, daemon=True) for _ in range(users)]
+    threads = [threading.Thread(target=user, args=(i,), daemon=True) for i in range(users)]
     for t in threads:
         t.start()
     for t in threads:
@@ -318,6 +321,10 @@ def report(title: str, result: Result, memory: dict[str, int], users: int) -> No
           f"errors {result.errors}, throughput {result.requests / result.seconds:.1f} req/s")
     print(f"  latency p50 {result.percentile(50) * 1000:.0f} ms, p95 "
           f"{result.percentile(95) * 1000:.0f} ms, max {max(result.latencies, default=0) * 1000:.0f} ms")
+    means = sorted(sum(v) / len(v) for v in result.by_user.values())
+    if means:  # how evenly the users are served: first come, first served gives all the same
+        print(f"  mean latency per user: shortest {means[0] * 1000:.0f} ms, longest "
+              f"{means[-1] * 1000:.0f} ms")
     print(f"  server memory: {memory['rss_before_kb'] / 1024:.0f} MB resident before, "
           f"peak (VmHWM) {memory['peak_kb'] / 1024:.0f} MB")
     for sample in result.error_samples:

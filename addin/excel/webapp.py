@@ -38,9 +38,11 @@ limits the task pane checks before it sends anything.
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import zlib
+from contextlib import nullcontext
 from itertools import chain
 from typing import Any
 
@@ -65,6 +67,7 @@ from . import files, issuer_service, packed, roles, runlog, server_settings, sit
 from .bodylimit import BodyLimit
 from .excelapi import MIN_EXCEL_API
 from .scripts import SCRIPTS
+from .turns import ArrivalOrder
 
 log = logging.getLogger("amanst")
 
@@ -240,18 +243,23 @@ async def script_args(request: Request, func: Any, current_user: User, book_data
     return args
 
 
+ARRIVALS = ArrivalOrder()  # this process's queue of the buttons that run on its event loop
+
+
 async def run_button(request: Request) -> Any:
     """``POST /xlwings/custom-scripts-call/<knapp>``: xlwings Server's own route for a script,
     with the add-in's steps called one after the other instead of as FastAPI dependencies.
 
     The order is the point: an unknown button is 404 and a request without a valid sign-in 401
     before the body is decoded, so neither costs any JSON parsing; then the body (400, 413), the
-    button's role (403), the arguments (400). Why not dependency overrides on
+    button's role (403), the arguments (400). A button that runs on the event loop then waits
+    for the requests that arrived before it (``turns``). Why not dependency overrides on
     xlwings' route, as for the rest of the server: with any override in place FastAPI rebuilds
     every dependency of the route on each request (16 signatures and their pydantic fields, 3 ms
     of every click). What follows the checks is xlwings Server's route as it is
     (``routers/xlwings.py``).
     """
+    ticket = ARRIVALS.ticket()
     func = await known_script(request)
     current_user = await dep.get_user(request, await authenticate(
         request.headers.get("authorization", ""), request.headers.get("auth-provider")))
@@ -261,17 +269,19 @@ async def run_button(request: Request) -> Any:
     xlwings_routes.logger.info('Script "%s" called by %s', name,
                                xlwings_routes.sanitize_log_input(current_user.name))
     book = xw.Book(json=book_data)
+    in_thread = inspect.iscoroutinefunction(inspect.unwrap(func))  # scripts.run_in_thread
     try:
-        try:
-            book = await xlwings.server.custom_scripts_call(
-                xlwings_routes.custom_scripts, name, current_user,
-                typehint_to_value={CurrentUser: current_user, xw.Book: book}, args=args)
-        except xw.XlwingsError as e:
-            message = str(e)
-            if "missing required argument" in message or "extra argument" in message:
-                raise HTTPException(status_code=400, detail=message) from None
-            raise
-        return book.json()
+        async with nullcontext() if in_thread else ARRIVALS.turn(ticket):
+            try:
+                book = await xlwings.server.custom_scripts_call(
+                    xlwings_routes.custom_scripts, name, current_user,
+                    typehint_to_value={CurrentUser: current_user, xw.Book: book}, args=args)
+            except xw.XlwingsError as e:
+                message = str(e)
+                if "missing required argument" in message or "extra argument" in message:
+                    raise HTTPException(status_code=400, detail=message) from None
+                raise
+            return book.json()
     finally:
         book.close()
 
