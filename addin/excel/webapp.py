@@ -136,8 +136,9 @@ def _scalars(values: list) -> bool:
     return _SCALAR_TYPES.issuperset(map(type, chain.from_iterable(values)))
 
 
-def decode_book(body: bytes | str) -> dict:
-    """The request's JSON as the client's book, or a 400 with a Swedish message.
+def decode_book(body: bytes | str, max_book_bytes: int | None = None) -> dict:
+    """The request's JSON as the client's book, or a 400 with a Swedish message (413 for packed
+    sheets with more cells than ``max_book_bytes`` of xlwings' JSON would hold).
 
     orjson reads the megabytes of a workbook several times faster than ``json``; what it refuses
     but ``json`` reads (a lone surrogate in a cell, bytes that are not UTF-8, which are replaced
@@ -153,10 +154,19 @@ def decode_book(body: bytes | str) -> dict:
             except (ValueError, RecursionError):  # RecursionError: nesting deeper than the limit
                 raise HTTPException(status_code=400, detail="Förfrågan är inte giltig JSON och "
                                     "kunde inte läsas.") from None
+        most = None if max_book_bytes is None else max_book_bytes // packed.BYTES_PER_CELL
+        if most is not None and packed.cells(data) > most:
+            raise HTTPException(status_code=413, detail=too_large(
+                f"mer än {most:,} celler".replace(",", "\u00a0")))
         if not _shape_ok(data):  # which unpacks what the task pane packed (packed)
             raise HTTPException(status_code=400, detail="Förfrågan har inte arbetsbokens format "
                                 "och kunde inte läsas.")
     return data
+
+
+def too_large(what: str) -> str:
+    return (f"Arbetsboken är för stor ({what}). Dela upp registret per år eller förvaltning, "
+            "eller flytta äldre bedömningar till en arkivbok.")
 
 
 def gunzip(raw: bytes, limit: int) -> bytes:
@@ -168,10 +178,8 @@ def gunzip(raw: bytes, limit: int) -> bytes:
         raise HTTPException(status_code=400, detail="Förfrågan är inte giltig gzip och kunde "
                             "inte läsas.") from None
     if len(data) > limit or inflater.unconsumed_tail:
-        mb = f"{limit / 1_000_000:.0f}"
-        raise HTTPException(status_code=413, detail=f"Arbetsboken är för stor (mer än {mb} MB "
-                            "uppackad). Dela upp registret per år eller förvaltning, eller flytta "
-                            "äldre bedömningar till en arkivbok.")
+        raise HTTPException(status_code=413,
+                            detail=too_large(f"mer än {limit / 1_000_000:.0f} MB uppackad"))
     if not inflater.eof:
         raise HTTPException(status_code=400, detail="Förfrågan är ofullständig och kunde inte "
                             "läsas.")
@@ -190,11 +198,12 @@ async def parse_book_input(request: Request) -> dict:
         raise HTTPException(status_code=400, detail="Förfrågan har fel innehållstyp; servern tar "
                             "emot arbetsboken som JSON (application/json).")
     raw = await request.body()
+    max_book_bytes = amanst_settings.load().max_book_bytes
     if raw and encoding == "gzip":
-        raw = gunzip(raw, amanst_settings.load().max_book_bytes)
+        raw = gunzip(raw, max_book_bytes)
     if not raw:
         raise HTTPException(status_code=400, detail="Förfrågan saknar arbetsboken.")
-    return decode_book(raw)
+    return decode_book(raw, max_book_bytes)
 
 
 def buttons() -> list[dict[str, Any]]:
@@ -334,6 +343,7 @@ def limits() -> dict[str, int | str]:
     """What the task pane checks before it sends a workbook."""
     current = amanst_settings.load()
     return {"max_body_bytes": current.max_body_bytes, "max_book_bytes": current.max_book_bytes,
+            "max_cells": current.max_book_bytes // packed.BYTES_PER_CELL,
             "min_excel_api": MIN_EXCEL_API}
 
 

@@ -108,6 +108,13 @@ def test_the_pane_sends_each_sheet_it_reads_packed_and_the_server_reads_the_same
     assert [(type(v), v) for v in in_js["distinct"]] == [
         (str, "1"), (int, 1), (bool, True), (type(None), None), (str, ""), (bool, False), (int, 0),
         (str, "Å")]  # 1 == True in Python: compared with their types
+    # more cells than the server unpacks (max_book_bytes / 20, addin/excel/packed.py): a Swedish
+    # message before anything is sent
+    refused = pane.page.evaluate("""([src]) => import(src).then((m) => m.encode({sheets: [
+        {amanst_packed: {index: {length: 4000000}}}]}).then(() => null, (e) => e.message))""",
+                                 [src])
+    assert refused.startswith("Arbetsboken är för stor för att skickas till servern (4")
+    assert "celler, gränsen är 3" in refused and "Inget har skickats" in refused
 
 
 # 1.9 is the manifest's minimum (addin/excel/excelapi.py): no notes, no Table.resize there.

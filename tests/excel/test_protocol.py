@@ -81,6 +81,23 @@ def test_a_compressed_bomb_is_refused_before_it_is_parsed(client, monkeypatch):
     assert response.status_code == 413 and "för stor" in response.json()["detail"]
 
 
+def test_packed_sheets_are_held_to_the_cells_the_book_limit_holds_unpacked(client, monkeypatch):
+    # packed.BYTES_PER_CELL: 20 bytes of xlwings' JSON a cell, so 1 MB is 50,000 cells
+    monkeypatch.setenv("AMANST_MAX_BOOK_BYTES", "1000000")
+    sheet = {"name": "Platser", "values": [[]], "pictures": [], "tables": [],
+             "amanst_packed": {"width": 10, "distinct": ["x"], "index": [0] * 50_010}}
+    book = {**json.loads(body()), "sheets": [sheet]}
+    raw = json.dumps(book).encode()
+    assert len(raw) < 200_000  # a fifth of the limit as JSON, but more cells than it holds
+    response = send(client, gzip.compress(raw))
+    assert response.status_code == 413
+    assert response.json()["detail"].startswith("Arbetsboken är för stor (mer än 50\u00a0000 "
+                                                "celler).")
+    sheet["amanst_packed"]["index"] = [0] * 49_980  # within it: read, and found lacking sheets
+    response = send(client, gzip.compress(json.dumps(book).encode()))
+    assert response.text.startswith("Arbetsboken följer inte mallen. Det saknas")
+
+
 @pytest.mark.parametrize("data, encoding", [(b"not gzip at all", "gzip"),
                                             (gzip.compress(b"{}")[:-6], "gzip"),
                                             (b"{}", "br")])

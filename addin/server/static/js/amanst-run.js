@@ -44,7 +44,8 @@ export function amanstButtons() {
 
 function limits() {
   const node = document.getElementById("amanst-limits");
-  const defaults = { max_body_bytes: 6291456, max_book_bytes: 67108864, min_excel_api: "1.9" };
+  const defaults = { max_body_bytes: 6291456, max_book_bytes: 67108864, max_cells: 3355443,
+    min_excel_api: "1.9" };
   return node ? Object.assign(defaults, JSON.parse(node.textContent)) : defaults;
 }
 
@@ -198,7 +199,14 @@ function tooLarge(what) {
 }
 
 export async function encode(payload) {
-  const { max_body_bytes: maxBody, max_book_bytes: maxBook } = limits();
+  const { max_body_bytes: maxBody, max_book_bytes: maxBook, max_cells: maxCells } = limits();
+  // packed sheets are held to the cells max_book_bytes of unpacked JSON hold (addin/excel/packed.py)
+  const cells = payload.sheets.reduce(
+    (n, sheet) => n + (sheet.amanst_packed ? sheet.amanst_packed.index.length : 0), 0);
+  if (cells > maxCells) {
+    throw tooLarge(`${cells.toLocaleString("sv-SE")} celler, gränsen är `
+      + `${maxCells.toLocaleString("sv-SE")}`);
+  }
   const text = JSON.stringify(payload);
   const size = new TextEncoder().encode(text).length;
   if (size > maxBook) throw tooLarge(`${mb(size)} MB, gränsen är ${mb(maxBook)} MB`);
