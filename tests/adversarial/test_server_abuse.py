@@ -50,9 +50,9 @@ def spy(monkeypatch):
 
     real_decode = webapp.decode_book
 
-    def counting_decode(body):
+    def counting_decode(*args, **kwargs):
         calls["decode"] += 1
-        return real_decode(body)
+        return real_decode(*args, **kwargs)
 
     monkeypatch.setattr(webapp, "decode_book", counting_decode)
     for name in ("kontrollera", "sammanstall", "nytt_bedomningsformular", "spara_bedomning"):
