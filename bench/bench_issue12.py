@@ -11,7 +11,8 @@ process tree) next to its floor:
   that, with the collector as Python leaves it, as in the issue; and with it paused);
 - ``validate --out`` 10k against ``validate --json`` of the same round (target ≤ 2×, < 400 MB);
 - ``validate --out`` 20k against twice the 10k figures (linear growth);
-- ``issue`` of about 1,000 certificates without PDF against rendering them (target < 3 s);
+- ``issue`` of about 1,000 certificates without PDF against rendering them, each with its own QR
+  code as in production (target < 3 s); and drawing the QR codes against segno drawing them;
 - ``amanst --help`` and ``amanst validate`` by ``python -X importtime`` (bytecode cached: the
   run first compiles, then measures; PYTHONDONTWRITEBYTECODE is removed for these runs) against
   importing python-calamine and openpyxl (target < 0.3 s of imports);
@@ -168,14 +169,17 @@ def breakdown(path: Path) -> None:
 
 
 def bench_issue(paths: dict[str, Path], folder: Path, repeat: int) -> None:
+    import io
     import shutil
 
     import bench_certificates
+    import segno
 
     from addin.certificates.issuing import TEMPLATE_FILES
+    from addin.certificates.qr import QR_SCALE, qr_png
     from addin.certificates.render import CompiledTemplate
 
-    rounds, render_rounds, issued = [], [], 0
+    rounds, render_rounds, qr_rounds, segno_rounds, issued = [], [], [], [], 0
     for n in range(repeat):
         work = folder / f"issue-{n}"
         shutil.rmtree(work, ignore_errors=True)
@@ -189,14 +193,29 @@ def bench_issue(paths: dict[str, Path], folder: Path, repeat: int) -> None:
                                    "--today", TODAY), env))
         issued = len(list((work / "intyg").glob("*.docx")))
         ctxs = bench_certificates.contexts(issued)
+        links = [f"https://intyg.malmo.se/verifiera/ASF-2026-{i:05d}?kod=7ZQY-WDAA-DYNN"
+                 for i in range(issued)]
+        # the floor: rendering each certificate with its own QR code, as every real one has
         t0 = time.perf_counter()
         compiled = CompiledTemplate(bench_certificates.TEMPLATES_DIR / TEMPLATE_FILES["sv"])
-        for c in ctxs:
-            compiled.render(c)
+        for c, link in zip(ctxs, links, strict=True):
+            compiled.render(c, qr=qr_png(link))
         render_rounds.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        for link in links:
+            qr_png(link)
+        qr_rounds.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        for link in links[:200]:  # segno alone, as issuing drew them before: 200 are enough
+            segno.make(link, error="m", micro=False).save(io.BytesIO(), kind="png",
+                                                          scale=QR_SCALE, border=4)
+        segno_rounds.append((time.perf_counter() - t0) * issued / 200)
     (s, mb, *_), r = best(rounds), min(render_rounds)
     row(f"`issue` {issued} certificates, no PDF (whole process)", f"{s:.1f} s, {mb:.0f} MB",
-        f"rendering them: {r:.1f} s", f"{s / r:.1f}×", "< 3 s whole process")
+        f"rendering them with their QR codes: {r:.1f} s", f"{s / r:.1f}×",
+        "< 3 s whole process")
+    print(f"\nQR codes for {issued} certificates, one core: qr_png {min(qr_rounds):.2f} s, "
+          f"segno.make + save {min(segno_rounds):.2f} s\n")
 
 
 def bench_imports(paths: dict[str, Path]) -> None:

@@ -52,6 +52,8 @@ def generate(path: Path, places: int, assessments_per_place: int = 15, seed: int
                         [schema.S_ORGANISATION, "Malmö stad"],
                         [schema.S_FORVALTNING, "Arbetsmarknadsförvaltningen"],
                         [schema.S_PREFIX, "ASF"], [schema.S_ORT, "Malmö"],
+                        # as in production: every certificate carries its own QR code
+                        [schema.S_VERIFIERINGSADRESS, "https://intyg.malmo.se/verifiera"],
                         [schema.S_UNDERTECKNARE, "Hanna Handledare"],
                         [schema.S_TITEL, "Enhetschef"]):
                 ws.append(row)

