@@ -66,7 +66,8 @@ from .files import (
     write_new,
 )
 from .images import load_logo
-from .qr import BLANK_PNG, qr_png, require_address, verification_url
+from .parallel_render import Job, Renderers
+from .qr import require_address, verification_url
 from .render import CompiledTemplate
 from .seal import SealConfig, Sealer, SealError
 from .stopped import IssueStopped, StopReport, describe_cause
@@ -302,20 +303,29 @@ class _Job:
         result = IssueResult(already=list(p.already), ineligible=list(p.ineligible),
                              pdf_requested=want_pdf, out_dir=out_dir)
         templates: dict[str, CompiledTemplate] = {}
+        renderers = None
         if p.candidates:
             templates = load_templates({c.language for c in p.candidates}, templates_dir,
                                        self.register.settings.get(schema.S_LOGOTYP))
-            check_folder(out_dir, self._trial_render(templates, p.candidates))
-        claimed = store.claim(self.prefix, self.today.year,
-                              [_request(c, self.today) for c in p.candidates], self.issuer,
-                              self.register.source, self.now, seen)
-        journal.record(self.journal_dir, register_id, [c.number for c in claimed.claims], out_dir)
-        remove_void_files(out_dir, claimed.voided)
-        result.already += [t for t in claimed.taken if t[1]]
-        self.claims = claimed.claims
-        if self.claims:
-            self._write_all(result, {c.plats_id: c for c in p.candidates}, templates)
-            self._record_issuer()
+            # a large run's workers start now, to load while the numbers are claimed
+            renderers = Renderers(templates, len(p.candidates))
+        try:
+            if p.candidates:
+                check_folder(out_dir, self._trial_render(templates, p.candidates))
+            claimed = store.claim(self.prefix, self.today.year,
+                                  [_request(c, self.today) for c in p.candidates], self.issuer,
+                                  self.register.source, self.now, seen)
+            journal.record(self.journal_dir, register_id, [c.number for c in claimed.claims],
+                           out_dir)
+            remove_void_files(out_dir, claimed.voided)
+            result.already += [t for t in claimed.taken if t[1]]
+            self.claims = claimed.claims
+            if self.claims and renderers is not None:
+                self._write_all(result, {c.plats_id: c for c in p.candidates}, renderers)
+                self._record_issuer()
+        finally:
+            if renderers is not None:
+                renderers.close()
         if want_pdf:
             try:
                 _make_pdfs(result, store, out_dir, self.progress, pdf_workers, soffice,
@@ -356,16 +366,25 @@ class _Job:
         return sum(sizes[c.language] for c in candidates)
 
     def _write_all(self, result: IssueResult, by_place: dict[str, Candidate],
-                   templates: dict[str, CompiledTemplate]) -> None:
+                   renderers: Renderers) -> None:
         try:
+            contexts, jobs = [], []
             for claim in self.claims:
+                candidate = by_place[claim.request.plats_id]
+                context = candidate.context(claim.number, claim.code, self.today, self.address)
+                contexts.append(context)
+                jobs.append(Job(candidate.language, context,
+                                verification_url(self.address, claim.number, claim.code)))
+            rendered = renderers.render_all(jobs)
+            for claim, context in zip(self.claims, contexts, strict=True):
+                data = next(rendered)
                 self.current = claim
                 candidate = by_place[claim.request.plats_id]
-                template = templates[candidate.language]
-                cert, files = self._write_one(claim, candidate, template)
+                fingerprint = renderers.templates[candidate.language].fingerprint
+                cert, files = self._write_one(claim, candidate, context, data)
                 self.written.append(claim.number)
                 self.current = None
-                self.pending.append((claim.number, template.fingerprint, files))
+                self.pending.append((claim.number, fingerprint, files))
                 result.issued.append(cert)
                 if self.progress:
                     self.progress(1)
@@ -373,14 +392,13 @@ class _Job:
                     self._finalize()
             self._finalize()
         except BaseException as exc:  # noqa: BLE001 - every stop is cleaned up and told
+            renderers.close()
             self._stop(exc, result)
 
-    def _write_one(self, claim: Claim, candidate: Candidate, template: CompiledTemplate
+    def _write_one(self, claim: Claim, candidate: Candidate, context: dict, data: bytes
                    ) -> tuple[IssuedCertificate, dict[str, tuple[str, str]]]:
-        """The certificate's Word file (with its QR code) and, with a key, its credential."""
-        link = verification_url(self.address, claim.number, claim.code)
-        context = candidate.context(claim.number, claim.code, self.today, self.address)
-        data = template.render(context, qr=qr_png(link) if link else BLANK_PNG)
+        """The certificate's Word file (rendered with its QR code) and, with a key, its
+        credential."""
         name = f"{claim.number}.docx"
         files: dict[str, tuple[str, str]] = {}
         try:

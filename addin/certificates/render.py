@@ -294,10 +294,13 @@ class CompiledTemplate:
     """
 
     def __init__(self, path: Path, env: SandboxedEnvironment | None = None,
-                 logo: bytes | None = None):
+                 logo: bytes | None = None, data: bytes | None = None):
+        """``data``: the file's bytes, already read (a worker compiles exactly the template the
+        run checked, whatever happened to the file since)."""
         self.path = Path(path)
         self.name = self.path.name
-        data = self._read()
+        data = self._read() if data is None else data
+        self.data, self.logo = data, logo
         self.fingerprint = fingerprint(data)
         self.env = env or make_environment()
         self.docx = self._open(data)
