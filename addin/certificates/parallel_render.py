@@ -11,15 +11,15 @@ leaves behind what it always did.
 - Workers are started with ``spawn``: a process that may run threads (the server, the render
   watchdog) is never forked. They compile the very template bytes the run checked, so the
   fingerprint the register records is the template that made the file.
-- While the workers start (about 0.4 s of imports), and whenever the run would wait for the next
+- While the workers start (about 0.3 s of imports), and whenever the run would wait for the next
   chunk, the run renders the last chunk no worker has taken yet itself, so no core idles.
 - Ctrl+C is the run's to handle: the workers ignore it (they are started with it ignored, so not
   even their start-up can print a traceback), the run stops and tidies up as always, and waits
   for the workers to leave (each finishes its chunk). A worker whose run was killed leaves
   within half a second.
-- A worker that dies (killed, out of memory) costs only speed: what it had not delivered is
-  rendered by the run. A template that fails in a worker raises the same error in the run, at
-  that certificate.
+- A worker that dies (killed, out of memory), or cannot compile the templates, costs only
+  speed: what it had not delivered is rendered by the run. A template that fails in a worker
+  raises the same error in the run, at that certificate.
 
 Runs below ``PARALLEL_FROM`` certificates, and machines with one core, render in process.
 """
@@ -75,8 +75,12 @@ _templates: dict[str, CompiledTemplate] = {}  # in a worker: the run's templates
 def _start_worker(sources: dict[str, tuple[Path, bytes, bytes | None]]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_leave_with, args=(os.getppid(),), daemon=True).start()
-    for language, (path, data, logo) in sources.items():
-        _templates[language] = CompiledTemplate(path, logo=logo, data=data)
+    try:
+        compiled = {language: CompiledTemplate(path, logo=logo, data=data)
+                    for language, (path, data, logo) in sources.items()}
+    except Exception:  # noqa: BLE001 - the run compiled them: it renders what this cannot
+        return
+    _templates.update(compiled)
 
 
 Rendered = tuple[list[bytes], Exception | None]
@@ -102,8 +106,9 @@ def _leave_with(parent: int) -> None:
     os._exit(0)
 
 
-def _render_chunk(jobs: Sequence[Job]) -> Rendered:
-    return _render_here(_templates, jobs)
+def _render_chunk(jobs: Sequence[Job]) -> Rendered | None:
+    """None: this worker could not compile the templates, so the run renders the chunk."""
+    return _render_here(_templates, jobs) if _templates else None
 
 
 @contextlib.contextmanager
@@ -118,6 +123,9 @@ def _interrupt_ignored() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, before)
+
+
+_SPENT: Future = Future()  # in place of a chunk's future once the run has its bytes
 
 
 class Renderers:
@@ -145,14 +153,20 @@ class Renderers:
                 yield render_job(self.templates, job)
             return
         chunks = [jobs[i:i + CHUNK] for i in range(0, len(jobs), CHUNK)]
-        with _interrupt_ignored():
+        try:
             futures = [self.pool.submit(_render_chunk, chunk) for chunk in chunks]
+        except BrokenProcessPool:  # the worker died while it started: all is rendered here
+            self.close()
+            for job in jobs:
+                yield render_job(self.templates, job)
+            return
         taken: dict[int, Rendered] = {}  # chunks the run rendered itself
         for i, chunk in enumerate(chunks):
             while i not in taken and not futures[i].done() and self._take_last(futures, chunks,
                                                                                   taken, i):
                 pass
             done, failed = taken.pop(i) if i in taken else self._result(futures[i], chunk)
+            futures[i] = _SPENT  # its bytes are the run's now: not kept twice
             yield from done
             if failed is not None:
                 raise failed
@@ -168,10 +182,11 @@ class Renderers:
 
     def _result(self, future: Future, chunk: Sequence[Job]) -> Rendered:
         try:
-            return future.result()
+            rendered = future.result()
         except (BrokenProcessPool, CancelledError):  # a worker died: the rest is rendered here
             self.close()
-            return _render_here(self.templates, chunk)
+            rendered = None
+        return _render_here(self.templates, chunk) if rendered is None else rendered
 
     def close(self) -> None:
         """Stop the workers: what they have not started is dropped, and the chunk each is

@@ -115,6 +115,22 @@ def test_a_worker_that_dies_costs_only_speed(pooled, example_register, templates
     assert renderers.pool is None  # the broken pool was given up
 
 
+def test_a_worker_that_cannot_compile_the_templates_leaves_the_chunks_to_the_run(
+        pooled, example_register, monkeypatch, capfd):
+    _run_waits_only(monkeypatch)
+    monkeypatch.setattr(parallel_render, "CHUNK", 3)
+    templates = issuing.load_templates({"sv"})
+    jobs = _jobs(example_register, 9)
+    expected = [render_job(templates, job) for job in jobs]
+    templates["sv"].data = b"not a Word file"  # what the worker is given to compile
+    renderers = _booted(Renderers(templates, len(jobs), workers=1))
+    try:
+        assert list(renderers.render_all(jobs)) == expected
+    finally:
+        renderers.close()
+    assert "Traceback" not in capfd.readouterr().err
+
+
 @pytest.mark.parametrize("where", ["worker", "run"])
 def test_a_template_error_stops_the_run_at_that_certificate(
         pooled, example_register, templates, monkeypatch, where):
