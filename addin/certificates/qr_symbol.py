@@ -26,7 +26,7 @@ from segno import encoder
 
 _N3 = np.array([1, 0, 1, 1, 1, 0, 1], dtype=np.uint8)  # the 1:1:3:1:1 finder-like run
 _N3_BYTES = bytes(_N3)
-PNG_LEVEL = 6  # segno writes level 9: the same pixels, three times faster to compress
+PNG_LEVEL = 3  # segno writes level 9 (726 bytes, 1.1 ms); 3 gives 1 kB in 0.1 ms
 
 
 @lru_cache(maxsize=8)
