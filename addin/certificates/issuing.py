@@ -392,8 +392,7 @@ class _Job:
                     self._finalize()
             self._finalize()
         except BaseException as exc:  # noqa: BLE001 - every stop is cleaned up and told
-            renderers.close()
-            self._stop(exc, result)
+            self._stop(exc, result)  # (the workers are stopped by run, whatever happens here)
 
     def _write_one(self, claim: Claim, candidate: Candidate, context: dict, data: bytes
                    ) -> tuple[IssuedCertificate, dict[str, tuple[str, str]]]:

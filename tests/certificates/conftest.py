@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import copy
+import shutil
 
 import pytest
 from certhelpers import EXAMPLE, PG_ENV, PG_HOWTO, TODAY, postgres_register
 
 from addin.operations import read_register
+
+
+@pytest.fixture
+def book(tmp_path):
+    """A copy of the example workbook, for a test that issues from it (and so changes it)."""
+    path = tmp_path / "register.xlsx"
+    shutil.copy(EXAMPLE, path)
+    return path
 
 
 @pytest.fixture(scope="session")

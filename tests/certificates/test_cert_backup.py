@@ -23,13 +23,6 @@ LAST = facts.NUMBERS[-1]
 
 
 @pytest.fixture
-def book(tmp_path):
-    path = tmp_path / "register.xlsx"
-    shutil.copy(EXAMPLE, path)
-    return path
-
-
-@pytest.fixture
 def second_register(tmp_path, register_db):
     """An empty register on the same backend as ``register_db``."""
     if register_db.startswith("postgresql"):

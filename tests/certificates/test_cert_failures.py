@@ -38,13 +38,6 @@ ROOT = Path(__file__).resolve().parents[2]
 NUMBERS = facts.NUMBERS
 
 
-@pytest.fixture
-def book(tmp_path):
-    path = tmp_path / "register.xlsx"
-    shutil.copy(EXAMPLE, path)
-    return path
-
-
 def _code(docx: Path) -> str:
     text = docx_text(docx)
     marker = "Verifieringskod " if "Verifieringskod " in text else "Verification code "

@@ -5,7 +5,6 @@ and says so; a locked, read-only or unreachable register gives a clear Swedish m
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import sqlite3
@@ -48,13 +47,6 @@ issuing.write_new = write_then_die
 workflow.issue_workbook(Path(sys.argv[1]), Path(sys.argv[2]), register=sys.argv[3],
                         today=date(2026, 11, 27))
 """
-
-
-@pytest.fixture
-def book(tmp_path):
-    path = tmp_path / "register.xlsx"
-    shutil.copy(EXAMPLE, path)
-    return path
 
 
 def _code_from(path) -> str:

@@ -10,23 +10,15 @@ any number is claimed, and a run that changes nothing writes no backup.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import pytest
-from certhelpers import EXAMPLE, TODAY, docx_text, status_counts
+from certhelpers import TODAY, docx_text, status_counts
 
 from addin.certificates import workflow
 from addin.certificates.backend import open_store
 from addin.cli import demo
 from addin.cli.main import main
-
-
-@pytest.fixture
-def book(tmp_path):
-    path = tmp_path / "register.xlsx"
-    shutil.copy(EXAMPLE, path)
-    return path
 
 
 def _code(docx) -> str:

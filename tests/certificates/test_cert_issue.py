@@ -4,11 +4,10 @@ verify, and files that are never overwritten."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import openpyxl
 import pytest
-from certhelpers import EXAMPLE, TODAY, docx_text, status_counts
+from certhelpers import TODAY, docx_text, status_counts
 
 from addin.certificates import issuing, workflow
 from addin.certificates.files import FileExists, write_new
@@ -24,13 +23,6 @@ from addin.cli.main import main
 from addin.core import schema
 from addin.operations import read_register
 from tests import example_facts as facts
-
-
-@pytest.fixture
-def book(tmp_path):
-    path = tmp_path / "register.xlsx"
-    shutil.copy(EXAMPLE, path)
-    return path
 
 
 def _platser_row(path, plats_id):

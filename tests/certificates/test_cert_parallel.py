@@ -11,13 +11,12 @@ a stop while the workers render is tidied up and told as always.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import time
 from pathlib import Path
 
 import pytest
-from certhelpers import EXAMPLE, TODAY
+from certhelpers import TODAY
 
 from addin.certificates import issuing, parallel_render, workflow
 from addin.certificates.backend import open_store
@@ -30,13 +29,6 @@ from addin.operations import read_register
 from tests import example_facts as facts
 
 ADDRESS = "https://intyg.malmo.se/verifiera"
-
-
-@pytest.fixture
-def book(tmp_path):
-    path = tmp_path / "register.xlsx"
-    shutil.copy(EXAMPLE, path)
-    return path
 
 
 @pytest.fixture

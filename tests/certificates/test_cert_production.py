@@ -10,23 +10,15 @@ every refusal comes before any number is claimed.
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
-from certhelpers import EXAMPLE, docx_text, status_counts
+from certhelpers import docx_text, status_counts
 
 from addin.certificates import credential as vc
 from addin.cli.main import main
 from addin.settings import load
 
 ADDRESS = "https://intyg.malmo.se/verifiera"
-
-
-@pytest.fixture
-def book(tmp_path):
-    path = tmp_path / "register.xlsx"
-    shutil.copy(EXAMPLE, path)
-    return path
 
 
 def test_production_follows_the_server_environment_unless_set():
