@@ -74,8 +74,21 @@ def register_rows(wb):
 
 # --- Utfärda intyg ----------------------------------------------------------------------------
 
+@pytest.fixture(params=["in process", "workers"])
+def rendering(request, monkeypatch):
+    """The certificates rendered in the server's process, or (as for a run of 200 or more) by
+    worker processes the request's thread starts."""
+    if request.param == "workers":
+        from addin.certificates import parallel_render
+
+        monkeypatch.setattr(parallel_render, "PARALLEL_FROM", 1)
+        monkeypatch.setattr(parallel_render, "CHUNK", 4)
+        monkeypatch.setattr(parallel_render, "cores", lambda: 2)
+    return request.param
+
+
 def test_utfarda_intyg_issues_the_eligible_and_writes_intygsregister(client, example, expected,
-                                                                     own_state):
+                                                                     own_state, rendering):
     eligible, ineligible = expected
     assert len(eligible) == facts.ELIGIBLE and len(ineligible) == facts.INELIGIBLE
     assert set(facts.BLOCKED_BY_FEL) <= set(ineligible)
@@ -143,7 +156,8 @@ def test_a_sheet_that_missed_a_run_catches_up_and_status_changes_are_written(cli
     assert sum(s == schema.CERT_GILTIGT for s in status.values()) == facts.ELIGIBLE - 1
 
 
-def test_ten_simultaneous_clicks_issue_each_certificate_once(client, expected, own_state):
+def test_ten_simultaneous_clicks_issue_each_certificate_once(client, expected, own_state,
+                                                            rendering):
     body = payload(EXAMPLE, SCRIPTS[ISSUE].__xlscript__["include"])
     start = threading.Barrier(10)
     statuses: list[int] = []
