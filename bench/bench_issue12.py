@@ -177,6 +177,7 @@ def bench_issue(paths: dict[str, Path], folder: Path, repeat: int) -> None:
     import segno
 
     from addin.certificates.issuing import TEMPLATE_FILES
+    from addin.certificates.parallel_render import cores
     from addin.certificates.qr import QR_SCALE, qr_png
     from addin.certificates.render import CompiledTemplate
 
@@ -212,8 +213,6 @@ def bench_issue(paths: dict[str, Path], folder: Path, repeat: int) -> None:
                                                           scale=QR_SCALE, border=4)
         segno_rounds.append((time.perf_counter() - t0) * issued / 200)
     (s, mb, *_), r = best(rounds), min(render_rounds)
-    from addin.certificates.parallel_render import cores
-
     n = cores()  # a large run renders on every core: the floor spread over them, too
     row(f"`issue` {issued} certificates, no PDF (whole process)", f"{s:.1f} s, {mb:.0f} MB",
         f"rendering them with their QR codes: {r:.1f} s on one core, {r / n:.1f} s spread "

@@ -368,18 +368,18 @@ class _Job:
     def _write_all(self, result: IssueResult, by_place: dict[str, Candidate],
                    renderers: Renderers) -> None:
         try:
-            contexts, jobs = [], []
+            planned = []
             for claim in self.claims:
                 candidate = by_place[claim.request.plats_id]
-                context = candidate.context(claim.number, claim.code, self.today, self.address)
-                contexts.append(context)
-                jobs.append(Job(candidate.language, context,
-                                verification_url(self.address, claim.number, claim.code)))
-            rendered = renderers.render_all(jobs)
-            for claim, context in zip(self.claims, contexts, strict=True):
+                planned.append((claim, candidate, candidate.context(
+                    claim.number, claim.code, self.today, self.address)))
+            rendered = renderers.render_all([
+                Job(candidate.language, context,
+                    verification_url(self.address, claim.number, claim.code))
+                for claim, candidate, context in planned])
+            for claim, candidate, context in planned:
                 data = next(rendered)
                 self.current = claim
-                candidate = by_place[claim.request.plats_id]
                 fingerprint = renderers.templates[candidate.language].fingerprint
                 cert, files = self._write_one(claim, candidate, context, data)
                 self.written.append(claim.number)
